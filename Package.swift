@@ -1,0 +1,95 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "veldwerk",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "veldwerk-server", targets: ["VeldwerkServer"]),
+        .executable(name: "veldwerk", targets: ["VeldwerkClient"]),
+        .executable(name: "veldwerk-bench", targets: ["VeldwerkBenchmarks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    ],
+    targets: [
+        // Foundation only: models, questionnaire, expressions, clocks, changes, the merge rule, wire messages.
+        .target(name: "Shared", path: "Sources/Shared", resources: [.copy("Resources/study")], swiftSettings: swiftSettings),
+        // The change log on SQLite (GRDB): the one place that carries out merge decisions, for server and client alike.
+        .target(
+            name: "LogStore",
+            dependencies: ["Shared", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Sources/LogStore",
+            swiftSettings: swiftSettings
+        ),
+        // Typed, non-variadic wrappers over libcurl.
+        .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .executableTarget(
+            name: "VeldwerkServer",
+            dependencies: [
+                "Shared", "LogStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/Server",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "VeldwerkClient",
+            dependencies: [
+                "Shared", "LogStore", "CCurl",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Client",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "VeldwerkBenchmarks",
+            dependencies: [
+                "Shared", "LogStore", "VeldwerkServer",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/Sources",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["Shared"],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "SharedTests", dependencies: ["Shared", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: ["VeldwerkServer", "Shared", "LogStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ClientTests",
+            dependencies: ["VeldwerkClient", "Shared", "LogStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "VeldwerkServer", "VeldwerkClient", "Shared", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,48 @@
+import Foundation
+
+/// What went wrong, in words that say what to do next.
+enum ClientError: Error, CustomStringConvertible, Equatable {
+    case notEnrolled
+    case alreadyEnrolled
+    case server(status: Int, code: String, message: String)
+    case transport(String)
+    case badResponse(String)
+    case unknownInterview(String)
+    case notAssigned(String)
+    case noQuestionnaire
+    case invalidInput(String)
+
+    var description: String {
+        switch self {
+        case .notEnrolled:
+            return "This laptop is not enrolled yet. Run `veldwerk enrol --server URL --code CODE` with the code from your coordinator."
+        case .alreadyEnrolled:
+            return "This profile is enrolled already. Use another --home folder for a second profile."
+        case .server(let status, _, let message):
+            return "The server refused (\(status)): \(message)"
+        case .transport(let message):
+            return "Could not reach the server: \(message). Your work is saved on this laptop; sync again when you are online."
+        case .badResponse(let message):
+            return "The server sent an answer this client cannot read (\(message)). Is the URL right, and are client and server the same version?"
+        case .unknownInterview(let id):
+            return "There is no interview \(id) on this laptop; `veldwerk interviews` lists them."
+        case .notAssigned(let nis):
+            return "Municipality \(nis) is not assigned to you on this laptop. `veldwerk municipalities` lists yours (sync first if it was just assigned)."
+        case .noQuestionnaire:
+            return "This laptop has no questionnaire yet. Run `veldwerk sync` once while online."
+        case .invalidInput(let message):
+            return message
+        }
+    }
+
+    /// The process exit code scripts can rely on.
+    var exitCode: Int32 {
+        switch self {
+        case .notEnrolled, .alreadyEnrolled: return 3
+        case .transport: return 4
+        case .server(let status, _, _) where status == 401 || status == 403: return 5
+        case .server, .badResponse: return 6
+        case .unknownInterview, .notAssigned, .noQuestionnaire, .invalidInput: return 2
+        }
+    }
+}

@@ -1,0 +1,214 @@
+import ArgumentParser
+import Foundation
+import Shared
+
+struct InterviewCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "interview",
+        abstract: "Start, fill in and look at interviews on this laptop.",
+        subcommands: [NewInterview.self, SetAnswers.self, ShowInterview.self]
+    )
+}
+
+extension ClientStore {
+    /// The newest questionnaire version on this laptop.
+    func latestQuestionnaire() throws -> Questionnaire {
+        let forms = try questionnaires()
+        guard let latest = forms.max(by: { Questionnaire.versionOrder($0.version, $1.version) }) else { throw ClientError.noQuestionnaire }
+        return latest
+    }
+
+    /// The questionnaire version an interview started on.
+    func questionnaire(for interview: Interview) throws -> Questionnaire {
+        guard let form = try questionnaires().first(where: { $0.id == interview.questionnaire && $0.version == interview.questionnaireVersion })
+        else { throw ClientError.noQuestionnaire }
+        return form
+    }
+
+    /// The interview with this id (or unique id prefix), or a clear error.
+    func requireInterview(_ text: String) throws -> Interview {
+        let needle = text.lowercased()
+        if let id = UUID(uuidString: needle), let interview = try interview(id) { return interview }
+        let matches = try interviews().filter { $0.id.uuidString.lowercased().hasPrefix(needle) }
+        guard needle.count >= 4, matches.count == 1, let match = matches.first else { throw ClientError.unknownInterview(text) }
+        return match
+    }
+}
+
+extension Questionnaire {
+    /// Orders version strings: numerically when both are numbers, else as text.
+    static func versionOrder(_ lhs: String, _ rhs: String) -> Bool {
+        if let left = Double(lhs), let right = Double(rhs) { return left < right }
+        return lhs < rhs
+    }
+}
+
+struct NewInterview: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "new",
+        abstract: "Start an interview for one of your municipalities; prints its id.",
+        discussion: "Example: veldwerk interview new --municipality 11001"
+    )
+
+    @Option(help: "NIS code of the municipality.") var municipality: String
+    @OptionGroup var profile: ProfileOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard Scope.isNIS(municipality) else { throw ValidationError("\(municipality) is not a NIS code (five digits, e.g. 11001).") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let store = try profile.openStore()
+            let me = try store.requireProfile()
+            guard try store.assignedMunicipalities().contains(municipality) else { throw ClientError.notAssigned(municipality) }
+            let form = try store.latestQuestionnaire()
+            let id = UUID()
+            let key = id.uuidString.lowercased()
+            let fields: [(String, JSONValue)] = [
+                (Interview.Field.municipality, .string(municipality)),
+                (Interview.Field.questionnaire, .string(form.id)),
+                (Interview.Field.questionnaireVersion, .string(form.version)),
+                (Interview.Field.state, .string(Interview.State.draft.rawValue)),
+                (Interview.Field.startedAt, .string(ISO8601DateFormatter().string(from: Date()))),
+                (Interview.Field.interviewer, .string(me.user.rawValue)),
+            ]
+            try store.record(fields.map { FieldEdit(scope: .municipality(municipality), entity: .interview, entityId: key, field: $0.0, value: $0.1) })
+            struct Output: Encodable {
+                var id: String
+                var municipality: String
+                var questionnaire: String
+                var version: String
+            }
+            try output.emit(Output(id: key, municipality: municipality, questionnaire: form.id, version: form.version)) { key }
+        }
+    }
+}
+
+struct SetAnswers: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set",
+        abstract: "Set answers by question name; all are checked first, then saved together.",
+        discussion: """
+            Examples:
+              veldwerk interview set 3f9a0c2b a_modus=telefonisch a_aantal_respondenten=2
+              veldwerk interview set 3f9a0c2b "b_doelstellingen=gelijke_kansen schooluitval"
+            A select_multiple answer is a space-separated list of choice names (or numbers); an empty value clears an answer.
+            """
+    )
+
+    @Argument(help: "Interview id (or its first characters).") var id: String
+    @Argument(help: "NAME=VALUE pairs.") var assignments: [String]
+    @OptionGroup var profile: ProfileOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard !assignments.isEmpty else { throw ValidationError("Give at least one NAME=VALUE.") }
+        for item in assignments where !item.contains("=") {
+            throw ValidationError("\"\(item)\" is not NAME=VALUE.")
+        }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let store = try profile.openStore()
+            _ = try store.requireProfile()
+            let interview = try store.requireInterview(id)
+            guard interview.state != .withdrawn else { throw ClientError.invalidInput("Interview \(interview.id.uuidString.lowercased()) was withdrawn; reopen it first.") }
+            let form = try store.questionnaire(for: interview)
+            var answers = interview.answers
+            var parsed: [(String, JSONValue?)] = []
+            for item in assignments {
+                guard let equals = item.firstIndex(of: "=") else { continue }
+                let name = String(item[..<equals])
+                let text = String(item[item.index(after: equals)...])
+                let value: JSONValue? = text.isEmpty ? nil : try form.parseAnswer(text, for: name)
+                parsed.append((name, value))
+                answers[name] = value
+            }
+            for (name, value) in parsed {
+                try form.validate(value, for: name, answers: answers)
+            }
+            guard let nis = interview.municipality else { throw ClientError.unknownInterview(id) }
+            let key = interview.id.uuidString.lowercased()
+            let changes = try store.record(parsed.map {
+                FieldEdit(scope: .municipality(nis), entity: .interview, entityId: key, field: Interview.Field.answer($0.0), value: $0.1)
+            })
+            let waiting = try store.outboxCount()
+            struct Output: Encodable {
+                var saved: [String]
+                var pendingChanges: Int
+            }
+            try output.emit(Output(saved: changes.map(\.field), pendingChanges: waiting)) {
+                "Saved \(changes.count == 1 ? "1 answer" : "\(changes.count) answers") on this laptop. \(waitingSentence(waiting))"
+            }
+        }
+    }
+}
+
+struct ShowInterview: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show an interview: its answers with labels, review flags and kept conflicts."
+    )
+
+    @Argument(help: "Interview id (or its first characters).") var id: String
+    @Option(help: "Language of the labels (nl or en; default: the form's).") var lang: String?
+    @OptionGroup var profile: ProfileOptions
+    @OptionGroup var output: OutputOptions
+
+    struct Output: Encodable {
+        var interview: Interview
+        var conflicts: [ConflictView]
+        var pendingChanges: Bool
+    }
+
+    struct ConflictView: Encodable {
+        var field: String
+        var current: JSONValue?
+        var currentAuthor: String?
+        var kept: JSONValue?
+        var keptAuthor: String
+        var open: Bool
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let store = try profile.openStore()
+            _ = try store.requireProfile()
+            let interview = try store.requireInterview(id)
+            let form = try? store.questionnaire(for: interview)
+            let conflicts = try store.conflicts(interview: interview.id).map {
+                ConflictView(
+                    field: $0.key.field, current: $0.current?.value, currentAuthor: $0.current?.author.rawValue, kept: $0.loser.value,
+                    keptAuthor: $0.loser.author.rawValue, open: $0.isOpen
+                )
+            }
+            let result = Output(interview: interview, conflicts: conflicts, pendingChanges: try store.hasPendingChanges(interview: interview.id))
+            try output.emit(result) {
+                var lines = [
+                    "Interview \(interview.id.uuidString.lowercased())  municipality \(interview.municipality ?? "?")  state \(interview.state.rawValue)",
+                    "Questionnaire \(interview.questionnaire ?? "?") version \(interview.questionnaireVersion ?? "?")"
+                        + (result.pendingChanges ? "  (changes wait for sync)" : ""),
+                ]
+                let order = form?.questions.map(\.name) ?? interview.answers.keys.sorted()
+                for name in order {
+                    guard let value = interview.answers[name] else { continue }
+                    let label = form?.question(named: name)?.label.text(lang) ?? ""
+                    lines.append("  \(name) = \(value.canonicalJSON)   \(label)")
+                }
+                for (name, flag) in interview.flags.sorted(by: { $0.key < $1.key }) {
+                    lines.append("  flag on \(name): \(flag.canonicalJSON)")
+                }
+                for conflict in conflicts where conflict.open {
+                    lines.append(
+                        "  conflict on \(conflict.field): kept \(conflict.kept?.canonicalJSON ?? "(empty)") by \(conflict.keptAuthor); "
+                            + "current \(conflict.current?.canonicalJSON ?? "(empty)") by \(conflict.currentAuthor ?? "?")"
+                    )
+                }
+                return lines.joined(separator: "\n")
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import Shared
+
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Send this laptop's changes to the server and fetch what is new.",
+        discussion: "Safe to repeat and to interrupt: nothing is lost or sent twice."
+    )
+
+    @OptionGroup var profile: ProfileOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let store = try profile.openStore()
+            let me = try store.requireProfile()
+            let api = APIClient(transport: makeTransport(), baseURL: me.serverURL, token: me.token)
+            let summary = try await SyncRunner(store: store, api: api).run()
+            let rejections = try store.rejections()
+            try output.emit(summary) {
+                var lines = ["Synced: sent \(summary.acknowledged) changes, received \(summary.pulled)."]
+                if summary.rejected > 0 {
+                    lines.append("\(summary.rejected) changes were not accepted; `veldwerk status` lists them (they stay on this laptop).")
+                }
+                if !rejections.isEmpty && summary.rejected == 0 { lines.append("\(rejections.count) earlier changes were not accepted; see `veldwerk status`.") }
+                lines.append(waitingSentence(summary.waiting))
+                return lines.joined(separator: "\n")
+            }
+        }
+    }
+}
+
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show who this laptop is enrolled as, what waits to be synced, and the last sync.")
+
+    @OptionGroup var profile: ProfileOptions
+    @OptionGroup var output: OutputOptions
+
+    struct Output: Encodable {
+        var user: String
+        var role: Role
+        var device: DeviceID
+        var server: String
+        var pendingChanges: Int
+        var lastSync: Date?
+        var rejected: [Rejection]
+        var home: String
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let store = try profile.openStore()
+            let me = try store.requireProfile()
+            let result = Output(
+                user: me.userName, role: me.role, device: me.device, server: me.serverURL, pendingChanges: try store.outboxCount(),
+                lastSync: me.lastSyncAt, rejected: try store.rejections(), home: profile.homeURL.path
+            )
+            try output.emit(result) {
+                var lines = [
+                    "Enrolled as \(me.userName) (\(me.role.rawValue)), device \(me.device), server \(me.serverURL).",
+                    "Last sync: \(me.lastSyncAt.map { ISO8601DateFormatter().string(from: $0) } ?? "never").",
+                    waitingSentence(result.pendingChanges),
+                ]
+                for rejection in result.rejected {
+                    lines.append("Not accepted (\(rejection.code.rawValue)) \(rejection.changeId): \(rejection.reason)")
+                }
+                return lines.joined(separator: "\n")
+            }
+        }
+    }
+}
+
+struct Municipalities: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the municipalities assigned to you (as of the last sync).")
+
+    @OptionGroup var profile: ProfileOptions
+    @OptionGroup var output: OutputOptions
+
+    struct Row: Encodable {
+        var nis: String
+        var name: String?
+        var province: String?
+        var mergedInto: String?
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let store = try profile.openStore()
+            _ = try store.requireProfile()
+            let roster = try store.roster()
+            let rows = try store.assignedMunicipalities().map { nis in
+                Row(nis: nis, name: roster[nis]?.name, province: roster[nis]?.province, mergedInto: roster[nis]?.mergedInto)
+            }
+            try output.emit(rows) {
+                guard !rows.isEmpty else { return "No municipalities assigned to you yet (sync to fetch new assignments)." }
+                return rows.map { "\($0.nis)  \($0.name ?? "?")  (\($0.province ?? "?"))" }.joined(separator: "\n")
+            }
+        }
+    }
+}

@@ -1,0 +1,276 @@
+import Foundation
+import GRDB
+import LogStore
+import Shared
+
+/// The laptop's database: the change log, the outbox of changes the server has not acknowledged, and the profile.
+///
+/// Every edit is one transaction that appends to the log, merges, and queues the change in the
+/// outbox; an outbox row goes only when the server acknowledged the change. `synchronous = FULL`
+/// so a saved answer survives a dead battery.
+final class ClientStore: Sendable {
+    let pool: DatabasePool
+    let path: String
+
+    /// Opens (creating if needed) the database in `home`.
+    init(home: URL) throws {
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        path = home.appendingPathComponent("veldwerk.sqlite").path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        ChangeLog.registerMigrations(&migrator)
+        migrator.registerMigration("client-v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE profile (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        server_url TEXT NOT NULL,
+                        token TEXT NOT NULL,
+                        device TEXT NOT NULL,
+                        user_id TEXT NOT NULL,
+                        user_name TEXT NOT NULL,
+                        role TEXT NOT NULL,
+                        last_seq INTEGER NOT NULL DEFAULT 0,
+                        clock TEXT,
+                        clock_offset_ms INTEGER NOT NULL DEFAULT 0,
+                        last_sync_at REAL
+                    );
+                    CREATE TABLE outbox (
+                        device TEXT NOT NULL,
+                        dseq INTEGER NOT NULL,
+                        PRIMARY KEY (device, dseq)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE cursor (
+                        scope TEXT PRIMARY KEY,
+                        seq INTEGER NOT NULL
+                    );
+                    CREATE TABLE rejected (
+                        change_id TEXT PRIMARY KEY,
+                        code TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        at REAL NOT NULL
+                    );
+                    """
+            )
+        }
+        return migrator
+    }
+
+    // MARK: Profile
+
+    func profile() throws -> Profile? {
+        try pool.read { db in try Self.profile(db) }
+    }
+
+    private static func profile(_ db: Database) throws -> Profile? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM profile WHERE id = 1"),
+            let device = DeviceID(rawValue: row["device"]), let role = Role(rawValue: row["role"])
+        else { return nil }
+        let lastSync: Double? = row["last_sync_at"]
+        return Profile(
+            serverURL: row["server_url"], token: row["token"], device: device, user: UserID(row["user_id"] as String),
+            userName: row["user_name"], role: role, lastSyncAt: lastSync.map(Date.init(timeIntervalSince1970:)),
+            clockOffsetMs: row["clock_offset_ms"]
+        )
+    }
+
+    /// The profile, or an error telling the person to enrol first.
+    func requireProfile() throws -> Profile {
+        guard let profile = try profile() else { throw ClientError.notEnrolled }
+        return profile
+    }
+
+    /// Stores the result of an enrolment; refuses to overwrite another enrolment with unsynced work.
+    func saveEnrolment(server: String, response: EnrolResponse) throws {
+        try pool.write { db in
+            if try Self.profile(db) != nil {
+                throw ClientError.alreadyEnrolled
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO profile (id, server_url, token, device, user_id, user_name, role, clock_offset_ms)
+                    VALUES (1, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    server, response.token, response.device.rawValue, response.user.id.rawValue, response.user.name, response.user.role.rawValue,
+                    response.serverTime - Date().millisecondsSince1970,
+                ]
+            )
+        }
+    }
+
+    // MARK: Edits
+
+    /// Records edits as changes of this laptop in one transaction: log, merge, outbox.
+    @discardableResult
+    func record(_ edits: [FieldEdit], now: Date = Date()) throws -> [Change] {
+        try pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT device, user_id, last_seq, clock, clock_offset_ms FROM profile WHERE id = 1"),
+                let device = DeviceID(rawValue: row["device"])
+            else { throw ClientError.notEnrolled }
+            var lastSeq: Int64 = row["last_seq"]
+            let clockText: String? = row["clock"]
+            var clock = HybridClock(device: device, last: clockText.flatMap(HLC.init(encoded:)))
+            let offset: Int64 = row["clock_offset_ms"]
+            let changes = try ChangeLog.author(
+                edits, lastSeq: &lastSeq, clock: &clock, author: UserID(row["user_id"] as String),
+                physical: now.millisecondsSince1970 + offset, in: db
+            )
+            let queue = try db.cachedStatement(sql: "INSERT INTO outbox (device, dseq) VALUES (?, ?)")
+            for change in changes {
+                try queue.execute(arguments: [change.id.device.rawValue, change.id.seq])
+            }
+            try db.execute(sql: "UPDATE profile SET last_seq = ?, clock = ? WHERE id = 1", arguments: [lastSeq, clock.last.encoded])
+            return changes
+        }
+    }
+
+    // MARK: Sync
+
+    /// The oldest changes waiting for the server, at most `limit`.
+    func outbox(limit: Int) throws -> [Change] {
+        try pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT l.* FROM outbox o JOIN change_log l ON l.device = o.device AND l.dseq = o.dseq
+                    ORDER BY o.dseq LIMIT ?
+                    """,
+                arguments: [limit]
+            )
+            return try rows.map(ChangeLog.change)
+        }
+    }
+
+    func outboxCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0 }
+    }
+
+    func cursors() throws -> [String: Int64] {
+        try pool.read { db in
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT scope, seq FROM cursor").map { ($0["scope"], $0["seq"]) })
+        }
+    }
+
+    /// Carries out a sync response in one transaction: drop acknowledged changes from the outbox,
+    /// set rejected ones aside (kept in the log, listed by `status`), merge pulled changes, move the
+    /// cursors (a scope no longer listed is no longer readable), and correct the clock.
+    func commit(_ response: SyncResponse, clockOffsetMs: Int64, now: Date = Date()) throws {
+        try pool.write { db in
+            let dequeue = try db.cachedStatement(sql: "DELETE FROM outbox WHERE device = ? AND dseq = ?")
+            for id in response.accepted {
+                try dequeue.execute(arguments: [id.device.rawValue, id.seq])
+            }
+            for rejection in response.rejected {
+                try dequeue.execute(arguments: [rejection.changeId.device.rawValue, rejection.changeId.seq])
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO rejected (change_id, code, reason, at) VALUES (?, ?, ?, ?)",
+                    arguments: [rejection.changeId.description, rejection.code.rawValue, rejection.reason, now.timeIntervalSince1970]
+                )
+            }
+            try ChangeLog.apply(response.pull, in: db)
+            try db.execute(sql: "DELETE FROM cursor")
+            for (scope, seq) in response.cursors {
+                try db.execute(sql: "INSERT INTO cursor (scope, seq) VALUES (?, ?)", arguments: [scope, seq])
+            }
+            guard let row = try Row.fetchOne(db, sql: "SELECT device, clock FROM profile WHERE id = 1"),
+                let device = DeviceID(rawValue: row["device"])
+            else { throw ClientError.notEnrolled }
+            let clockText: String? = row["clock"]
+            var clock = HybridClock(device: device, last: clockText.flatMap(HLC.init(encoded:)))
+            let physical = now.millisecondsSince1970 + clockOffsetMs
+            if let newest = response.pull.map(\.hlc).max() {
+                clock.receive(newest, physical: physical)
+            }
+            try db.execute(
+                sql: "UPDATE profile SET clock = ?, clock_offset_ms = ?, last_sync_at = ? WHERE id = 1",
+                arguments: [clock.last.encoded, clockOffsetMs, now.timeIntervalSince1970]
+            )
+        }
+    }
+
+    /// Changes the server refused or quarantined, with the reasons.
+    func rejections() throws -> [Rejection] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM rejected ORDER BY at").compactMap { row in
+                guard let id = ChangeID(row["change_id"]), let code = Rejection.Code(rawValue: row["code"]) else { return nil }
+                return Rejection(changeId: id, code: code, reason: row["reason"])
+            }
+        }
+    }
+
+    // MARK: Reads
+
+    /// The municipalities this laptop holds (from the last sync), with their roster rows when known.
+    func assignedMunicipalities() throws -> [String] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: "SELECT scope FROM cursor WHERE scope LIKE 'municipality:%' ORDER BY scope")
+                .compactMap { Scope(rawValue: $0)?.municipalityNIS }
+        }
+    }
+
+    /// Roster rows by NIS code, newest row per code.
+    func roster() throws -> [String: Municipality] {
+        try pool.read { db in
+            var byNIS: [String: Municipality] = [:]
+            for (_, fields) in try ChangeLog.records(of: .municipality, in: db) {
+                guard let record = fields["record"], let municipality = try? record.decode(as: Municipality.self) else { continue }
+                if let existing = byNIS[municipality.nis], existing.validFrom > municipality.validFrom { continue }
+                byNIS[municipality.nis] = municipality
+            }
+            return byNIS
+        }
+    }
+
+    /// Every questionnaire version on this laptop.
+    func questionnaires() throws -> [Questionnaire] {
+        try pool.read { db in
+            try ChangeLog.records(of: .questionnaire, in: db).values.compactMap { fields in
+                try fields["definition"].map { try $0.decode(as: Questionnaire.self) }
+            }
+        }
+    }
+
+    func interview(_ id: Interview.ID) throws -> Interview? {
+        try pool.read { db in
+            let fields = try ChangeLog.fields(of: .interview, id: id.uuidString.lowercased(), in: db)
+            return fields.isEmpty ? nil : Interview(id: id, fields: fields)
+        }
+    }
+
+    func interviews() throws -> [Interview] {
+        try pool.read { db in
+            try ChangeLog.records(of: .interview, in: db).compactMap { id, fields in
+                UUID(uuidString: id).map { Interview(id: $0, fields: fields) }
+            }
+        }
+    }
+
+    /// Kept conflicts on one interview (open and resolved).
+    func conflicts(interview id: Interview.ID) throws -> [KeptConflict] {
+        try pool.read { db in try ChangeLog.conflicts(openOnly: false, entity: .interview, entityId: id.uuidString.lowercased(), in: db) }
+    }
+
+    /// Whether any of this interview's changes still wait in the outbox.
+    func hasPendingChanges(interview id: Interview.ID) throws -> Bool {
+        try pool.read { db in
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM outbox o JOIN change_log l ON l.device = o.device AND l.dseq = o.dseq
+                    WHERE l.entity = 'interview' AND l.entity_id = ?)
+                    """,
+                arguments: [id.uuidString.lowercased()]
+            ) ?? false
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Shared
+
+/// Typed calls to the server's JSON API over an ``HTTPTransport``.
+struct APIClient: Sendable {
+    let transport: any HTTPTransport
+    let baseURL: String
+    let token: String?
+
+    init(transport: any HTTPTransport, baseURL: String, token: String?) {
+        self.transport = transport
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.token = token
+    }
+
+    func enrol(_ request: EnrolRequest) async throws -> EnrolResponse {
+        try await send("POST", "/v1/enrol", body: request)
+    }
+
+    func sync(_ request: SyncRequest) async throws -> SyncResponse {
+        try await send("POST", "/v1/sync", body: request)
+    }
+
+    /// Sends a JSON request and decodes the JSON answer; a server error becomes ``ClientError/server(status:code:message:)``.
+    func send<Response: Decodable>(_ method: String, _ path: String, body: (some Encodable)? = nil as String?) async throws -> Response {
+        var headers = [("Accept", "application/json")]
+        if let token { headers.append(("Authorization", "Bearer \(token)")) }
+        var data: Data?
+        if let body {
+            headers.append(("Content-Type", "application/json"))
+            data = try JSONEncoder().encode(body)
+        }
+        let result = try await transport.perform(HTTPRequest(method: method, url: baseURL + path, headers: headers, body: data))
+        guard (200..<300).contains(result.status) else {
+            if let error = try? JSONDecoder().decode(ErrorBody.self, from: result.body) {
+                throw ClientError.server(status: result.status, code: error.error.code, message: error.error.message)
+            }
+            throw ClientError.server(status: result.status, code: "http_\(result.status)", message: "HTTP \(result.status) without an explanation")
+        }
+        do {
+            return try JSONDecoder().decode(Response.self, from: result.body)
+        } catch {
+            throw ClientError.badResponse("\(Response.self): \(error)")
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Shared
+
+/// Carries out a ``SyncSession`` against the store and the server.
+struct SyncRunner {
+    let store: ClientStore
+    let api: APIClient
+    var pushLimit = 500
+    /// Called after each round with the running totals (for a progress bar).
+    var onRound: (SyncSession.Summary) -> Void = { _ in }
+
+    /// Syncs until nothing waits and nothing more is to pull; returns the totals.
+    func run() async throws -> SyncSession.Summary {
+        let profile = try store.requireProfile()
+        var session = SyncSession(pushLimit: pushLimit)
+        var action = session.handle(.start(outboxCount: try store.outboxCount()))
+        while true {
+            switch action {
+            case .finish(let summary):
+                return summary
+            case .fail(let summary):
+                if summary.rejected > 0 || summary.waiting > 0 {
+                    throw ClientError.badResponse("the sync stopped making progress with \(summary.waiting) changes waiting")
+                }
+                return summary
+            case .sendRound(let limit):
+                let batch = try store.outbox(limit: limit)
+                let sentAt = Date()
+                let request = SyncRequest(device: profile.device, push: batch, cursors: try store.cursors(), clientTime: sentAt.millisecondsSince1970)
+                let response: SyncResponse
+                do {
+                    response = try await api.sync(request)
+                } catch {
+                    _ = session.handle(.transportFailed)
+                    throw error
+                }
+                let receivedAt = Date()
+                let midpoint = (sentAt.millisecondsSince1970 + receivedAt.millisecondsSince1970) / 2
+                try store.commit(response, clockOffsetMs: response.serverTime - midpoint, now: receivedAt)
+                action = session.handle(
+                    .committed(
+                        pushed: batch.count, acknowledged: response.accepted.count, rejected: response.rejected.count,
+                        pulled: response.pull.count, more: response.more, outboxCount: try store.outboxCount()
+                    )
+                )
+                onRound(session.summary)
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Shared
+
+/// `veldwerk`: the interviewer's command-line client. Works offline; syncs over HTTP when it can.
+@main
+struct VeldwerkCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "veldwerk",
+        abstract: "Run structured field interviews offline and sync them with the Veldwerk server.",
+        discussion: """
+            First enrol this laptop with the code from your coordinator:
+              veldwerk enrol --server https://veldwerk.example.org --code ABCD-EFGH
+            Then sync, see your municipalities and record interviews; everything is saved on the laptop
+            at once and sent with the next `veldwerk sync`.
+            """,
+        subcommands: [Enrol.self, SyncCommand.self, Status.self, Municipalities.self, InterviewCommand.self]
+    )
+}
+
+/// Where the profile lives: `--home`, else `$VELDWERK_HOME`, else `$XDG_DATA_HOME/veldwerk` (`~/.local/share/veldwerk`).
+struct ProfileOptions: ParsableArguments {
+    @Option(help: "Profile folder; two interviewers on one machine use two folders.")
+    var home: String?
+
+    var homeURL: URL {
+        let environment = ProcessInfo.processInfo.environment
+        if let home, !home.isEmpty { return URL(fileURLWithPath: home) }
+        if let home = environment["VELDWERK_HOME"], !home.isEmpty { return URL(fileURLWithPath: home) }
+        if let data = environment["XDG_DATA_HOME"], !data.isEmpty {
+            return URL(fileURLWithPath: data).appendingPathComponent("veldwerk")
+        }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share/veldwerk")
+    }
+
+    func openStore() throws -> ClientStore {
+        try ClientStore(home: homeURL)
+    }
+}
+
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print JSON for scripts instead of text.")
+    var json = false
+
+    func emit(_ value: some Encodable, text: () -> String) throws {
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.dateEncodingStrategy = .iso8601
+            print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        } else {
+            print(text())
+        }
+    }
+}
+
+/// Runs a command body and turns a ``ClientError`` into its message on stderr and its exit code.
+func reportingErrors(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as ClientError {
+        FileHandle.standardError.write(Data("veldwerk: \(error.description)\n".utf8))
+        throw ExitCode(error.exitCode)
+    } catch let error as AnswerError {
+        FileHandle.standardError.write(Data("veldwerk: \(error)\n".utf8))
+        throw ExitCode(2)
+    }
+}
+
+/// The transport commands use: libcurl.
+func makeTransport() -> any HTTPTransport { CurlTransport() }
+
+/// "3 changes wait for the next sync." or "Nothing waits to be synced."
+func waitingSentence(_ count: Int) -> String {
+    switch count {
+    case 0: return "Nothing waits to be synced."
+    case 1: return "1 change waits for the next sync."
+    default: return "\(count) changes wait for the next sync."
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import GRDB
+import Shared
+
+extension ChangeLog {
+    /// Turns local edits into changes of one device and merges them, inside the caller's transaction.
+    ///
+    /// Each change gets the device's next sequence number, a fresh clock tick, and as `base`
+    /// the clock of the field's current version: the version the author saw.
+    ///
+    /// - Parameters:
+    ///   - lastSeq: the device's last used sequence number; advanced past the new changes.
+    ///   - clock: the device's clock; ticked once per change.
+    ///   - physical: the (corrected) wall time in milliseconds.
+    public static func author(
+        _ edits: [FieldEdit], lastSeq: inout Int64, clock: inout HybridClock, author: UserID, physical: Int64, in db: Database
+    ) throws -> [Change] {
+        var changes: [Change] = []
+        changes.reserveCapacity(edits.count)
+        for edit in edits {
+            lastSeq += 1
+            let change = Change(
+                id: ChangeID(device: clock.device, seq: lastSeq), scope: edit.scope, entity: edit.entity, entityId: edit.entityId,
+                field: edit.field, value: edit.value, hlc: clock.tick(physical: physical),
+                base: try currentClock(of: edit.key, in: db), author: author
+            )
+            try apply(change, in: db)
+            changes.append(change)
+        }
+        return changes
+    }
+}

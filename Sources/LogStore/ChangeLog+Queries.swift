@@ -1,0 +1,124 @@
+import Foundation
+import GRDB
+import Shared
+
+/// A version of a field that another overruled, kept for a coordinator to look at.
+public struct KeptConflict: Codable, Equatable, Sendable {
+    public var key: FieldKey
+    public var scope: Scope
+    /// The overruled change.
+    public var loser: Change
+    /// The field's current value as the merge left it.
+    public var current: Change?
+    /// The resolution, once a coordinator made one (`{"choice": …, "value": …}`).
+    public var resolution: JSONValue?
+
+    public var isOpen: Bool { resolution == nil }
+}
+
+extension ChangeLog {
+    /// The current non-empty fields of one record, by field name.
+    public static func fields(of entity: Entity, id entityId: String, in db: Database) throws -> [String: JSONValue] {
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT field, value FROM field_state WHERE entity = ? AND entity_id = ? AND value IS NOT NULL",
+            arguments: [entity.rawValue, entityId]
+        )
+        var fields: [String: JSONValue] = [:]
+        while let row = try rows.next() {
+            fields[row["field"]] = try JSONValue(json: row["value"])
+        }
+        return fields
+    }
+
+    /// The current non-empty fields of every record of a kind (optionally in one scope), by record id.
+    public static func records(of entity: Entity, scope: Scope? = nil, in db: Database) throws -> [String: [String: JSONValue]] {
+        var sql = "SELECT entity_id, field, value FROM field_state WHERE entity = ? AND value IS NOT NULL"
+        var arguments: StatementArguments = [entity.rawValue]
+        if let scope {
+            sql += " AND scope = ?"
+            arguments += [scope.rawValue]
+        }
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        var records: [String: [String: JSONValue]] = [:]
+        while let row = try rows.next() {
+            records[row["entity_id"], default: [:]][row["field"]] = try JSONValue(json: row["value"])
+        }
+        return records
+    }
+
+    /// The clock of a field's current version: the `base` of an edit made now.
+    public static func currentClock(of key: FieldKey, in db: Database) throws -> HLC? {
+        let text = try String.fetchOne(
+            db, sql: "SELECT hlc FROM field_state WHERE entity = ? AND entity_id = ? AND field = ?",
+            arguments: [key.entity.rawValue, key.entityId, key.field]
+        )
+        return text.flatMap(HLC.init(encoded:))
+    }
+
+    /// Changes of one scope after a log position, in log order, with their positions.
+    public static func changes(in scope: Scope, after seq: Int64, limit: Int, in db: Database) throws -> [(seq: Int64, change: Change)] {
+        let statement = try db.cachedStatement(sql: "SELECT * FROM change_log WHERE scope = ? AND seq > ? ORDER BY seq LIMIT ?")
+        let rows = try Row.fetchCursor(statement, arguments: [scope.rawValue, seq, limit])
+        var result: [(Int64, Change)] = []
+        while let row = try rows.next() {
+            result.append((row["seq"], try change(row)))
+        }
+        return result
+    }
+
+    /// Every change to one record, oldest first by clock: its history.
+    public static func history(of entity: Entity, id entityId: String, in db: Database) throws -> [Change] {
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT * FROM change_log WHERE entity = ? AND entity_id = ? ORDER BY hlc", arguments: [entity.rawValue, entityId]
+        )
+        var changes: [Change] = []
+        while let row = try rows.next() { changes.append(try change(row)) }
+        return changes
+    }
+
+    /// The highest clock in the log: where a restarted clock must resume.
+    public static func maxClock(in db: Database) throws -> HLC? {
+        try String.fetchOne(db, sql: "SELECT MAX(hlc) FROM change_log").flatMap(HLC.init(encoded:))
+    }
+
+    /// The last log position.
+    public static func lastSeq(in db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM change_log") ?? 0
+    }
+
+    /// Kept conflicts, open ones only unless asked, optionally for one record.
+    public static func conflicts(openOnly: Bool = true, entity: Entity? = nil, entityId: String? = nil, in db: Database) throws -> [KeptConflict] {
+        var sql = """
+            SELECT c.loser_id, r.value AS resolution, l.*, s.change_seq AS current_seq
+            FROM conflict c
+            JOIN change_log l ON l.seq = c.loser_seq
+            LEFT JOIN field_state s ON s.entity = c.entity AND s.entity_id = c.entity_id AND s.field = c.field
+            LEFT JOIN field_state r ON r.entity = 'conflict' AND r.entity_id = c.loser_id AND r.field = 'resolution'
+            WHERE 1
+            """
+        var arguments: StatementArguments = []
+        if openOnly { sql += " AND r.value IS NULL" }
+        if let entity {
+            sql += " AND c.entity = ?"
+            arguments += [entity.rawValue]
+        }
+        if let entityId {
+            sql += " AND c.entity_id = ?"
+            arguments += [entityId]
+        }
+        sql += " ORDER BY c.entity, c.entity_id, c.field, l.hlc"
+        let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+        return try rows.map { row in
+            let loser = try change(row)
+            let currentSeq: Int64? = row["current_seq"]
+            let current = try currentSeq.flatMap { seq in
+                try Row.fetchOne(db, sql: "SELECT * FROM change_log WHERE seq = ?", arguments: [seq]).map(change)
+            }
+            let resolutionText: String? = row["resolution"]
+            return KeptConflict(
+                key: loser.key, scope: loser.scope, loser: loser, current: current,
+                resolution: try resolutionText.map { try JSONValue(json: $0) }
+            )
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Shared
+
+/// A domain error that maps to one HTTP status, answered as `{"error": {"code", "message"}}`.
+struct APIError: HTTPResponseError, CustomStringConvertible {
+    var status: HTTPResponse.Status
+    var code: String
+    var message: String
+
+    var description: String { message }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        let body = ErrorBody(code: code, message: message)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let data = (try? encoder.encode(body)) ?? Data("{\"error\":{\"code\":\"internal\",\"message\":\"error\"}}".utf8)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func badRequest(_ message: String, code: String = "bad_request") -> APIError {
+        APIError(status: .badRequest, code: code, message: message)
+    }
+    static func unauthorized(_ message: String) -> APIError { APIError(status: .unauthorized, code: "unauthorized", message: message) }
+    static func forbidden(_ message: String) -> APIError { APIError(status: .forbidden, code: "forbidden", message: message) }
+    static func notFound(_ message: String) -> APIError { APIError(status: .notFound, code: "not_found", message: message) }
+    static func conflict(_ message: String, code: String = "conflict") -> APIError { APIError(status: .conflict, code: code, message: message) }
+    static func unprocessable(_ message: String, code: String = "invalid") -> APIError {
+        APIError(status: .unprocessableContent, code: code, message: message)
+    }
+    static func tooLarge(_ message: String) -> APIError { APIError(status: .contentTooLarge, code: "too_large", message: message) }
+}
+
+extension APIError {
+    /// Turns a JSON decoding failure into a sentence that names the place in the body.
+    init(decoding error: any Error, what: String) {
+        let detail: String
+        switch error {
+        case DecodingError.dataCorrupted(let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            detail = path.isEmpty ? "the body is not valid JSON" : "\(path): \(context.debugDescription)"
+        case DecodingError.keyNotFound(let key, let context):
+            let path = (context.codingPath + [key]).map(\.stringValue).joined(separator: ".")
+            detail = "the field \"\(path)\" is missing"
+        case DecodingError.typeMismatch(let type, let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            detail = "\(path.isEmpty ? "the body" : "\"" + path + "\"") should be \(Self.jsonKind(of: type))"
+        case DecodingError.valueNotFound(let type, let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            detail = "\"\(path)\" should be \(Self.jsonKind(of: type)), not null"
+        default:
+            detail = "the body is not valid JSON"
+        }
+        self = .badRequest("Could not read the \(what): \(detail).", code: "malformed_request")
+    }
+
+    private static func jsonKind(of type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Int.Type, is Int64.Type, is Double.Type: return "a number"
+        case is Bool.Type: return "true or false"
+        default:
+            let name = String(describing: type)
+            if name.hasPrefix("Array") { return "an array" }
+            if name.hasPrefix("Dictionary") { return "an object" }
+            return "a valid \(name)"
+        }
+    }
+}

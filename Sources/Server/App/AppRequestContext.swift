@@ -1,0 +1,34 @@
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The request context of every route: the core storage plus who is calling, once authenticated.
+struct AppRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    /// Set by ``BearerAuthenticator`` when the request carries a valid token.
+    var principal: Principal?
+    var maxUploadSize: Int
+
+    init(source: Source) {
+        self.coreContext = .init(source: source)
+        self.principal = nil
+        self.maxUploadSize = 8 * 1024 * 1024
+    }
+
+    /// The caller, or 401 when the request has no valid token.
+    func requirePrincipal() throws -> Principal {
+        guard let principal else {
+            throw APIError.unauthorized("This needs a valid token: send \"Authorization: Bearer <token>\" (enrol the laptop, or ask a coordinator for a token).")
+        }
+        return principal
+    }
+
+    /// The caller if they may coordinate (coordinator or admin), else 401 or 403.
+    func requireCoordinator() throws -> Principal {
+        let principal = try requirePrincipal()
+        guard principal.role.canCoordinate else {
+            throw APIError.forbidden("Only a coordinator or admin may do this; you are signed in as \(principal.role.rawValue).")
+        }
+        return principal
+    }
+}

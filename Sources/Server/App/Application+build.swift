@@ -1,0 +1,45 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Shared
+
+struct HealthStatus: Codable, ResponseEncodable {
+    var status: String
+}
+
+/// The server application, assembled in one place for `serve` and for the tests.
+///
+/// - Parameters:
+///   - config: where to listen and store data.
+///   - onServerRunning: called with the bound port once listening (tests pass port 0 and learn the real one here).
+func buildApplication(
+    _ config: ServerConfig, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    let store = try await openStore(config, logger: logger)
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: BearerAuthenticator(store: store))
+    router.get("/healthz") { _, _ in HealthStatus(status: "ok") }
+    SyncRoutes(store: store, config: config).register(on: router)
+    InterviewRoutes(store: store, config: config).register(on: router)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "veldwerk"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
+        logger: logger
+    )
+}
+
+/// Opens (and on first use creates) the SQLite store, loading the default study into an empty database.
+func openStore(_ config: ServerConfig, logger: Logger) async throws -> SQLiteServerStore {
+    try FileManager.default.createDirectory(at: config.dataDirectory, withIntermediateDirectories: true)
+    let store = try SQLiteServerStore(path: config.databaseURL.path)
+    if config.loadDefaultStudy {
+        let loaded = try await store.loadStudyIfEmpty(
+            roster: try Roster.defaultStudy(), questionnaire: try XLSFormCompiler.defaultStudy(), now: config.now()
+        )
+        if loaded { logger.info("loaded the default study", metadata: ["store.path": "\(config.databaseURL.path)"]) }
+    }
+    return store
+}

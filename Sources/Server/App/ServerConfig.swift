@@ -1,0 +1,23 @@
+import Foundation
+
+/// Everything a server needs to start, with defaults for a laptop-sized study.
+struct ServerConfig: Sendable {
+    var host = "127.0.0.1"
+    var port = 8080
+    /// Folder of the SQLite database (`veldwerk.sqlite`).
+    var dataDirectory = URL(fileURLWithPath: "data")
+    /// Most changes one sync response pulls; the client asks again while `more` is true.
+    var pullBatchLimit = 1000
+    /// Most changes one sync request may push.
+    var pushBatchLimit = 5000
+    /// Largest request body accepted, in bytes.
+    var maxBodyBytes = 8 * 1024 * 1024
+    /// How long a new enrolment code stays valid.
+    var enrolmentCodeLifetime: TimeInterval = 7 * 24 * 3600
+    /// Load the bundled default study (roster and questionnaire) into an empty database.
+    var loadDefaultStudy = true
+    /// The wall clock, injected so tests control time.
+    var now: @Sendable () -> Date = { Date() }
+
+    var databaseURL: URL { dataDirectory.appendingPathComponent("veldwerk.sqlite") }
+}

@@ -1,0 +1,33 @@
+import Crypto
+import Foundation
+
+/// Random secrets (tokens, enrolment codes) and the hashes that are all the server stores of them.
+enum Secret {
+    /// A new bearer token: 256 random bits, base64url without padding.
+    static func newToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// A new enrolment code a person can type: `XXXX-XXXX` from an alphabet without 0/O, 1/I/L.
+    static func newEnrolmentCode() -> String {
+        let alphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
+        var generator = SystemRandomNumberGenerator()
+        let characters = (0..<8).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] }
+        return String(characters[0..<4]) + "-" + String(characters[4..<8])
+    }
+
+    /// Enrolment codes are compared without case, spaces or dashes.
+    static func normalisedCode(_ code: String) -> String {
+        code.uppercased().filter { $0.isLetter || $0.isNumber }
+    }
+
+    /// SHA-256 of the secret, hex: what the database keeps.
+    static func hash(_ secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

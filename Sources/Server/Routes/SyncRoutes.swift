@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import Logging
+import Shared
+
+extension EnrolResponse: ResponseEncodable {}
+extension SyncResponse: ResponseEncodable {}
+
+/// `POST /v1/enrol` and `POST /v1/sync`: how laptops join and exchange changes.
+struct SyncRoutes {
+    let store: any ServerStore
+    let config: ServerConfig
+
+    func register(on router: Router<AppRequestContext>) {
+        router.post("/v1/enrol", use: enrol)
+        router.post("/v1/sync", use: sync)
+    }
+
+    @Sendable func enrol(_ request: Request, context: AppRequestContext) async throws -> EnrolResponse {
+        let body = try await request.decodeJSON(EnrolRequest.self, what: "enrolment request", limit: 64 * 1024)
+        let name = body.deviceName.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 100 else {
+            throw APIError.unprocessable("deviceName must be 1 to 100 characters, e.g. the laptop's host name.")
+        }
+        let response = try await store.enrol(code: body.code, deviceName: name, now: config.now())
+        context.logger.info("device enrolled", metadata: ["sync.device": "\(response.device)", "sync.user": "\(response.user.id)"])
+        return response
+    }
+
+    @Sendable func sync(_ request: Request, context: AppRequestContext) async throws -> SyncResponse {
+        let principal = try context.requirePrincipal()
+        guard let device = principal.device else {
+            throw APIError.forbidden("Sync needs a laptop's device token; enrol the laptop with `veldwerk enrol`.")
+        }
+        let body = try await request.decodeJSON(SyncRequest.self, what: "sync request", limit: config.maxBodyBytes)
+        guard body.device == device else {
+            throw APIError.forbidden("This token belongs to device \(device), not \(body.device).")
+        }
+        guard body.push.count <= config.pushBatchLimit else {
+            throw APIError.tooLarge("A sync may push at most \(config.pushBatchLimit) changes; send the rest in the next request.")
+        }
+        let now = config.now()
+        let pushed = try await store.push(body.push, from: principal, now: now)
+        let scopes = try await store.readableScopes(for: principal)
+        let pulled = try await store.pull(scopes: scopes, cursors: body.cursors, excluding: device, limit: config.pullBatchLimit)
+        let offset = now.millisecondsSince1970 - body.clientTime
+        try await store.recordSync(device: device, at: now, clockOffsetMs: offset)
+        context.logger.debug(
+            "sync",
+            metadata: [
+                "sync.device": "\(device)", "sync.accepted": "\(pushed.accepted.count)", "sync.rejected": "\(pushed.rejected.count)",
+                "sync.pulled": "\(pulled.changes.count)",
+            ]
+        )
+        return SyncResponse(
+            accepted: pushed.accepted, rejected: pushed.rejected, pull: pulled.changes, cursors: pulled.cursors, more: pulled.more,
+            serverTime: config.now().millisecondsSince1970
+        )
+    }
+}

@@ -1,0 +1,399 @@
+import Foundation
+import GRDB
+import LogStore
+import Shared
+
+/// The server's store on SQLite through GRDB: WAL, `synchronous = FULL`, so an acknowledged change is on disk.
+///
+/// Several processes may open the same file (the server and `veldwerk-server admin …`): every
+/// write is one transaction, and server-authored changes take their sequence number and clock
+/// inside it.
+final class SQLiteServerStore: ServerStore {
+    let pool: DatabasePool
+    private let questionnaires = QuestionnaireCache()
+
+    init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        ChangeLog.registerMigrations(&migrator)
+        migrator.registerMigration("server-v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE user (
+                        id TEXT PRIMARY KEY,
+                        name TEXT NOT NULL CHECK (length(name) > 0),
+                        email TEXT,
+                        role TEXT NOT NULL CHECK (role IN ('interviewer', 'coordinator', 'researcher', 'admin')),
+                        created_at REAL NOT NULL
+                    );
+                    CREATE TABLE device (
+                        id TEXT PRIMARY KEY,
+                        user_id TEXT NOT NULL REFERENCES user (id),
+                        name TEXT NOT NULL,
+                        token_hash TEXT NOT NULL UNIQUE,
+                        created_at REAL NOT NULL,
+                        last_sync_at REAL,
+                        clock_offset_ms INTEGER,
+                        revoked_at REAL
+                    );
+                    CREATE TABLE api_token (
+                        token_hash TEXT PRIMARY KEY,
+                        user_id TEXT NOT NULL REFERENCES user (id),
+                        created_at REAL NOT NULL,
+                        revoked_at REAL
+                    );
+                    CREATE TABLE enrolment_code (
+                        code_hash TEXT PRIMARY KEY,
+                        user_id TEXT NOT NULL REFERENCES user (id),
+                        created_at REAL NOT NULL,
+                        expires_at REAL NOT NULL,
+                        used_at REAL,
+                        device_id TEXT
+                    );
+                    CREATE TABLE quarantine (
+                        change_id TEXT PRIMARY KEY,
+                        device TEXT NOT NULL,
+                        scope TEXT NOT NULL,
+                        change TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        received_at REAL NOT NULL,
+                        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'accepted', 'discarded'))
+                    );
+                    CREATE TABLE server_clock (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        last TEXT NOT NULL
+                    );
+                    """
+            )
+        }
+        return migrator
+    }
+
+    // MARK: Study
+
+    func loadStudyIfEmpty(roster: Roster, questionnaire: Questionnaire, now: Date) async throws -> Bool {
+        let definition = try JSONValue(encoding: questionnaire)
+        let rows = try roster.municipalities.map { municipality in
+            FieldEdit(
+                scope: .global, entity: .municipality, entityId: "\(municipality.nis)@\(municipality.validFrom)",
+                field: "record", value: try JSONValue(encoding: municipality)
+            )
+        }
+        return try await pool.write { db in
+            let loaded = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM field_state WHERE entity = 'questionnaire')") ?? false
+            guard !loaded else { return false }
+            let form = FieldEdit(
+                scope: .global, entity: .questionnaire, entityId: "\(questionnaire.id)@\(questionnaire.version)",
+                field: "definition", value: definition
+            )
+            _ = try Self.author(rows + [form], by: .system, now: now, in: db)
+            return true
+        }
+    }
+
+    // MARK: People and laptops
+
+    func principal(forTokenHash hash: String) async throws -> Principal? {
+        try await pool.read { db in
+            if let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT u.id, u.name, u.role, d.id AS device FROM device d JOIN user u ON u.id = d.user_id
+                    WHERE d.token_hash = ? AND d.revoked_at IS NULL
+                    """,
+                arguments: [hash]
+            ) {
+                return Self.principal(row)
+            }
+            if let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT u.id, u.name, u.role, NULL AS device FROM api_token t JOIN user u ON u.id = t.user_id
+                    WHERE t.token_hash = ? AND t.revoked_at IS NULL
+                    """,
+                arguments: [hash]
+            ) {
+                return Self.principal(row)
+            }
+            return nil
+        }
+    }
+
+    private static func principal(_ row: Row) -> Principal? {
+        guard let role = Role(rawValue: row["role"]) else { return nil }
+        let device: String? = row["device"]
+        return Principal(user: UserID(row["id"] as String), name: row["name"], role: role, device: device.flatMap(DeviceID.init(rawValue:)))
+    }
+
+    func createUser(name: String, role: Role, email: String?, now: Date) async throws -> User {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw APIError.unprocessable("A user needs a name.") }
+        let user = User(id: UserID("u-" + DeviceID.random().rawValue.dropFirst(2)), name: trimmed, email: email, role: role)
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO user (id, name, email, role, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [user.id.rawValue, user.name, user.email, user.role.rawValue, now.timeIntervalSince1970]
+            )
+        }
+        return user
+    }
+
+    func user(_ id: UserID) async throws -> User? {
+        try await pool.read { db in try Self.user(id, in: db) }
+    }
+
+    private static func user(_ id: UserID, in db: Database) throws -> User? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM user WHERE id = ?", arguments: [id.rawValue]),
+            let role = Role(rawValue: row["role"])
+        else { return nil }
+        return User(id: id, name: row["name"], email: row["email"], role: role)
+    }
+
+    func issueAPIToken(for user: UserID, now: Date) async throws -> String {
+        let token = Secret.newToken()
+        try await pool.write { db in
+            guard try Self.user(user, in: db) != nil else { throw APIError.notFound("There is no user \(user).") }
+            try db.execute(
+                sql: "INSERT INTO api_token (token_hash, user_id, created_at) VALUES (?, ?, ?)",
+                arguments: [Secret.hash(token), user.rawValue, now.timeIntervalSince1970]
+            )
+        }
+        return token
+    }
+
+    func issueEnrolmentCode(for user: UserID, lifetime: TimeInterval, now: Date) async throws -> EnrolmentCode {
+        let code = Secret.newEnrolmentCode()
+        let expiresAt = now.addingTimeInterval(lifetime)
+        try await pool.write { db in
+            guard try Self.user(user, in: db) != nil else {
+                throw APIError.notFound("There is no user \(user); list users or create one first.")
+            }
+            try db.execute(
+                sql: "INSERT INTO enrolment_code (code_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                arguments: [Secret.hash(Secret.normalisedCode(code)), user.rawValue, now.timeIntervalSince1970, expiresAt.timeIntervalSince1970]
+            )
+        }
+        return EnrolmentCode(code: code, user: user, expiresAt: expiresAt)
+    }
+
+    func enrol(code: String, deviceName: String, now: Date) async throws -> EnrolResponse {
+        let token = Secret.newToken()
+        let device = DeviceID.random()
+        return try await pool.write { db in
+            let hash = Secret.hash(Secret.normalisedCode(code))
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM enrolment_code WHERE code_hash = ?", arguments: [hash]) else {
+                throw APIError.unauthorized("This enrolment code is not known. Check it for typos, or ask a coordinator for a new one.")
+            }
+            let usedAt: Double? = row["used_at"]
+            guard usedAt == nil else {
+                throw APIError.unauthorized("This enrolment code was used already; each code enrols one laptop. Ask a coordinator for a new one.")
+            }
+            let expiresAt: Double = row["expires_at"]
+            guard now.timeIntervalSince1970 < expiresAt else {
+                throw APIError.unauthorized("This enrolment code expired; ask a coordinator for a new one.")
+            }
+            let userID = UserID(row["user_id"] as String)
+            guard let user = try Self.user(userID, in: db) else { throw APIError.unauthorized("The user of this code no longer exists.") }
+            try db.execute(
+                sql: "UPDATE enrolment_code SET used_at = ?, device_id = ? WHERE code_hash = ?",
+                arguments: [now.timeIntervalSince1970, device.rawValue, hash]
+            )
+            try db.execute(
+                sql: "INSERT INTO device (id, user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [device.rawValue, userID.rawValue, deviceName, Secret.hash(token), now.timeIntervalSince1970]
+            )
+            return EnrolResponse(
+                user: UserSummary(id: user.id, name: user.name, role: user.role), device: device, token: token,
+                serverTime: now.millisecondsSince1970
+            )
+        }
+    }
+
+    // MARK: Assignments
+
+    func assign(_ nisCodes: [String], to user: UserID, by author: Principal, now: Date) async throws -> [Change] {
+        try await pool.write { db in
+            guard let target = try Self.user(user, in: db) else { throw APIError.notFound("There is no user \(user).") }
+            guard target.role == .interviewer else {
+                throw APIError.unprocessable("\(target.name) is a \(target.role.rawValue); only interviewers are assigned municipalities.")
+            }
+            let known = try Set(String.fetchAll(db, sql: "SELECT DISTINCT json_extract(value, '$.nis') FROM field_state WHERE entity = 'municipality'"))
+            for nis in nisCodes where !known.contains(nis) {
+                throw APIError.unprocessable("Unknown municipality \(nis): use a NIS code from the roster (e.g. 11001 for Aartselaar).", code: "unknown_municipality")
+            }
+            let edits = nisCodes.map { nis in
+                FieldEdit(scope: .municipality(nis), entity: .assignment, entityId: nis, field: "interviewer", value: .string(user.rawValue))
+            }
+            return try Self.author(edits, by: author.user, now: now, in: db)
+        }
+    }
+
+    // MARK: Sync
+
+    func push(_ changes: [Change], from principal: Principal, now: Date) async throws -> PushResult {
+        try await pool.write { db in
+            var result = PushResult()
+            let lookup = SQLiteValidationLookup(db: db, cache: questionnaires)
+            var validator = ChangeValidator(principal: principal, lookup: lookup)
+            var maxClock: HLC?
+            for change in changes {
+                if try Self.isStored(change.id, in: db) {
+                    result.accepted.append(change.id)
+                    continue
+                }
+                switch try validator.check(change) {
+                case .accept:
+                    try ChangeLog.apply(change, in: db)
+                    result.accepted.append(change.id)
+                    maxClock = max(maxClock ?? change.hlc, change.hlc)
+                case .reject(let reason):
+                    result.rejected.append(Rejection(changeId: change.id, code: .invalid, reason: reason))
+                case .quarantine(let reason):
+                    try db.execute(
+                        sql: """
+                            INSERT OR IGNORE INTO quarantine (change_id, device, scope, change, reason, received_at)
+                            VALUES (?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            change.id.description, change.id.device.rawValue, change.scope.rawValue,
+                            String(decoding: try JSONEncoder().encode(change), as: UTF8.self), reason, now.timeIntervalSince1970,
+                        ]
+                    )
+                    result.rejected.append(Rejection(changeId: change.id, code: .quarantined, reason: reason))
+                }
+            }
+            if let maxClock {
+                var clock = try Self.serverClock(in: db)
+                clock.receive(maxClock, physical: now.millisecondsSince1970)
+                try Self.save(clock, in: db)
+            }
+            return result
+        }
+    }
+
+    private static func isStored(_ id: ChangeID, in db: Database) throws -> Bool {
+        let statement = try db.cachedStatement(sql: "SELECT 1 FROM change_log WHERE device = ? AND dseq = ?")
+        return try Bool.fetchOne(statement, arguments: [id.device.rawValue, id.seq]) ?? false
+    }
+
+    func readableScopes(for principal: Principal) async throws -> [Scope] {
+        try await pool.read { db in try Self.readableScopes(for: principal, in: db) }
+    }
+
+    static func readableScopes(for principal: Principal, in db: Database) throws -> [Scope] {
+        let nisCodes: [String]
+        if principal.role.canCoordinate {
+            nisCodes = try String.fetchAll(db, sql: "SELECT entity_id FROM field_state WHERE entity = 'assignment' AND field = 'interviewer' ORDER BY entity_id")
+        } else {
+            nisCodes = try String.fetchAll(
+                db,
+                sql: "SELECT entity_id FROM field_state WHERE entity = 'assignment' AND field = 'interviewer' AND value = ? ORDER BY entity_id",
+                arguments: [JSONValue.string(principal.user.rawValue).canonicalJSON]
+            )
+        }
+        return [.global] + nisCodes.map(Scope.municipality)
+    }
+
+    func pull(scopes: [Scope], cursors: [String: Int64], excluding device: DeviceID?, limit: Int) async throws -> PullResult {
+        try await pool.read { db in
+            var result = PullResult()
+            var budget = limit
+            for scope in scopes {
+                let start = cursors[scope.rawValue] ?? 0
+                guard budget > 0 else {
+                    result.cursors[scope.rawValue] = start
+                    result.more = true
+                    continue
+                }
+                let rows = try ChangeLog.changes(in: scope, after: start, limit: budget, in: db)
+                budget -= rows.count
+                if budget == 0 { result.more = true }
+                result.cursors[scope.rawValue] = rows.last?.seq ?? start
+                result.changes += rows.lazy.filter { $0.change.id.device != device }.map(\.change)
+            }
+            return result
+        }
+    }
+
+    func recordSync(device: DeviceID, at: Date, clockOffsetMs: Int64) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE device SET last_sync_at = ?, clock_offset_ms = ? WHERE id = ?",
+                arguments: [at.timeIntervalSince1970, clockOffsetMs, device.rawValue]
+            )
+        }
+    }
+
+    // MARK: Interviews
+
+    func editInterview(_ id: Interview.ID, fields: [String: JSONValue?], by author: Principal, now: Date) async throws -> [Change] {
+        try await pool.write { db in
+            let key = id.uuidString.lowercased()
+            let current = try ChangeLog.fields(of: .interview, id: key, in: db)
+            guard let nis = current[Interview.Field.municipality]?.stringValue else {
+                throw APIError.notFound("There is no interview \(key) on the server (has its laptop synced?).")
+            }
+            let interview = Interview(id: id, fields: current)
+            let lookup = SQLiteValidationLookup(db: db, cache: questionnaires)
+            var answers = interview.answers
+            for (name, value) in fields where name.hasPrefix(Interview.Field.answerPrefix) {
+                answers[String(name.dropFirst(Interview.Field.answerPrefix.count))] = value ?? nil
+            }
+            let edits = try fields.keys.sorted().map { name in
+                let value = fields[name] ?? nil
+                try ChangeValidator.checkInterviewEdit(field: name, value: value, interview: interview, answers: answers, lookup: lookup)
+                return FieldEdit(scope: .municipality(nis), entity: .interview, entityId: key, field: name, value: value)
+            }
+            return try Self.author(edits, by: author.user, now: now, in: db)
+        }
+    }
+
+    func interviewDetail(_ id: Interview.ID) async throws -> InterviewDetail? {
+        try await pool.read { db in
+            let key = id.uuidString.lowercased()
+            let fields = try ChangeLog.fields(of: .interview, id: key, in: db)
+            guard !fields.isEmpty else { return nil }
+            return InterviewDetail(
+                interview: Interview(id: id, fields: fields),
+                conflicts: try ChangeLog.conflicts(openOnly: false, entity: .interview, entityId: key, in: db),
+                history: try ChangeLog.history(of: .interview, id: key, in: db)
+            )
+        }
+    }
+
+    func conflicts(openOnly: Bool) async throws -> [KeptConflict] {
+        try await pool.read { db in try ChangeLog.conflicts(openOnly: openOnly, in: db) }
+    }
+
+    // MARK: Server-authored changes
+
+    /// Writes edits as changes of the server's own device: sequence number and clock taken inside the transaction.
+    static func author(_ edits: [FieldEdit], by author: UserID, now: Date, in db: Database) throws -> [Change] {
+        var clock = try serverClock(in: db)
+        var seq = try Int64.fetchOne(db, sql: "SELECT MAX(dseq) FROM change_log WHERE device = ?", arguments: [DeviceID.server.rawValue]) ?? 0
+        let changes = try ChangeLog.author(edits, lastSeq: &seq, clock: &clock, author: author, physical: now.millisecondsSince1970, in: db)
+        try save(clock, in: db)
+        return changes
+    }
+
+    private static func serverClock(in db: Database) throws -> HybridClock {
+        let last = try String.fetchOne(db, sql: "SELECT last FROM server_clock WHERE id = 1").flatMap(HLC.init(encoded:))
+        return HybridClock(device: .server, last: last)
+    }
+
+    private static func save(_ clock: HybridClock, in db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO server_clock (id, last) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET last = excluded.last",
+            arguments: [clock.last.encoded]
+        )
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import GRDB
+import LogStore
+import Shared
+
+/// ``ValidationLookup`` over an open SQLite transaction.
+struct SQLiteValidationLookup: ValidationLookup {
+    let db: Database
+    let cache: QuestionnaireCache
+
+    func municipalityExists(_ nis: String) throws -> Bool {
+        try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM field_state WHERE entity = 'municipality' AND entity_id LIKE ? || '@%')", arguments: [nis]
+        ) ?? false
+    }
+
+    func interviewFields(_ id: String) throws -> [String: JSONValue] {
+        try ChangeLog.fields(of: .interview, id: id, in: db)
+    }
+
+    func questionnaire(id: String, version: String) throws -> Questionnaire? {
+        let key = "\(id)@\(version)"
+        if let cached = cache.get(key) { return cached }
+        guard let definition = try ChangeLog.fields(of: .questionnaire, id: key, in: db)["definition"] else { return nil }
+        let form = try definition.decode(as: Questionnaire.self)
+        cache.set(key, form)
+        return form
+    }
+
+    func userExists(_ id: UserID) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM user WHERE id = ?)", arguments: [id.rawValue]) ?? false
+    }
+
+    func isAssigned(_ nis: String, to user: UserID) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: "SELECT EXISTS (SELECT 1 FROM field_state WHERE entity = 'assignment' AND entity_id = ? AND field = 'interviewer' AND value = ?)",
+            arguments: [nis, JSONValue.string(user.rawValue).canonicalJSON]
+        ) ?? false
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import LogStore
+import Shared
+
+/// The server's storage, one implementation per database engine.
+///
+/// Every method is one transaction. Methods are named for what the server does, not for tables.
+protocol ServerStore: Sendable {
+    /// Loads the roster and the questionnaire into an empty log; returns false when a study was loaded before.
+    func loadStudyIfEmpty(roster: Roster, questionnaire: Questionnaire, now: Date) async throws -> Bool
+
+    /// The person and laptop behind a token hash, unless unknown or revoked.
+    func principal(forTokenHash hash: String) async throws -> Principal?
+    func createUser(name: String, role: Role, email: String?, now: Date) async throws -> User
+    func user(_ id: UserID) async throws -> User?
+    func issueAPIToken(for user: UserID, now: Date) async throws -> String
+    func issueEnrolmentCode(for user: UserID, lifetime: TimeInterval, now: Date) async throws -> EnrolmentCode
+    func enrol(code: String, deviceName: String, now: Date) async throws -> EnrolResponse
+
+    /// Gives municipalities to an interviewer (moving them from whoever had them): assignment changes in each scope.
+    func assign(_ nisCodes: [String], to user: UserID, by author: Principal, now: Date) async throws -> [Change]
+
+    /// Merges a pushed batch in one transaction; returns what was accepted and what was not.
+    func push(_ changes: [Change], from principal: Principal, now: Date) async throws -> PushResult
+    /// The scopes a caller may read.
+    func readableScopes(for principal: Principal) async throws -> [Scope]
+    /// Changes after the cursors in the given scopes, at most `limit`, leaving out the device's own.
+    func pull(scopes: [Scope], cursors: [String: Int64], excluding device: DeviceID?, limit: Int) async throws -> PullResult
+    /// Notes a device's sync time and measured clock offset.
+    func recordSync(device: DeviceID, at: Date, clockOffsetMs: Int64) async throws
+
+    /// A coordinator's edit of interview fields, as server-authored changes.
+    func editInterview(_ id: Interview.ID, fields: [String: JSONValue?], by author: Principal, now: Date) async throws -> [Change]
+    func interviewDetail(_ id: Interview.ID) async throws -> InterviewDetail?
+    func conflicts(openOnly: Bool) async throws -> [KeptConflict]
+}
+
+/// A person known to the server.
+struct User: Codable, Equatable, Sendable {
+    var id: UserID
+    var name: String
+    var email: String?
+    var role: Role
+}
+
+/// A one-time enrolment code as handed to a person (the server keeps only its hash).
+struct EnrolmentCode: Codable, Equatable, Sendable {
+    var code: String
+    var user: UserID
+    var expiresAt: Date
+}
+
+/// The outcome of a push.
+struct PushResult: Equatable, Sendable {
+    var accepted: [ChangeID] = []
+    var rejected: [Rejection] = []
+}
+
+/// The outcome of a pull.
+struct PullResult: Equatable, Sendable {
+    var changes: [Change] = []
+    var cursors: [String: Int64] = [:]
+    var more = false
+}
+
+/// One interview with everything a reviewer needs.
+struct InterviewDetail: Codable, Equatable, Sendable {
+    var interview: Interview
+    var conflicts: [KeptConflict]
+    var history: [Change]
+}

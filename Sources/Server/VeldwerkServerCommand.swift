@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Shared
+
+/// `veldwerk-server`: the central server of a Veldwerk study, and its host-side admin commands.
+@main
+struct VeldwerkServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "veldwerk-server",
+        abstract: "The Veldwerk server: merges the interviewers' changes and serves coordinators and researchers.",
+        discussion: """
+            Start it with `veldwerk-server serve`; the first start creates ./data/veldwerk.sqlite with the default study.
+            The admin commands work on the same database, also while the server runs.
+            """,
+        subcommands: [Serve.self, Admin.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+/// Options every command that opens the database shares.
+struct DataOptions: ParsableArguments {
+    @Option(name: .long, help: "Folder of the server's database.")
+    var data: String = "data"
+
+    var config: ServerConfig {
+        var config = ServerConfig()
+        config.dataDirectory = URL(fileURLWithPath: data)
+        return config
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the HTTP server.",
+        discussion: "Example: veldwerk-server serve --host 0.0.0.0 --port 8080 --data /srv/veldwerk"
+    )
+
+    @Option(help: "Address to listen on (0.0.0.0 for every interface).") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
+    @OptionGroup var data: DataOptions
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error.") }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        var logger = Logger(label: "veldwerk.server")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        var config = data.config
+        config.host = host
+        config.port = port
+        let databasePath = config.databaseURL.path
+        let app = try await buildApplication(config, logger: logger) { boundPort in
+            let banner = "Veldwerk server listening on http://\(host):\(boundPort)\nDatabase: \(databasePath)\n"
+            FileHandle.standardOutput.write(Data(banner.utf8))
+        }
+        try await app.runService()
+    }
+}

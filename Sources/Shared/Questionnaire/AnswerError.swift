@@ -1,0 +1,47 @@
+import Foundation
+
+/// An answer the questionnaire does not accept, described so an interviewer can correct it.
+public enum AnswerError: Error, Equatable, Sendable, CustomStringConvertible, LocalizedError {
+    /// No question has this name.
+    case unknownQuestion(String)
+    /// The question is a `note` or `calculate` and takes no answer.
+    case notAnswerable(String)
+    /// The answer is not of the question's type; `got` is the offending input, quoted.
+    case wrongType(question: String, expected: String, got: String)
+    /// The choice is not in the question's (filtered) list.
+    case unknownChoice(question: String, choice: String, allowed: [String])
+    /// The question is required and relevant but has no answer.
+    case required(question: String)
+    /// The answer fails the question's constraint; `message` is the form's `constraint_message`.
+    case constraint(question: String, message: String)
+
+    /// The question concerned.
+    public var question: String {
+        switch self {
+        case .unknownQuestion(let name), .notAnswerable(let name): return name
+        case .wrongType(let name, _, _), .unknownChoice(let name, _, _), .required(let name), .constraint(let name, _):
+            return name
+        }
+    }
+
+    /// E.g. `a_aantal_respondenten expects a whole number; got "abc"`.
+    public var description: String {
+        switch self {
+        case .unknownQuestion(let name):
+            return "there is no question \(name) in this questionnaire"
+        case .notAnswerable(let name):
+            return "\(name) is a note or calculation and takes no answer"
+        case .wrongType(let name, let expected, let got):
+            return "\(name) expects \(expected); got \(got)"
+        case .unknownChoice(let name, let choice, let allowed):
+            let numbered = allowed.enumerated().map { "\($0.offset + 1) \($0.element)" }.joined(separator: ", ")
+            return "\(name) has no choice \"\(choice)\"; choose one of: \(numbered)"
+        case .required(let name):
+            return "\(name) is required; give an answer"
+        case .constraint(let name, let message):
+            return "\(name): \(message)"
+        }
+    }
+
+    public var errorDescription: String? { description }
+}

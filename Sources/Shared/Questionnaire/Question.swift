@@ -1,0 +1,49 @@
+import Foundation
+
+/// One question of a questionnaire (a row of the `survey` sheet that is not a group boundary).
+public struct Question: Codable, Equatable, Sendable {
+    /// The unique name answers are stored under, e.g. `a_modus`.
+    public var name: String
+    /// What answer it takes.
+    public var type: QuestionType
+    /// The question text.
+    public var label: LocalizedText
+    /// Guidance for the interviewer, if any.
+    public var hint: LocalizedText?
+    /// Whether a relevant question must be answered before the interview is complete.
+    public var required: Bool
+    /// When the question is asked; `nil` means always (within its groups).
+    public var relevant: Expression?
+    /// What a non-empty answer must satisfy; `.` is the answer.
+    public var constraint: Expression?
+    /// The message shown when the constraint fails.
+    public var constraintMessage: LocalizedText?
+    /// Which choices are offered: evaluated per choice, bare names are the choice's columns.
+    public var choiceFilter: Expression?
+    /// How a `calculate` question's value is computed.
+    public var calculation: Expression?
+    /// The name of the innermost enclosing group, if any.
+    public var group: String?
+    /// The row of the survey sheet it came from (the header is row 1).
+    public var row: Int
+
+    /// Creates a question.
+    public init(
+        name: String, type: QuestionType, label: LocalizedText, hint: LocalizedText? = nil, required: Bool = false,
+        relevant: Expression? = nil, constraint: Expression? = nil, constraintMessage: LocalizedText? = nil,
+        choiceFilter: Expression? = nil, calculation: Expression? = nil, group: String? = nil, row: Int = 0
+    ) {
+        self.name = name
+        self.type = type
+        self.label = label
+        self.hint = hint
+        self.required = required
+        self.relevant = relevant
+        self.constraint = constraint
+        self.constraintMessage = constraintMessage
+        self.choiceFilter = choiceFilter
+        self.calculation = calculation
+        self.group = group
+        self.row = row
+    }
+}

@@ -1,0 +1,233 @@
+import Foundation
+
+/// Relevance, validation and answer parsing.
+///
+/// Answers to questions that are not relevant are *ignored*, not errors: they stay stored (a
+/// respondent may go back and change the answer that hid them) but ``effectiveAnswers(_:)`` drops
+/// them, expressions see them as unanswered, and exports should leave them blank. An empty text
+/// (`""`) or empty selection (`[]`) counts as unanswered.
+extension Questionnaire {
+    /// Whether the question `name` is asked given `answers`: its own `relevant` and those of all its
+    /// enclosing groups hold. Answers to questions that are themselves not relevant count as
+    /// unanswered. An unknown name is not relevant; a `relevant` that fails to evaluate counts as true.
+    public func isRelevant(_ name: String, answers: [String: JSONValue]) -> Bool {
+        relevance(answers).relevant[name] ?? false
+    }
+
+    /// The questions asked given `answers`, in form order. Includes `note` and `calculate`
+    /// questions; use `type.isAnswerable` to pick those a person answers.
+    public func relevantQuestions(answers: [String: JSONValue]) -> [Question] {
+        let relevant = relevance(answers).relevant
+        return questions.filter { relevant[$0.name] == true }
+    }
+
+    /// Required, relevant questions that have no (non-empty) answer, in form order.
+    public func missingRequired(answers: [String: JSONValue]) -> [Question] {
+        let relevant = relevance(answers).relevant
+        return questions.filter {
+            $0.required && $0.type.isAnswerable && relevant[$0.name] == true && Self.isEmpty(answers[$0.name])
+        }
+    }
+
+    /// The answers as the form sees them: answers to relevant questions only, plus the value of
+    /// each relevant `calculate` question. Answers to names that are not questions are dropped.
+    public func effectiveAnswers(_ answers: [String: JSONValue]) -> [String: JSONValue] {
+        relevance(answers).effective
+    }
+
+    /// Checks one answer for the question `name`, given the other answers.
+    ///
+    /// `nil`, `.null`, `""` and `[]` are no answer: an error only when the question is required and
+    /// relevant. Otherwise the value must have the question's type (see ``QuestionType``), a select
+    /// answer must use choices of the list (after `choice_filter`), a `select_multiple` may not
+    /// repeat a choice, and, when the question is relevant, the constraint must hold with `.` = value.
+    /// - Throws: `AnswerError`.
+    public func validate(_ value: JSONValue?, for name: String, answers: [String: JSONValue]) throws {
+        guard let question = question(named: name) else { throw AnswerError.unknownQuestion(name) }
+        guard question.type.isAnswerable else { throw AnswerError.notAnswerable(name) }
+        var withValue = answers
+        withValue[name] = Self.isEmpty(value) ? nil : value
+        let state = relevance(withValue)
+        let relevant = state.relevant[name] == true
+
+        guard let value, !Self.isEmpty(value) else {
+            if question.required && relevant { throw AnswerError.required(question: name) }
+            return
+        }
+        try checkType(value, for: question, answers: state.effective)
+
+        guard relevant, let constraint = question.constraint else { return }
+        let context = ExpressionContext(answers: state.effective, current: value)
+        let holds = (try? constraint.evaluateBool(context)) ?? false
+        if !holds {
+            let message = question.constraintMessage?.text(defaultLanguage)
+                ?? "the answer does not meet the condition \(constraint.source)"
+            throw AnswerError.constraint(question: name, message: message.isEmpty ? constraint.source : message)
+        }
+    }
+
+    /// Converts text typed on the command line into the answer for question `name`.
+    ///
+    /// - integer: `42`, `-3` (not `3.5` or `abc`) → `.int`
+    /// - decimal: `2.5` or with a decimal comma `2,5` → `.double`
+    /// - date: `2025-01-31`, a real calendar date → `.string`
+    /// - select_one: a choice name, or its 1-based number in the offered list → `.string(name)`
+    /// - select_multiple: names or numbers separated by spaces or commas → `.array` of names, without
+    ///   repeats, in list order
+    /// - text: the text as typed → `.string`
+    ///
+    /// A choice name that is itself a number wins over the position. Surrounding spaces are ignored
+    /// except for text. Only the type is checked: call ``validate(_:for:answers:)`` for required and constraint.
+    /// - Parameter answers: the other answers, for a `choice_filter`.
+    /// - Throws: `AnswerError`.
+    public func parseAnswer(_ text: String, for name: String, answers: [String: JSONValue] = [:]) throws -> JSONValue {
+        guard let question = question(named: name) else { throw AnswerError.unknownQuestion(name) }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        func wrong() -> AnswerError {
+            .wrongType(question: name, expected: question.type.expectedAnswer, got: JSONValue.string(text).canonicalJSON)
+        }
+        switch question.type {
+        case .note, .calculate:
+            throw AnswerError.notAnswerable(name)
+        case .text:
+            return .string(text)
+        case .integer:
+            let digits = trimmed.hasPrefix("-") || trimmed.hasPrefix("+") ? trimmed.dropFirst() : Substring(trimmed)
+            guard !digits.isEmpty, digits.allSatisfy({ ("0"..."9").contains($0) }), let value = Int64(trimmed) else {
+                throw wrong()
+            }
+            return .int(value)
+        case .decimal:
+            var normalized = trimmed
+            if !normalized.contains("."), normalized.filter({ $0 == "," }).count == 1 {
+                normalized = normalized.replacingOccurrences(of: ",", with: ".")
+            }
+            if normalized.hasPrefix("+") { normalized.removeFirst() }
+            guard let value = ExpressionValue.decimal(normalized), value.isFinite else { throw wrong() }
+            return .double(value)
+        case .date:
+            guard DateText.isDate(trimmed) else { throw wrong() }
+            return .string(trimmed)
+        case .selectOne:
+            let offered = availableChoices(for: question, answers: answers)
+            guard !trimmed.isEmpty else { throw wrong() }
+            return .string(try Self.choiceName(trimmed, in: offered, question: name))
+        case .selectMultiple:
+            let offered = availableChoices(for: question, answers: answers)
+            let items = trimmed.split(whereSeparator: { $0.isWhitespace || $0 == "," }).map(String.init)
+            guard !items.isEmpty else { throw wrong() }
+            let chosen = Set(try items.map { try Self.choiceName($0, in: offered, question: name) })
+            return .array(offered.map(\.name).filter(chosen.contains).map(JSONValue.string))
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Whether `value` is no answer: `nil`, `.null`, `""` or `[]`.
+    static func isEmpty(_ value: JSONValue?) -> Bool {
+        switch value {
+        case nil, .null?: return true
+        case .string(let text)?: return text.isEmpty
+        case .array(let items)?: return items.isEmpty
+        default: return false
+        }
+    }
+
+    private static func choiceName(_ item: String, in offered: [Choice], question: String) throws -> String {
+        if let choice = offered.first(where: { $0.name == item }) { return choice.name }
+        if item.allSatisfy({ ("0"..."9").contains($0) }), let number = Int(item), number >= 1, number <= offered.count {
+            return offered[number - 1].name
+        }
+        if let choice = offered.first(where: { $0.name.caseInsensitiveCompare(item) == .orderedSame }) { return choice.name }
+        throw AnswerError.unknownChoice(question: question, choice: item, allowed: offered.map(\.name))
+    }
+
+    private func checkType(_ value: JSONValue, for question: Question, answers: [String: JSONValue]) throws {
+        let name = question.name
+        let wrong = AnswerError.wrongType(question: name, expected: question.type.expectedAnswer, got: value.canonicalJSON)
+        switch question.type {
+        case .note, .calculate:
+            throw AnswerError.notAnswerable(name)
+        case .integer:
+            switch value {
+            case .int: return
+            case .double(let number) where number.isFinite && number == number.rounded() && abs(number) < 9e15: return
+            default: throw wrong
+            }
+        case .decimal:
+            guard let number = value.doubleValue, number.isFinite else { throw wrong }
+        case .text:
+            guard value.stringValue != nil else { throw wrong }
+        case .date:
+            guard let text = value.stringValue, DateText.isDate(text) else { throw wrong }
+        case .selectOne:
+            guard let choice = value.stringValue else { throw wrong }
+            let allowed = availableChoices(for: question, answers: answers).map(\.name)
+            if !allowed.contains(choice) {
+                throw AnswerError.unknownChoice(question: name, choice: choice, allowed: allowed)
+            }
+        case .selectMultiple:
+            guard let choices = value.stringArrayValue else { throw wrong }
+            let allowed = availableChoices(for: question, answers: answers).map(\.name)
+            if let bad = choices.first(where: { !allowed.contains($0) }) {
+                throw AnswerError.unknownChoice(question: name, choice: bad, allowed: allowed)
+            }
+            if Set(choices).count != choices.count {
+                throw AnswerError.wrongType(question: name, expected: "a list of different choice names", got: value.canonicalJSON)
+            }
+        }
+    }
+
+    /// Relevance of every question, and the answers the form sees, found by repeated passes in
+    /// form order until nothing changes (a hidden question's answer counts as unanswered, which may
+    /// hide further questions).
+    private func relevance(_ answers: [String: JSONValue]) -> (relevant: [String: Bool], effective: [String: JSONValue]) {
+        var effective: [String: JSONValue] = [:]
+        for question in questions where question.type != .calculate {
+            if let value = answers[question.name], !Self.isEmpty(value) { effective[question.name] = value }
+        }
+        var relevant: [String: Bool] = [:]
+        for _ in 0...(questions.count + 1) {
+            var changed = false
+            var groupRelevant: [String: Bool] = [:]
+            for group in groups {
+                let parentRelevant = group.parent.map { groupRelevant[$0] ?? true } ?? true
+                groupRelevant[group.name] = parentRelevant && Self.holds(group.relevant, answers: effective, current: nil)
+            }
+            for question in questions {
+                let inGroups = question.group.map { groupRelevant[$0] ?? true } ?? true
+                let isRelevant = inGroups && Self.holds(question.relevant, answers: effective, current: effective[question.name])
+                relevant[question.name] = isRelevant
+                var value: JSONValue?
+                if question.type == .calculate {
+                    value = isRelevant ? question.calculation.flatMap { Self.calculate($0, answers: effective) } : nil
+                } else if isRelevant, let answer = answers[question.name], !Self.isEmpty(answer) {
+                    value = answer
+                }
+                if effective[question.name] != value {
+                    effective[question.name] = value
+                    changed = true
+                }
+            }
+            if !changed { break }
+        }
+        return (relevant, effective)
+    }
+
+    private static func holds(_ expression: Expression?, answers: [String: JSONValue], current: JSONValue?) -> Bool {
+        guard let expression else { return true }
+        return (try? expression.evaluateBool(ExpressionContext(answers: answers, current: current))) ?? true
+    }
+
+    private static func calculate(_ expression: Expression, answers: [String: JSONValue]) -> JSONValue? {
+        guard let value = try? expression.evaluate(ExpressionContext(answers: answers)) else { return nil }
+        switch value {
+        case .string(let text): return text.isEmpty ? nil : .string(text)
+        case .boolean(let flag): return .bool(flag)
+        case .number(let number):
+            guard number.isFinite else { return nil }
+            if number == number.rounded(), abs(number) < 9e15 { return .int(Int64(number)) }
+            return .double(number)
+        }
+    }
+}

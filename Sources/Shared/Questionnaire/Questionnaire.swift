@@ -1,0 +1,79 @@
+import Foundation
+
+/// A compiled, versioned questionnaire: the XLSForm vocabulary as a Codable model.
+///
+/// Build one with ``XLSFormCompiler``; relevance, validation and answer parsing are in
+/// `Questionnaire+Validation.swift`.
+public struct Questionnaire: Codable, Equatable, Sendable {
+    /// The form id (`form_id`), e.g. `flankerend_onderwijsbeleid`.
+    public var id: String
+    /// The form version; interviews record it.
+    public var version: String
+    /// The form title.
+    public var title: LocalizedText
+    /// The language texts fall back to, e.g. `nl`.
+    public var defaultLanguage: String
+    /// All languages with texts, the default first.
+    public var languages: [String]
+    /// The groups in the order they begin; nested groups name their parent.
+    public var groups: [QuestionGroup]
+    /// All questions in form order.
+    public var questions: [Question]
+    /// The choice lists by list name, each in sheet order.
+    public var choiceLists: [String: [Choice]]
+
+    /// Creates a questionnaire.
+    public init(
+        id: String, version: String, title: LocalizedText, defaultLanguage: String, languages: [String],
+        groups: [QuestionGroup], questions: [Question], choiceLists: [String: [Choice]]
+    ) {
+        self.id = id
+        self.version = version
+        self.title = title
+        self.defaultLanguage = defaultLanguage
+        self.languages = languages
+        self.groups = groups
+        self.questions = questions
+        self.choiceLists = choiceLists
+    }
+
+    /// The question called `name`, if any.
+    public func question(named name: String) -> Question? {
+        questions.first { $0.name == name }
+    }
+
+    /// The group called `name`, if any.
+    public func group(named name: String) -> QuestionGroup? {
+        groups.first { $0.name == name }
+    }
+
+    /// All choices of a select question's list, in list order, ignoring any `choice_filter`;
+    /// empty for other types.
+    public func choices(for question: Question) -> [Choice] {
+        question.type.choiceList.flatMap { choiceLists[$0] } ?? []
+    }
+
+    /// The choices offered given the answers so far: those of ``choices(for:)`` that pass the
+    /// question's `choice_filter` (all of them without a filter). A filter that cannot be evaluated keeps the choice.
+    public func availableChoices(for question: Question, answers: [String: JSONValue]) -> [Choice] {
+        let all = choices(for: question)
+        guard let filter = question.choiceFilter else { return all }
+        return all.filter { choice in
+            var columns = choice.properties
+            columns["name"] = choice.name
+            let context = ExpressionContext(answers: answers, current: answers[question.name], choice: columns)
+            return (try? filter.evaluateBool(context)) ?? true
+        }
+    }
+
+    /// The groups enclosing `question`, innermost first.
+    public func enclosingGroups(of question: Question) -> [QuestionGroup] {
+        var result: [QuestionGroup] = []
+        var next = question.group
+        while let name = next, let group = group(named: name), !result.contains(where: { $0.name == name }) {
+            result.append(group)
+            next = group.parent
+        }
+        return result
+    }
+}
