@@ -74,6 +74,11 @@ let package = Package(
         ),
         .testTarget(name: "SharedTests", dependencies: ["Shared", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "LogStoreTests",
+            dependencies: ["LogStore", "Shared", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ServerTests",
             dependencies: ["VeldwerkServer", "Shared", "LogStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings

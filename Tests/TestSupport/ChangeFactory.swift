@@ -1,0 +1,64 @@
+import Foundation
+import Shared
+
+/// A simulated device that writes changes to a few shared fields, for merge tests.
+public struct SimulatedReplica: Sendable {
+    public var clock: HybridClock
+    public var state = MergedState()
+    public var lastSeq: Int64 = 0
+    public let author: UserID
+
+    public init(device: DeviceID, author: UserID) {
+        clock = HybridClock(device: device)
+        self.author = author
+    }
+
+    /// Edits a field as a person would: base is the version this replica currently sees.
+    public mutating func edit(_ key: FieldKey, value: JSONValue?, physical: Int64, scope: Scope = .municipality("11001")) -> Change {
+        lastSeq += 1
+        let change = Change(
+            id: ChangeID(device: clock.device, seq: lastSeq), scope: scope, entity: key.entity, entityId: key.entityId, field: key.field,
+            value: value, hlc: clock.tick(physical: physical), base: state.fields[key]?.current?.hlc, author: author
+        )
+        state.apply(change)
+        return change
+    }
+
+    /// Receives a change from elsewhere.
+    public mutating func receive(_ change: Change, physical: Int64) {
+        state.apply(change)
+        clock.receive(change.hlc, physical: physical)
+    }
+}
+
+/// Generates random editing histories over a small set of fields, so that edits overlap.
+public struct EditScenario: Sendable {
+    public var changes: [Change] = []
+    public var replicas: [SimulatedReplica]
+    public let keys: [FieldKey]
+
+    /// Builds a history: `steps` actions, each an edit by a random replica or a partial delivery.
+    public init(seed: UInt64, replicaCount: Int, fieldCount: Int, steps: Int) {
+        var random = SeededRandom(seed: seed)
+        replicas = (0..<replicaCount).map { index in
+            SimulatedReplica(device: DeviceID(rawValue: "d-replica\(index)") ?? .server, author: UserID("u-\(index)"))
+        }
+        keys = (0..<fieldCount).map { FieldKey(entity: .interview, entityId: "00000000-0000-0000-0000-00000000000\($0 % 10)", field: "answers.q\($0)") }
+        let values: [JSONValue?] = [.string("ja"), .string("nee"), .int(3), nil]
+        var wall: Int64 = 1_700_000_000_000
+        for _ in 0..<steps {
+            wall += Int64.random(in: -5...20, using: &random)  // clocks drift and even step back
+            let index = Int.random(in: 0..<replicaCount, using: &random)
+            if Bool.random(using: &random) || changes.isEmpty {
+                let key = keys[Int.random(in: 0..<keys.count, using: &random)]
+                let value = values[Int.random(in: 0..<values.count, using: &random)]
+                changes.append(replicas[index].edit(key, value: value, physical: wall))
+            } else {
+                for _ in 0..<Int.random(in: 1...4, using: &random) {
+                    let change = changes[Int.random(in: 0..<changes.count, using: &random)]
+                    replicas[index].receive(change, physical: wall)
+                }
+            }
+        }
+    }
+}
