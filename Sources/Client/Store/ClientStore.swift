@@ -62,7 +62,25 @@ final class ClientStore: Sendable {
                     """
             )
         }
+        migrator.registerMigration("client-v1-login") { db in
+            try db.execute(sql: "CREATE TABLE api_login (id INTEGER PRIMARY KEY CHECK (id = 1), login TEXT NOT NULL)")
+        }
         return migrator
+    }
+
+    // MARK: API sign-in (coordinators, researchers, admins)
+
+    func login() throws -> APILogin? {
+        try pool.read { db in
+            try String.fetchOne(db, sql: "SELECT login FROM api_login WHERE id = 1").map { try JSONDecoder().decode(APILogin.self, from: Data($0.utf8)) }
+        }
+    }
+
+    func saveLogin(_ login: APILogin) throws {
+        let text = String(decoding: try JSONEncoder().encode(login), as: UTF8.self)
+        try pool.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO api_login (id, login) VALUES (1, ?)", arguments: [text])
+        }
     }
 
     // MARK: Profile

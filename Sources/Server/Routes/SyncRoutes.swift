@@ -5,6 +5,7 @@ import Shared
 
 extension EnrolResponse: ResponseEncodable {}
 extension SyncResponse: ResponseEncodable {}
+extension UserSummary: ResponseEncodable {}
 
 /// `POST /v1/enrol` and `POST /v1/sync`: how laptops join and exchange changes.
 struct SyncRoutes {
@@ -14,6 +15,13 @@ struct SyncRoutes {
     func register(on router: Router<AppRequestContext>) {
         router.post("/v1/enrol", use: enrol)
         router.post("/v1/sync", use: sync)
+        router.get("/v1/me", use: me)
+    }
+
+    /// Who the token belongs to.
+    @Sendable func me(_ request: Request, context: AppRequestContext) async throws -> UserSummary {
+        let principal = try context.requirePrincipal()
+        return UserSummary(id: principal.user, name: principal.name, role: principal.role)
     }
 
     @Sendable func enrol(_ request: Request, context: AppRequestContext) async throws -> EnrolResponse {

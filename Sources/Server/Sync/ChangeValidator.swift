@@ -172,6 +172,8 @@ struct ChangeValidator<Lookup: ValidationLookup> {
                 guard let nis = value?.stringValue, scopeNIS == nil || nis == scopeNIS else {
                     throw APIError.unprocessable("An interview's municipality is set once, to the municipality of its scope.")
                 }
+            case Interview.Field.review:
+                if let value, value.objectValue == nil { throw APIError.unprocessable("review is an object such as {\"status\": \"approved\"}.") }
             case Interview.Field.questionnaireVersion, Interview.Field.questionnaire:
                 if let value, value.stringValue == nil { throw APIError.unprocessable("\(field) is a string.") }
             default:

@@ -21,6 +21,8 @@ public struct Interview: Codable, Equatable, Sendable, Identifiable {
         public static let startedAt = "startedAt"
         public static let completedAt = "completedAt"
         public static let interviewer = "interviewer"
+        /// A coordinator's verdict: `{"status": "approved" | "flagged", "by": user id, "at": ISO time, "comment": …}`.
+        public static let review = "review"
 
         public static let answerPrefix = "answers."
         public static let flagPrefix = "flags."
@@ -29,7 +31,7 @@ public struct Interview: Codable, Equatable, Sendable, Identifiable {
         public static let plain: [String: Bool] = [
             municipality: false, questionnaire: false, questionnaireVersion: false, mode: false,
             respondentFunction: false, respondentName: true, respondentEmail: true, state: false,
-            startedAt: false, completedAt: false, interviewer: false,
+            startedAt: false, completedAt: false, interviewer: false, review: false,
         ]
 
         public static func answer(_ question: String) -> String { answerPrefix + question }
@@ -48,7 +50,9 @@ public struct Interview: Codable, Equatable, Sendable, Identifiable {
     public var state: State
     public var startedAt: String?
     public var completedAt: String?
+    public var review: JSONValue?
     public var answers: [String: JSONValue]
+    /// Review flags by question: `{"comment": …, "status": "open" | "answered" | "resolved", "by": user id, "at": ISO time, "answer": …}`.
     public var flags: [String: JSONValue]
 
     public init(id: ID, fields: [String: JSONValue]) {
@@ -64,6 +68,7 @@ public struct Interview: Codable, Equatable, Sendable, Identifiable {
         state = fields[Field.state]?.stringValue.flatMap(State.init(rawValue:)) ?? .draft
         startedAt = fields[Field.startedAt]?.stringValue
         completedAt = fields[Field.completedAt]?.stringValue
+        review = fields[Field.review]
         var answers: [String: JSONValue] = [:]
         var flags: [String: JSONValue] = [:]
         for (name, value) in fields {
