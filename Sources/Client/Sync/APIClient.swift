@@ -30,7 +30,7 @@ struct APIClient: Sendable {
             headers.append(("Content-Type", "application/json"))
             data = try JSONEncoder().encode(body)
         }
-        let result = try await transport.perform(HTTPRequest(method: method, url: baseURL + path, headers: headers, body: data))
+        let result = try await transport.perform(TransportRequest(method: method, url: baseURL + path, headers: headers, body: data))
         guard (200..<300).contains(result.status) else {
             if let error = try? JSONDecoder().decode(ErrorBody.self, from: result.body) {
                 throw ClientError.server(status: result.status, code: error.error.code, message: error.error.message)

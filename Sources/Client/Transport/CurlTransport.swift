@@ -25,7 +25,7 @@ final class CurlTransport: HTTPTransport {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
     }()
 
-    func perform(_ request: HTTPRequest) async throws -> HTTPResult {
+    func perform(_ request: TransportRequest) async throws -> TransportResponse {
         try await withCheckedThrowingContinuation { continuation in
             queue.async {
                 continuation.resume(with: Result { try self.performBlocking(request) })
@@ -33,7 +33,7 @@ final class CurlTransport: HTTPTransport {
         }
     }
 
-    private func performBlocking(_ request: HTTPRequest) throws -> HTTPResult {
+    private func performBlocking(_ request: TransportRequest) throws -> TransportResponse {
         guard let handle = curl_easy_init() else { throw ClientError.transport("libcurl could not start a transfer") }
         defer { curl_easy_cleanup(handle) }
 
@@ -88,7 +88,7 @@ final class CurlTransport: HTTPTransport {
         }
         var status = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return HTTPResult(status: status, body: sink.data)
+        return TransportResponse(status: status, body: sink.data)
     }
 }
 

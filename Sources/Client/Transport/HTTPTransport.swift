@@ -1,7 +1,7 @@
 import Foundation
 
 /// One HTTP request as the sync code makes it.
-struct HTTPRequest: Sendable, Equatable {
+struct TransportRequest: Sendable, Equatable {
     var method: String
     var url: String
     var headers: [(String, String)]
@@ -14,14 +14,14 @@ struct HTTPRequest: Sendable, Equatable {
         self.body = body
     }
 
-    static func == (lhs: HTTPRequest, rhs: HTTPRequest) -> Bool {
+    static func == (lhs: TransportRequest, rhs: TransportRequest) -> Bool {
         lhs.method == rhs.method && lhs.url == rhs.url && lhs.body == rhs.body
             && lhs.headers.map { "\($0.0):\($0.1)" } == rhs.headers.map { "\($0.0):\($0.1)" }
     }
 }
 
 /// What came back.
-struct HTTPResult: Sendable, Equatable {
+struct TransportResponse: Sendable, Equatable {
     var status: Int
     var body: Data
 }
@@ -29,5 +29,5 @@ struct HTTPResult: Sendable, Equatable {
 /// Moves bytes to the server and back; the seam where tests inject faults.
 protocol HTTPTransport: Sendable {
     /// Performs the request; throws ``ClientError/transport(_:)`` when no HTTP answer came back.
-    func perform(_ request: HTTPRequest) async throws -> HTTPResult
+    func perform(_ request: TransportRequest) async throws -> TransportResponse
 }

@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import Logging
+import Shared
+import TestSupport
+
+@testable import VeldwerkServer
+
+/// A real server on a free loopback port with its own temporary database, for one test.
+struct TestServer {
+    let port: Int
+    let data: TemporaryDirectory
+    /// A second handle on the server's database, for set-up and for checking what is stored.
+    let store: SQLiteServerStore
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts a server, runs `body`, then shuts it down and removes its data.
+    static func with<T>(_ body: (TestServer) async throws -> T) async throws -> T {
+        let data = try TemporaryDirectory(prefix: "veldwerk-server")
+        defer { data.remove() }
+        var config = ServerConfig()
+        config.port = 0
+        config.dataDirectory = data.url
+        config.pullBatchLimit = 200
+        var logger = Logger(label: "test.server")
+        logger.logLevel = .critical
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let app = try await buildApplication(config, logger: logger) { port in continuation.yield(port) }
+        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        defer { task.cancel() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw CancellationError() }
+        let server = TestServer(port: port, data: data, store: try SQLiteServerStore(path: config.databaseURL.path))
+        let result = try await body(server)
+        task.cancel()
+        _ = await task.result
+        return result
+    }
+
+    /// Creates an interviewer with an enrolment code and the given municipalities.
+    func interviewer(_ name: String, municipalities: [String]) async throws -> (user: UserID, code: String) {
+        let user = try await store.createUser(name: name, role: .interviewer, email: nil, now: Date())
+        if !municipalities.isEmpty {
+            _ = try await store.assign(municipalities, to: user.id, by: hostOperator, now: Date())
+        }
+        let code = try await store.issueEnrolmentCode(for: user.id, lifetime: 3600, now: Date())
+        return (user.id, code.code)
+    }
+
+    /// Creates a coordinator and returns their API token.
+    func coordinatorToken() async throws -> String {
+        let user = try await store.createUser(name: "Coördinator", role: .coordinator, email: nil, now: Date())
+        return try await store.issueAPIToken(for: user.id, now: Date())
+    }
+
+    /// How many times a change id is in the server's log (must be 0 or 1).
+    func logCount(of id: ChangeID) async throws -> Int {
+        try await store.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log WHERE device = ? AND dseq = ?", arguments: [id.device.rawValue, id.seq]) ?? 0
+        }
+    }
+}
+
+import GRDB
