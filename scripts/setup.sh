@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what Veldwerk needs on a Debian machine (run as root or with sudo): the C libraries the
+# server and client link, and the Python tools some tests use. Safe to run again.
+set -euo pipefail
+
+need_apt=()
+for pkg in libsqlite3-dev libcurl4-openssl-dev pkg-config; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "setup: installing ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+  echo "setup: Swift 6.1 or newer is needed (swift.org/install); it is not on PATH." >&2
+  exit 1
+fi
