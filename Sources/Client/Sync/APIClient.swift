@@ -28,7 +28,9 @@ struct APIClient: Sendable {
         var data: Data?
         if let body {
             headers.append(("Content-Type", "application/json"))
-            data = try JSONEncoder().encode(body)
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .iso8601
+            data = try encoder.encode(body)
         }
         let result = try await transport.perform(TransportRequest(method: method, url: baseURL + path, headers: headers, body: data))
         guard (200..<300).contains(result.status) else {
@@ -38,7 +40,9 @@ struct APIClient: Sendable {
             throw ClientError.server(status: result.status, code: "http_\(result.status)", message: "HTTP \(result.status) without an explanation")
         }
         do {
-            return try JSONDecoder().decode(Response.self, from: result.body)
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            return try decoder.decode(Response.self, from: result.body)
         } catch {
             throw ClientError.badResponse("\(Response.self): \(error)")
         }

@@ -13,9 +13,38 @@ extension Request {
         }
         guard buffer.readableBytes > 0 else { throw APIError.badRequest("The \(what) is empty; send a JSON body.", code: "malformed_request") }
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            return try decoder.decode(T.self, from: Data(buffer.readableBytesView))
         } catch {
             throw APIError(decoding: error, what: what)
+        }
+    }
+}
+
+extension Request {
+    /// Reads a text body (CSV) up to a limit; a clear 400 when it is empty or not UTF-8.
+    func text(what: String, limit: Int) async throws -> String {
+        var request = self
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: limit)
+        } catch {
+            throw APIError.tooLarge("The \(what) is larger than \(limit / 1024 / 1024) MiB.")
+        }
+        guard buffer.readableBytes > 0, let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
+            throw APIError.badRequest("Send the \(what) as UTF-8 text in the request body.", code: "malformed_request")
+        }
+        return text
+    }
+
+    /// The raw body bytes up to a limit.
+    func bytes(what: String, limit: Int) async throws -> Data {
+        var request = self
+        do {
+            return Data(try await request.collectBody(upTo: limit).readableBytesView)
+        } catch {
+            throw APIError.tooLarge("The \(what) is larger than \(limit / 1024 / 1024) MiB.")
         }
     }
 }

@@ -35,20 +35,7 @@ protocol ServerStore: Sendable {
     func conflicts(openOnly: Bool) async throws -> [KeptConflict]
 }
 
-/// A person known to the server.
-struct User: Codable, Equatable, Sendable {
-    var id: UserID
-    var name: String
-    var email: String?
-    var role: Role
-}
 
-/// A one-time enrolment code as handed to a person (the server keeps only its hash).
-struct EnrolmentCode: Codable, Equatable, Sendable {
-    var code: String
-    var user: UserID
-    var expiresAt: Date
-}
 
 /// The outcome of a push.
 struct PushResult: Equatable, Sendable {

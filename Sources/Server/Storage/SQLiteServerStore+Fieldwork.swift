@@ -1,0 +1,270 @@
+import Foundation
+import GRDB
+import LogStore
+import Shared
+
+/// Fieldwork set-up: questionnaire versions, the roster, people, laptops, assignments and quarantine.
+extension SQLiteServerStore {
+    // MARK: Questionnaires
+
+    func publishQuestionnaire(_ form: Questionnaire, by author: Principal, now: Date) async throws -> PublishResult {
+        let definition = try JSONValue(encoding: form)
+        return try await pool.write { db in
+            let existing = try Self.publishedQuestionnaires(in: db)
+            if let same = existing.first(where: { $0.form.id == form.id && $0.form.version == form.version }) {
+                guard same.form == form else {
+                    throw APIError.conflict(
+                        "Version \(form.version) of \(form.id) is published already with other content; raise `version` in the settings sheet to publish a new version.",
+                        code: "version_exists"
+                    )
+                }
+                return PublishResult(questionnaire: Self.summary(same.form, publishedAt: same.publishedAt), published: false)
+            }
+            for earlier in existing where earlier.form.id == form.id {
+                for question in form.questions {
+                    guard let old = earlier.form.question(named: question.name), old.type != question.type else { continue }
+                    throw XLSFormError(
+                        sheet: "survey", row: question.row, column: "type",
+                        reason: "\(question.name) was \(old.type.xlsform) in version \(earlier.form.version) and is \(question.type.xlsform) now; a question keeps its type across versions (give the new question a new name)"
+                    )
+                }
+            }
+            _ = try Self.author(
+                [FieldEdit(scope: .global, entity: .questionnaire, entityId: "\(form.id)@\(form.version)", field: "definition", value: definition)],
+                by: author.user, now: now, in: db
+            )
+            return PublishResult(questionnaire: Self.summary(form, publishedAt: ISO8601DateFormatter().string(from: now)), published: true)
+        }
+    }
+
+    func questionnaireSummaries() async throws -> [QuestionnaireSummary] {
+        try await pool.read { db in
+            try Self.publishedQuestionnaires(in: db).map { Self.summary($0.form, publishedAt: $0.publishedAt) }
+        }
+    }
+
+    private static func publishedQuestionnaires(in db: Database) throws -> [(form: Questionnaire, publishedAt: String?)] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT s.value, l.hlc FROM field_state s JOIN change_log l ON l.seq = s.change_seq
+                WHERE s.entity = 'questionnaire' AND s.field = 'definition' AND s.value IS NOT NULL ORDER BY l.seq
+                """
+        )
+        return try rows.map { row in
+            let form = try JSONValue(json: row["value"]).decode(as: Questionnaire.self)
+            let published = HLC(encoded: row["hlc"]).map { ISO8601DateFormatter().string(from: Date(milliseconds: $0.wall)) }
+            return (form, published)
+        }
+    }
+
+    private static func summary(_ form: Questionnaire, publishedAt: String?) -> QuestionnaireSummary {
+        QuestionnaireSummary(
+            id: form.id, version: form.version, title: form.title.text(nil), questions: form.questions.filter(\.type.isAnswerable).count,
+            publishedAt: publishedAt
+        )
+    }
+
+    // MARK: Roster
+
+    /// Loads municipality rows; only rows that are new or differ become changes.
+    func loadRoster(_ roster: Roster, by author: Principal, now: Date) async throws -> RosterLoadResult {
+        let encoded = try roster.municipalities.map { ($0, try JSONValue(encoding: $0)) }
+        return try await pool.write { db in
+            let current = try ChangeLog.records(of: .municipality, in: db)
+            let edits = encoded.compactMap { municipality, value -> FieldEdit? in
+                let id = "\(municipality.nis)@\(municipality.validFrom)"
+                guard current[id]?["record"] != value else { return nil }
+                return FieldEdit(scope: .global, entity: .municipality, entityId: id, field: "record", value: value)
+            }
+            _ = try Self.author(edits, by: author.user, now: now, in: db)
+            return RosterLoadResult(
+                rows: roster.municipalities.count, changed: edits.count, validOn2024: roster.municipalities(validOn: "2024-12-31").count,
+                validOn2025: roster.municipalities(validOn: "2025-01-01").count
+            )
+        }
+    }
+
+    /// The roster as the log holds it now.
+    func roster() async throws -> Roster {
+        try await pool.read { db in try Self.roster(in: db) }
+    }
+
+    static func roster(in db: Database) throws -> Roster {
+        let records = try ChangeLog.records(of: .municipality, in: db)
+        let municipalities = try records.values.compactMap { try $0["record"]?.decode(as: Municipality.self) }
+        return Roster(municipalities: municipalities.sorted { ($0.nis, $0.validFrom) < ($1.nis, $1.validFrom) })
+    }
+
+    // MARK: People
+
+    func users(role: Role? = nil) async throws -> [User] {
+        try await pool.read { db in
+            var sql = "SELECT * FROM user"
+            var arguments: StatementArguments = []
+            if let role {
+                sql += " WHERE role = ?"
+                arguments += [role.rawValue]
+            }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY name, id", arguments: arguments).compactMap { row in
+                Role(rawValue: row["role"]).map { User(id: UserID(row["id"] as String), name: row["name"], email: row["email"], role: $0) }
+            }
+        }
+    }
+
+    /// Creates users from CSV text with columns `name` and optionally `email` and `role` (default interviewer).
+    ///
+    /// All rows are checked before any is stored; interviewers get an enrolment code each.
+    func createUsers(csv: String, codeLifetime: TimeInterval, now: Date) async throws -> [CreatedUser] {
+        let table: CSVReader.Table
+        do {
+            table = try CSVReader.table(csv)
+        } catch {
+            throw APIError.unprocessable("The user list is not valid CSV: \(error).")
+        }
+        guard table.hasColumn("name") else {
+            throw APIError.unprocessable("The user list needs a header row with a `name` column (and optionally `email`, `role`).")
+        }
+        var people: [(String, String?, Role)] = []
+        for record in table.records {
+            let name = (record["name"] ?? "").trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else { throw APIError.unprocessable("Row \(record.row): the name is empty.") }
+            let roleText = (record["role"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+            guard let role = roleText.isEmpty ? .interviewer : Role(rawValue: roleText) else {
+                throw APIError.unprocessable("Row \(record.row): role \"\(roleText)\" is not interviewer, coordinator, researcher or admin.")
+            }
+            let email = (record["email"] ?? "").trimmingCharacters(in: .whitespaces)
+            if !email.isEmpty && !email.contains("@") { throw APIError.unprocessable("Row \(record.row): \"\(email)\" is not an e-mail address.") }
+            people.append((name, email.isEmpty ? nil : email, role))
+        }
+        var created: [CreatedUser] = []
+        for (name, email, role) in people {
+            let user = try await createUser(name: name, role: role, email: email, now: now)
+            if role == .interviewer {
+                created.append(CreatedUser(user: user, token: nil, enrolmentCode: try await issueEnrolmentCode(for: user.id, lifetime: codeLifetime, now: now)))
+            } else {
+                created.append(CreatedUser(user: user, token: try await issueAPIToken(for: user.id, now: now), enrolmentCode: nil))
+            }
+        }
+        return created
+    }
+
+    /// Finds a user by id, e-mail or exact name (for CSV assignment lists).
+    func findUser(_ text: String) async throws -> User? {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM user WHERE id = ?1 OR lower(email) = lower(?1) OR name = ?1", arguments: [text.trimmingCharacters(in: .whitespaces)]
+            )
+            guard rows.count == 1, let row = rows.first, let role = Role(rawValue: row["role"]) else { return nil }
+            return User(id: UserID(row["id"] as String), name: row["name"], email: row["email"], role: role)
+        }
+    }
+
+    // MARK: Laptops
+
+    func devices() async throws -> [DeviceInfo] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT d.*, u.name AS user_name FROM device d JOIN user u ON u.id = d.user_id ORDER BY u.name, d.created_at"
+            ).compactMap { row in
+                guard let id = DeviceID(rawValue: row["id"]) else { return nil }
+                let lastSync: Double? = row["last_sync_at"]
+                let revoked: Double? = row["revoked_at"]
+                return DeviceInfo(
+                    id: id, user: UserID(row["user_id"] as String), userName: row["user_name"], name: row["name"],
+                    enrolledAt: Date(timeIntervalSince1970: row["created_at"]), lastSyncAt: lastSync.map(Date.init(timeIntervalSince1970:)),
+                    clockOffsetMs: row["clock_offset_ms"], revokedAt: revoked.map(Date.init(timeIntervalSince1970:))
+                )
+            }
+        }
+    }
+
+    /// Revokes a laptop: its token stops working at once.
+    func revokeDevice(_ id: DeviceID, now: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE device SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?", arguments: [now.timeIntervalSince1970, id.rawValue])
+            guard db.changesCount == 1 else { throw APIError.notFound("There is no device \(id); `devices` lists them.") }
+        }
+    }
+
+    // MARK: Assignments
+
+    func assignments() async throws -> [AssignmentInfo] {
+        try await pool.read { db in
+            let roster = try Self.roster(in: db)
+            let names = Dictionary(try Row.fetchAll(db, sql: "SELECT id, name FROM user").map { ($0["id"] as String, $0["name"] as String) }) { a, _ in a }
+            return try ChangeLog.records(of: .assignment, in: db).compactMap { nis, fields -> AssignmentInfo? in
+                guard let user = fields["interviewer"]?.stringValue else { return nil }
+                let municipality = roster.current(nis: nis)
+                return AssignmentInfo(
+                    nis: nis, municipality: municipality?.name, province: municipality?.province, interviewer: UserID(user), interviewerName: names[user]
+                )
+            }.sorted { $0.nis < $1.nis }
+        }
+    }
+
+    /// Assigns from CSV text with columns `nis_code` and `interviewer` (user id, e-mail or exact name); all rows are checked first.
+    func assign(csv: String, by author: Principal, now: Date) async throws -> [Change] {
+        let table: CSVReader.Table
+        do {
+            table = try CSVReader.table(csv)
+        } catch {
+            throw APIError.unprocessable("The assignment list is not valid CSV: \(error).")
+        }
+        guard table.hasColumn("nis_code"), table.hasColumn("interviewer") else {
+            throw APIError.unprocessable("The assignment list needs a header row with columns nis_code and interviewer.")
+        }
+        var byUser: [UserID: [String]] = [:]
+        var order: [UserID] = []
+        for record in table.records {
+            let nis = (record["nis_code"] ?? "").trimmingCharacters(in: .whitespaces)
+            let who = record["interviewer"] ?? ""
+            guard Scope.isNIS(nis) else { throw APIError.unprocessable("Row \(record.row): \"\(nis)\" is not a NIS code (five digits).") }
+            guard let user = try await findUser(who) else {
+                throw APIError.unprocessable("Row \(record.row): no single user matches \"\(who)\" (use the user id, e-mail or exact name).")
+            }
+            if byUser[user.id] == nil { order.append(user.id) }
+            byUser[user.id, default: []].append(nis)
+        }
+        var changes: [Change] = []
+        for user in order {
+            changes += try await assign(byUser[user] ?? [], to: user, by: author, now: now)
+        }
+        return changes
+    }
+
+    // MARK: Quarantine
+
+    func quarantine(status: QuarantinedChange.Status? = .open) async throws -> [QuarantinedChange] {
+        try await pool.read { db in
+            var sql = "SELECT * FROM quarantine"
+            var arguments: StatementArguments = []
+            if let status {
+                sql += " WHERE status = ?"
+                arguments += [status.rawValue]
+            }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY received_at, change_id", arguments: arguments).compactMap { row in
+                guard let status = QuarantinedChange.Status(rawValue: row["status"]),
+                    let change = try? JSONDecoder().decode(Change.self, from: Data((row["change"] as String).utf8))
+                else { return nil }
+                return QuarantinedChange(change: change, reason: row["reason"], receivedAt: Date(timeIntervalSince1970: row["received_at"]), status: status)
+            }
+        }
+    }
+
+    /// Accepts a quarantined change into the log (merged like any other change) or discards it.
+    func resolveQuarantine(_ id: ChangeID, accept: Bool, now: Date) async throws -> QuarantinedChange {
+        try await pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM quarantine WHERE change_id = ?", arguments: [id.description]),
+                let change = try? JSONDecoder().decode(Change.self, from: Data((row["change"] as String).utf8))
+            else { throw APIError.notFound("There is no quarantined change \(id).") }
+            guard row["status"] as String == QuarantinedChange.Status.open.rawValue else {
+                throw APIError.conflict("Change \(id) was \(row["status"] as String) already.")
+            }
+            if accept { try ChangeLog.apply(change, in: db) }
+            let status: QuarantinedChange.Status = accept ? .accepted : .discarded
+            try db.execute(sql: "UPDATE quarantine SET status = ? WHERE change_id = ?", arguments: [status.rawValue, id.description])
+            return QuarantinedChange(change: change, reason: row["reason"], receivedAt: Date(timeIntervalSince1970: row["received_at"]), status: status)
+        }
+    }
+}

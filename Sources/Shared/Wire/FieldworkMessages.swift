@@ -1,0 +1,195 @@
+import Foundation
+
+
+/// A published questionnaire version, as listed for coordinators.
+public struct QuestionnaireSummary: Codable, Equatable, Sendable {
+    public var id: String
+    public var version: String
+    public var title: String
+    public var questions: Int
+    public var publishedAt: String?
+
+    public init(id: String, version: String, title: String, questions: Int, publishedAt: String? = nil) {
+        self.id = id
+        self.version = version
+        self.title = title
+        self.questions = questions
+        self.publishedAt = publishedAt
+    }
+}
+
+/// What publishing a questionnaire did.
+public struct PublishResult: Codable, Equatable, Sendable {
+    public var questionnaire: QuestionnaireSummary
+    /// False when exactly this version was published before (nothing changed).
+    public var published: Bool
+
+    public init(questionnaire: QuestionnaireSummary, published: Bool) {
+        self.questionnaire = questionnaire
+        self.published = published
+    }
+}
+
+/// What loading a roster did.
+public struct RosterLoadResult: Codable, Equatable, Sendable {
+    public var rows: Int
+    public var changed: Int
+    public var validOn2024: Int
+    public var validOn2025: Int
+
+    public init(rows: Int, changed: Int, validOn2024: Int, validOn2025: Int) {
+        self.rows = rows
+        self.changed = changed
+        self.validOn2024 = validOn2024
+        self.validOn2025 = validOn2025
+    }
+}
+
+/// A laptop as coordinators see it.
+public struct DeviceInfo: Codable, Equatable, Sendable {
+    public var id: DeviceID
+    public var user: UserID
+    public var userName: String
+    public var name: String
+    public var enrolledAt: Date
+    public var lastSyncAt: Date?
+    public var clockOffsetMs: Int64?
+    public var revokedAt: Date?
+
+    public init(id: DeviceID, user: UserID, userName: String, name: String, enrolledAt: Date, lastSyncAt: Date? = nil, clockOffsetMs: Int64? = nil, revokedAt: Date? = nil) {
+        self.id = id
+        self.user = user
+        self.userName = userName
+        self.name = name
+        self.enrolledAt = enrolledAt
+        self.lastSyncAt = lastSyncAt
+        self.clockOffsetMs = clockOffsetMs
+        self.revokedAt = revokedAt
+    }
+}
+
+/// Who works a municipality.
+public struct AssignmentInfo: Codable, Equatable, Sendable {
+    public var nis: String
+    public var municipality: String?
+    public var province: String?
+    public var interviewer: UserID
+    public var interviewerName: String?
+
+    public init(nis: String, municipality: String? = nil, province: String? = nil, interviewer: UserID, interviewerName: String? = nil) {
+        self.nis = nis
+        self.municipality = municipality
+        self.province = province
+        self.interviewer = interviewer
+        self.interviewerName = interviewerName
+    }
+}
+
+/// A pushed change kept aside because its laptop no longer held the municipality.
+public struct QuarantinedChange: Codable, Equatable, Sendable {
+    public enum Status: String, Codable, Sendable { case open, accepted, discarded }
+    public var change: Change
+    public var reason: String
+    public var receivedAt: Date
+    public var status: Status
+
+    public init(change: Change, reason: String, receivedAt: Date, status: Status) {
+        self.change = change
+        self.reason = reason
+        self.receivedAt = receivedAt
+        self.status = status
+    }
+}
+
+/// A new user and, for staff roles, their API token (shown once).
+public struct CreatedUser: Codable, Equatable, Sendable {
+    public var user: User
+    public var token: String?
+    public var enrolmentCode: EnrolmentCode?
+
+    public init(user: User, token: String? = nil, enrolmentCode: EnrolmentCode? = nil) {
+        self.user = user
+        self.token = token
+        self.enrolmentCode = enrolmentCode
+    }
+}
+
+/// A person known to the server.
+public struct User: Codable, Equatable, Sendable {
+    public var id: UserID
+    public var name: String
+    public var email: String?
+    public var role: Role
+
+    public init(id: UserID, name: String, email: String? = nil, role: Role) {
+        self.id = id
+        self.name = name
+        self.email = email
+        self.role = role
+    }
+}
+
+/// A one-time enrolment code as handed to a person (the server keeps only its hash).
+public struct EnrolmentCode: Codable, Equatable, Sendable {
+    public var code: String
+    public var user: UserID
+    public var expiresAt: Date
+
+    public init(code: String, user: UserID, expiresAt: Date) {
+        self.code = code
+        self.user = user
+        self.expiresAt = expiresAt
+    }
+}
+
+/// A JSON array answer.
+public struct ListResponse<Item: Codable & Sendable>: Codable, Sendable {
+    public var items: [Item]
+
+    public init(items: [Item]) {
+        self.items = items
+    }
+}
+
+/// Bodies of the fieldwork routes.
+public struct CreateUserRequest: Codable, Sendable {
+    public var name: String
+    public var role: Role
+    public var email: String?
+
+    public init(name: String, role: Role, email: String? = nil) {
+        self.name = name
+        self.role = role
+        self.email = email
+    }
+}
+
+public struct EnrolmentCodeRequest: Codable, Sendable {
+    public var validHours: Double?
+
+    public init(validHours: Double? = nil) {
+        self.validHours = validHours
+    }
+}
+
+public struct AssignRequest: Codable, Sendable {
+    public var user: UserID
+    public var municipalities: [String]
+
+    public init(user: UserID, municipalities: [String]) {
+        self.user = user
+        self.municipalities = municipalities
+    }
+}
+
+public struct QuestionnaireSheets: Codable, Sendable {
+    public var survey: String
+    public var choices: String
+    public var settings: String?
+
+    public init(survey: String, choices: String, settings: String? = nil) {
+        self.survey = survey
+        self.choices = choices
+        self.settings = settings
+    }
+}
