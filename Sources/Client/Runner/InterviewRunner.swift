@@ -343,6 +343,7 @@ struct InterviewRunner {
         let questionIndex = (inGroup.firstIndex { $0.name == name } ?? 0) + 1
         let overall = (questions.firstIndex { $0.name == name } ?? 0) + 1
 
+        output.lines.append(Line(.info, ""))
         if shownGroup != .some(question.group) {
             shownGroup = .some(question.group)
             let label = question.group.flatMap { form.group(named: $0) }.map { $0.label.text(language) } ?? ""

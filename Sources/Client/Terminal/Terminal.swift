@@ -33,7 +33,7 @@ struct Terminal: Sendable {
     func render(_ line: InterviewRunner.Line) -> String {
         switch line.style {
         case .title: return paint(line.text, .bold)
-        case .heading: return "\n" + paint("== \(line.text) ==", .boldCyan)
+        case .heading: return paint("== \(line.text) ==", .boldCyan)
         case .position: return paint(line.text, .dim)
         case .question: return paint(line.text, .bold)
         case .hint: return paint(line.text, .dim)
