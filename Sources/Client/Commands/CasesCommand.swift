@@ -7,10 +7,8 @@ struct CasesCommand: AsyncParsableCommand {
         commandName: "cases",
         abstract: "List your municipalities with their case status, last contact attempt and next appointment.",
         discussion: """
-            Status: notContacted, contacted, appointment, inProgress, completed, refused or unreachable. It follows
-            from contact attempts and interviews (a completed interview wins, then a draft, then the latest attempt;
-            \(CaseStatus.unreachableAfter) attempts in a row without reaching anyone make a case unreachable), unless a
-            coordinator set it.
+            Status: notContacted, contacted, appointment, inProgress, completed, refused or unreachable. It follows from contact attempts and interviews (a completed interview wins, then a draft, then the latest attempt; \(CaseStatus.unreachableAfter) attempts in a row without reaching anyone make a case unreachable), unless a coordinator set it (marked *).
+
             Examples:
               veldwerk cases
               veldwerk cases --json | jq '.[] | select(.status == "appointment")'

@@ -7,8 +7,8 @@ struct CompleteInterview: AsyncParsableCommand {
         commandName: "complete",
         abstract: "Mark an interview complete once every required question is answered.",
         discussion: """
-            Lists the required questions still unanswered and exits with code 7 when there are any.
-            Sets state = complete and completedAt; both sync like any answer.
+            Lists the required questions still unanswered and exits with code 7 when there are any. Sets state = complete and completedAt; both sync like any answer.
+
 
             Examples:
               veldwerk interview complete 3f9a0c2b

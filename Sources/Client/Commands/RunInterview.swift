@@ -7,16 +7,15 @@ struct RunInterview: AsyncParsableCommand {
         commandName: "run",
         abstract: "Ask an interview's questions one by one in the terminal; every answer is saved at once.",
         discussion: """
-            Resumes at the first unanswered question. Answer by number or choice name (several for a
-            multiple choice: "1 3 5"); end a text answer with a line containing only a dot (.).
-            Commands at any prompt: back, skip, jump NAME, list, complete, help, quit (also :back etc.).
-            Enter keeps the current answer. Ctrl-D or a killed process loses nothing that was answered.
+            Resumes at the first unanswered question. Answer by number or choice name (several for a multiple choice: "1 3 5"). A text answer may take several lines: end it with a line containing only a dot (.). Enter keeps the current answer.
+
+            Commands at any prompt (also written :back etc.): back, skip (optional questions only), jump NAME (jump alone: the first unanswered question), list, complete, help, quit. Quit, Ctrl-D, the end of piped input or a killed process lose nothing that was answered.
 
             Examples:
               veldwerk interview run 3f9a0c2b
               veldwerk interview run 3f9a0c2b --lang en
-              veldwerk interview run 3f9a0c2b --fix        # only the questions a coordinator flagged
-              printf '2\\nschepen\\n.\\n' | veldwerk interview run 3f9a0c2b   # piped input works too
+              veldwerk interview run 3f9a0c2b --fix
+              printf '2\\nSchepen\\n.\\n' | veldwerk interview run 3f9a0c2b
             """
     )
 

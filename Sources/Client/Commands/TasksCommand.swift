@@ -7,8 +7,8 @@ struct TasksCommand: AsyncParsableCommand {
         commandName: "tasks",
         abstract: "List the answers a coordinator flagged for you to look at (after a sync).",
         discussion: """
-            Fix them with `veldwerk interview run ID --fix`: giving a new answer marks the flag answered, and the
-            coordinator sees it after your next sync.
+            Fix them with `veldwerk interview run ID --fix`: giving an answer marks the flag answered, and the coordinator sees it after your next sync.
+
             Examples:
               veldwerk tasks
               veldwerk tasks --all --json
