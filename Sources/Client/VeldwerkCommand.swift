@@ -15,6 +15,7 @@ struct VeldwerkCommand: AsyncParsableCommand {
             at once and sent with the next `veldwerk sync`.
             """,
         subcommands: [Enrol.self, Login.self, SyncCommand.self, Status.self, Municipalities.self, InterviewCommand.self]
+            + [ListInterviews.self, CasesCommand.self, ContactCommand.self, TasksCommand.self]
     )
 }
 

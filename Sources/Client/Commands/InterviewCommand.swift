@@ -7,6 +7,7 @@ struct InterviewCommand: AsyncParsableCommand {
         commandName: "interview",
         abstract: "Start, fill in and look at interviews on this laptop.",
         subcommands: [NewInterview.self, SetAnswers.self, ShowInterview.self]
+            + [RunInterview.self, CompleteInterview.self, ReopenInterview.self, WithdrawInterview.self]
     )
 }
 
@@ -47,15 +48,18 @@ struct NewInterview: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "new",
         abstract: "Start an interview for one of your municipalities; prints its id.",
-        discussion: "Example: veldwerk interview new --municipality 11001"
+        discussion: "Examples:\n  veldwerk interview new --municipality 11001\n  veldwerk interview new --municipality 11001 --run --lang en"
     )
 
     @Option(help: "NIS code of the municipality.") var municipality: String
+    @Flag(name: .customLong("run"), help: "Start asking the questions right away (see `veldwerk interview run --help`).") var runNow = false
+    @Option(help: "Language of the questions with --run (nl or en).") var lang: String?
     @OptionGroup var profile: ProfileOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard Scope.isNIS(municipality) else { throw ValidationError("\(municipality) is not a NIS code (five digits, e.g. 11001).") }
+        if runNow, output.json { throw ValidationError("--run asks questions in the terminal; it cannot be combined with --json.") }
     }
 
     func run() async throws {
@@ -82,6 +86,7 @@ struct NewInterview: AsyncParsableCommand {
                 var version: String
             }
             try output.emit(Output(id: key, municipality: municipality, questionnaire: form.id, version: form.version)) { key }
+            if runNow, let interview = try store.interview(id) { try RunInterview.session(store: store, interview: interview, fix: false, language: lang) }
         }
     }
 }

@@ -4,11 +4,15 @@ import Foundation
 public enum CaseStatus: String, Codable, Sendable, CaseIterable {
     case notContacted, contacted, appointment, inProgress, completed, refused, unreachable
 
+    /// How many attempts in a row without reaching anyone make a case unreachable.
+    public static let unreachableAfter = 5
+
     /// The status that follows from contact attempts and interviews, unless a coordinator set one.
     ///
     /// A completed interview wins; then a draft interview (in progress); then the latest attempt's
     /// outcome: refused, appointment (or callback) and interviewed map to their statuses, anything
-    /// else to contacted.
+    /// else to contacted, except that ``unreachableAfter`` attempts in a row without reaching anyone
+    /// (no-answer, wrong-contact) make the case unreachable.
     public static func derive(attempts: [ContactAttempt], interviews: [Interview], override: CaseStatus? = nil) -> CaseStatus {
         if let override { return override }
         let live = interviews.filter { $0.state != .withdrawn }
@@ -16,6 +20,10 @@ public enum CaseStatus: String, Codable, Sendable, CaseIterable {
         if !live.isEmpty { return .inProgress }
         guard let latest = attempts.max(by: { ($0.at ?? "", $0.id.uuidString) < ($1.at ?? "", $1.id.uuidString) }) else {
             return .notContacted
+        }
+        let recent = attempts.sorted { ($0.at ?? "", $0.id.uuidString) < ($1.at ?? "", $1.id.uuidString) }.suffix(unreachableAfter)
+        if recent.count == unreachableAfter, recent.allSatisfy({ $0.outcome == .noAnswer || $0.outcome == .wrongContact }) {
+            return .unreachable
         }
         switch latest.outcome {
         case .refused: return .refused

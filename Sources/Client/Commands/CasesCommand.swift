@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import Shared
+
+struct CasesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cases",
+        abstract: "List your municipalities with their case status, last contact attempt and next appointment.",
+        discussion: """
+            Status: notContacted, contacted, appointment, inProgress, completed, refused or unreachable. It follows from contact attempts and interviews (a completed interview wins, then a draft, then the latest attempt; \(CaseStatus.unreachableAfter) attempts in a row without reaching anyone make a case unreachable), unless a coordinator set it (marked *).
+
+            Examples:
+              veldwerk cases
+              veldwerk cases --json | jq '.[] | select(.status == "appointment")'
+            """
+    )
+
+    @OptionGroup var profile: ProfileOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let store = try profile.openStore()
+            _ = try store.requireProfile()
+            let now = Date()
+            let rows = try store.assignedMunicipalities().map { try store.caseSummary(municipality: $0, now: now) }
+            try output.emit(rows) {
+                guard !rows.isEmpty else { return "No municipalities assigned to you yet (sync to fetch new assignments)." }
+                var lines = ["NIS    NAME                    STATUS        ATTEMPTS  LAST ATTEMPT                     NEXT APPOINTMENT"]
+                for row in rows {
+                    let last = row.lastAttempt.map { "\(TimeArgument.local($0.at)) \($0.outcome ?? "?")" } ?? "—"
+                    let status = row.status.rawValue + (row.statusSource == "coordinator" ? "*" : "")
+                    lines.append(
+                        "\(row.nis)  \((row.name ?? "?").rightPadded(to: 22))  \(status.rightPadded(to: 12))  \(String(row.attempts).rightPadded(to: 8))  \(last.rightPadded(to: 31))  \(row.nextAppointment.map { TimeArgument.local($0) } ?? "—")"
+                    )
+                }
+                if rows.contains(where: { $0.statusSource == "coordinator" }) { lines.append("* set by the coordinator") }
+                return lines.joined(separator: "\n")
+            }
+        }
+    }
+}

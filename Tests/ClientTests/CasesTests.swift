@@ -1,0 +1,84 @@
+import Foundation
+import Shared
+import Testing
+
+@testable import VeldwerkClient
+
+@Suite struct CasesTests {
+    @Test func statusFollowsTheLoggedAttempts() throws {
+        let fixture = try ClientFixture(municipalities: ["11001", "11002"])
+        defer { fixture.remove() }
+        let store = fixture.store
+        let base = Date(timeIntervalSince1970: 1_736_000_000)
+        #expect(try store.caseSummary(municipality: "11001", now: base).status == .notContacted)
+
+        try store.logContact(municipality: "11001", at: base, mode: .phone, outcome: .noAnswer, note: nil, appointment: nil, interviewer: ClientFixture.user)
+        #expect(try store.caseSummary(municipality: "11001", now: base).status == .contacted)
+
+        let meeting = base.addingTimeInterval(86_400 * 3)
+        try store.logContact(
+            municipality: "11001", at: base.addingTimeInterval(3600), mode: .email, outcome: .appointment, note: "schepen", appointment: meeting,
+            interviewer: ClientFixture.user
+        )
+        let summary = try store.caseSummary(municipality: "11001", now: base.addingTimeInterval(7200))
+        #expect(summary.status == .appointment)
+        #expect(summary.attempts == 2)
+        #expect(summary.lastAttempt?.outcome == "appointment")
+        #expect(summary.lastAttempt?.synced == false)
+        #expect(summary.nextAppointment == InterviewRunner.isoTime(meeting))
+        #expect(summary.name == "Aartselaar")
+        // After the appointment time it is no longer "next".
+        #expect(try store.caseSummary(municipality: "11001", now: meeting.addingTimeInterval(60)).nextAppointment == nil)
+
+        let interview = try fixture.newInterview(municipality: "11001")
+        #expect(try store.caseSummary(municipality: "11001").status == .inProgress)
+        try store.markComplete(interview)
+        #expect(try store.caseSummary(municipality: "11001").status == .completed)
+
+        try store.logContact(municipality: "11002", at: base, mode: .visit, outcome: .refused, note: nil, appointment: nil, interviewer: ClientFixture.user)
+        #expect(try store.caseSummary(municipality: "11002").status == .refused)
+
+        // Changes are in the municipality's scope and wait in the outbox.
+        let outbox = try store.outbox(limit: 100)
+        #expect(Set(outbox.filter { $0.entity == .contactAttempt }.map(\.scope)) == [.municipality("11001"), .municipality("11002")])
+    }
+
+    @Test func aCoordinatorsStatusWins() throws {
+        let fixture = try ClientFixture()
+        defer { fixture.remove() }
+        try fixture.store.logContact(municipality: "11001", at: Date(), mode: .phone, outcome: .callback, note: nil, appointment: nil, interviewer: ClientFixture.user)
+        try fixture.applyFromServer([FieldEdit(scope: .municipality("11001"), entity: .caseFile, entityId: "11001", field: "status", value: .string("unreachable"))])
+        let summary = try fixture.store.caseSummary(municipality: "11001")
+        #expect(summary.status == .unreachable)
+        #expect(summary.statusSource == "coordinator")
+    }
+
+    @Test func fiveFruitlessAttemptsInARowMakeACaseUnreachable() {
+        func attempt(_ minute: Int, _ outcome: ContactAttempt.Outcome) -> ContactAttempt {
+            ContactAttempt(id: UUID(), fields: ["at": .string(String(format: "2025-01-10T10:%02d:00Z", minute)), "outcome": .string(outcome.rawValue)])
+        }
+        let four = (0..<4).map { attempt($0, .noAnswer) }
+        #expect(CaseStatus.derive(attempts: four, interviews: []) == .contacted)
+        #expect(CaseStatus.derive(attempts: four + [attempt(9, .wrongContact)], interviews: []) == .unreachable)
+        #expect(CaseStatus.derive(attempts: [attempt(0, .callback)] + four, interviews: []) == .contacted)
+        #expect(CaseStatus.derive(attempts: four + [attempt(8, .noAnswer), attempt(9, .appointment)], interviews: []) == .appointment)
+    }
+
+    @Test func timesAreReadInSeveralForms() {
+        let zone = TimeZone(identifier: "Europe/Brussels")!
+        #expect(TimeArgument.parse("2025-01-14T09:30:00Z").map(InterviewRunner.isoTime) == "2025-01-14T09:30:00Z")
+        #expect(TimeArgument.parse("2025-01-14 10:30", timeZone: zone).map(InterviewRunner.isoTime) == "2025-01-14T09:30:00Z")
+        #expect(TimeArgument.parse("2025-01-14", timeZone: zone).map(InterviewRunner.isoTime) == "2025-01-13T23:00:00Z")
+        #expect(TimeArgument.parse("tomorrow") == nil)
+    }
+
+    @Test func interviewActivityKnowsWhatWaitsForSync() throws {
+        let fixture = try ClientFixture()
+        defer { fixture.remove() }
+        let interview = try fixture.newInterview()
+        let key = interview.id.uuidString.lowercased()
+        let activity = try fixture.store.interviewActivity()
+        #expect(activity[key]?.pending == true)
+        #expect(activity[key]?.lastChange != nil)
+    }
+}
