@@ -23,16 +23,18 @@ struct APIClient: Sendable {
 
     /// Sends a JSON request and decodes the JSON answer; a server error becomes ``ClientError/server(status:code:message:)``.
     func send<Response: Decodable>(_ method: String, _ path: String, body: (some Encodable)? = nil as String?) async throws -> Response {
+        guard let body else { return try await send(method, path, raw: nil, contentType: nil) }
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        return try await send(method, path, raw: try encoder.encode(body), contentType: "application/json")
+    }
+
+    /// Sends a body as it is (a CSV text, a workbook) and decodes the JSON answer.
+    func send<Response: Decodable>(_ method: String, _ path: String, raw: Data?, contentType: String?) async throws -> Response {
         var headers = [("Accept", "application/json")]
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
-        var data: Data?
-        if let body {
-            headers.append(("Content-Type", "application/json"))
-            let encoder = JSONEncoder()
-            encoder.dateEncodingStrategy = .iso8601
-            data = try encoder.encode(body)
-        }
-        let result = try await transport.perform(TransportRequest(method: method, url: baseURL + path, headers: headers, body: data))
+        if let contentType { headers.append(("Content-Type", contentType)) }
+        let result = try await transport.perform(TransportRequest(method: method, url: baseURL + path, headers: headers, body: raw))
         guard (200..<300).contains(result.status) else {
             if let error = try? JSONDecoder().decode(ErrorBody.self, from: result.body) {
                 throw ClientError.server(status: result.status, code: error.error.code, message: error.error.message)

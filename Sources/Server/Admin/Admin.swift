@@ -7,13 +7,24 @@ import Shared
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create users, enrolment codes and assignments on the server host.",
-        subcommands: [CreateUser.self, EnrolmentCodeCommand.self, Assign.self]
+        subcommands: [
+            CreateUser.self, ImportUsers.self, ListUsers.self, EnrolmentCodeCommand.self, EnrolmentCodes.self,
+            ListDevices.self, RevokeDevice.self, Assign.self, ListAssignments.self, QuarantineCommand.self,
+        ]
     )
 }
 
 /// Opens the store the way `serve` does, for one admin command.
 func openAdminStore(_ options: DataOptions) async throws -> SQLiteServerStore {
     try await openStore(options.config, logger: Logger(label: "veldwerk.admin"))
+}
+
+/// Reads a UTF-8 text file, or says plainly why not.
+func readText(_ path: String) throws -> String {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        throw ValidationError("Cannot read \(path) as UTF-8 text.")
+    }
+    return text
 }
 
 /// Prints a value as JSON (sorted keys, one document) for scripts.
@@ -96,12 +107,19 @@ struct Assign: AsyncParsableCommand {
         discussion: "Example: veldwerk-server admin assign --user u-3f9a0c2b7e41 --municipality 11001 --municipality 11002"
     )
 
-    @Option(help: "The interviewer's user id.") var user: String
-    @Option(name: .customLong("municipality"), help: "NIS code; repeat for several.") var municipalities: [String]
+    @Option(help: "The interviewer's user id.") var user: String?
+    @Option(name: .customLong("municipality"), help: "NIS code; repeat for several.") var municipalities: [String] = []
+    @Option(help: "A CSV file with columns nis_code,interviewer (user id, e-mail or exact name) instead of --user/--municipality.")
+    var csv: String?
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var data: DataOptions
 
     func validate() throws {
+        if csv != nil {
+            guard user == nil, municipalities.isEmpty else { throw ValidationError("Use either --csv or --user with --municipality.") }
+            return
+        }
+        guard user != nil else { throw ValidationError("Name the interviewer with --user (or give --csv).") }
         guard !municipalities.isEmpty else { throw ValidationError("Name at least one --municipality NIS code.") }
         for nis in municipalities where !Scope.isNIS(nis) {
             throw ValidationError("\(nis) is not a NIS code (five digits, e.g. 11001).")
@@ -110,11 +128,17 @@ struct Assign: AsyncParsableCommand {
 
     func run() async throws {
         let store = try await openAdminStore(data)
-        let changes = try await store.assign(municipalities, to: UserID(user), by: hostOperator, now: Date())
+        let changes: [Change]
+        if let csv {
+            changes = try await store.assign(csv: try readText(csv), by: hostOperator, now: Date())
+        } else {
+            changes = try await store.assign(municipalities, to: UserID(user ?? ""), by: hostOperator, now: Date())
+        }
         if json {
             try printJSON(changes)
         } else {
-            print("Assigned \(municipalities.joined(separator: ", ")) to \(user); their laptops get it on the next sync.")
+            for change in changes { print("\(change.entityId) → \(change.value?.stringValue ?? "?")") }
+            print("Assigned \(changes.count) municipalities; laptops get them on their next sync, and a laptop that had one loses it.")
         }
     }
 }

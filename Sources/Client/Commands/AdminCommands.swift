@@ -1,0 +1,270 @@
+import ArgumentParser
+import Foundation
+import Shared
+
+/// `veldwerk admin …`: fieldwork set-up for a signed-in coordinator, through the server's API.
+struct AdminCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "admin",
+        abstract: "Set up fieldwork on the server (coordinators; sign in first with `veldwerk login`).",
+        subcommands: [
+            AdminUsers.self, AdminCreateUser.self, AdminImportUsers.self, AdminEnrolmentCode.self, AdminDevices.self, AdminRevokeDevice.self,
+            AdminAssign.self, AdminAssignments.self, AdminQuarantine.self, AdminQuestionnaire.self, AdminRoster.self,
+        ]
+    )
+}
+
+/// Shared by the admin subcommands: the profile, the output mode, the signed-in API.
+struct AdminOptions: ParsableArguments {
+    @OptionGroup var profile: ProfileOptions
+    @OptionGroup var output: OutputOptions
+
+    func api() throws -> APIClient { try profile.openStore().loggedInAPI() }
+
+    /// Prints a list as JSON, or one line per item.
+    func emit<Item: Encodable>(_ items: [Item], line: (Item) -> String) throws {
+        try output.emit(items) { items.isEmpty ? "(none)" : items.map(line).joined(separator: "\n") }
+    }
+}
+
+/// Reads a file the user named, or says plainly why not.
+func readUserFile(_ path: String) throws -> Data {
+    guard let data = FileManager.default.contents(atPath: path) else { throw ClientError.invalidInput("Cannot read \(path).") }
+    return data
+}
+
+struct AdminUsers: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "users", abstract: "List users.")
+    @Option(help: "Only this role.") var role: Role?
+    @OptionGroup var options: AdminOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let query = role.map { "?role=\($0.rawValue)" } ?? ""
+            let list: ListResponse<User> = try await options.api().send("GET", "/v1/users" + query)
+            try options.emit(list.items, line: FieldworkText.line)
+        }
+    }
+}
+
+extension Role: ExpressibleByArgument {}
+
+struct AdminCreateUser: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create-user", abstract: "Create one user; an interviewer gets an enrolment code, others an API token.",
+        discussion: "Example: veldwerk admin create-user --name \"An Peeters\" --email an@example.org"
+    )
+    @Option(help: "Full name.") var name: String
+    @Option(help: "interviewer, coordinator, researcher or admin.") var role: Role = .interviewer
+    @Option(help: "E-mail address (personal data).") var email: String?
+    @OptionGroup var options: AdminOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let created: CreatedUser = try await options.api().send("POST", "/v1/users", body: CreateUserRequest(name: name, role: role, email: email))
+            try options.output.emit(created) { FieldworkText.line(created) }
+        }
+    }
+}
+
+struct AdminImportUsers: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-users", abstract: "Create users from a CSV file (name,email[,role]); prints each with its enrolment code.",
+        discussion: "Example: veldwerk admin import-users studenten.csv > codes.txt"
+    )
+    @Argument(help: "The CSV file.") var file: String
+    @OptionGroup var options: AdminOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let list: ListResponse<CreatedUser> = try await options.api().send(
+                "POST", "/v1/users/import", raw: try readUserFile(file), contentType: "text/csv; charset=utf-8"
+            )
+            try options.emit(list.items, line: FieldworkText.line)
+        }
+    }
+}
+
+struct AdminEnrolmentCode: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enrolment-code", abstract: "Issue a single-use enrolment code for an interviewer's laptop.",
+        discussion: "Example: veldwerk admin enrolment-code u-3f9a0c2b7e41 --valid-hours 72"
+    )
+    @Argument(help: "The interviewer's user id.") var user: String
+    @Option(help: "Hours until it expires.") var validHours: Double?
+    @OptionGroup var options: AdminOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let code: EnrolmentCode = try await options.api().send(
+                "POST", "/v1/users/\(user)/enrolment-code", body: EnrolmentCodeRequest(validHours: validHours)
+            )
+            try options.output.emit(code) { FieldworkText.line(code) }
+        }
+    }
+}
+
+struct AdminDevices: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "devices", abstract: "List enrolled laptops with their last sync.")
+    @OptionGroup var options: AdminOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let list: ListResponse<DeviceInfo> = try await options.api().send("GET", "/v1/devices")
+            try options.emit(list.items) { FieldworkText.line($0) }
+        }
+    }
+}
+
+struct AdminRevokeDevice: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "revoke-device", abstract: "Revoke a laptop; its token stops working at once.")
+    @Argument(help: "Device id.") var device: String
+    @OptionGroup var options: AdminOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let revoked: DeviceInfo = try await options.api().send("POST", "/v1/devices/\(device)/revoke", body: [String: String]())
+            try options.output.emit(revoked) { FieldworkText.line(revoked) }
+        }
+    }
+}
+
+struct AdminAssign: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "assign", abstract: "Assign municipalities to an interviewer, moving them from whoever had them.",
+        discussion: """
+            Examples:
+              veldwerk admin assign --user u-3f9a0c2b7e41 --municipality 11001 --municipality 11002
+              veldwerk admin assign --csv toewijzingen.csv      (columns nis_code,interviewer)
+            """
+    )
+    @Option(help: "The interviewer's user id.") var user: String?
+    @Option(name: .customLong("municipality"), help: "NIS code; repeat for several.") var municipalities: [String] = []
+    @Option(help: "A CSV file with columns nis_code,interviewer.") var csv: String?
+    @OptionGroup var options: AdminOptions
+
+    func validate() throws {
+        if csv == nil {
+            guard user != nil, !municipalities.isEmpty else { throw ValidationError("Give --user and at least one --municipality, or --csv FILE.") }
+        }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let api = try options.api()
+            let list: ListResponse<Change>
+            if let csv {
+                list = try await api.send("POST", "/v1/assignments/import", raw: try readUserFile(csv), contentType: "text/csv; charset=utf-8")
+            } else {
+                list = try await api.send("POST", "/v1/assignments", body: AssignRequest(user: UserID(user ?? ""), municipalities: municipalities))
+            }
+            try options.emit(list.items) { "\($0.entityId) → \($0.value?.stringValue ?? "?")" }
+        }
+    }
+}
+
+struct AdminAssignments: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "assignments", abstract: "List who works which municipality.")
+    @OptionGroup var options: AdminOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let list: ListResponse<AssignmentInfo> = try await options.api().send("GET", "/v1/assignments")
+            try options.emit(list.items, line: FieldworkText.line)
+        }
+    }
+}
+
+struct AdminQuarantine: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quarantine", abstract: "Changes from laptops that no longer hold their municipality: list, accept or discard.",
+        discussion: "Examples: veldwerk admin quarantine | veldwerk admin quarantine accept d-3f9a0c2b7e41:17"
+    )
+    @Argument(help: "list, accept or discard.") var action: String = "list"
+    @Argument(help: "Change id, for accept and discard.") var change: String?
+    @Flag(help: "List accepted and discarded ones too.") var all = false
+    @OptionGroup var options: AdminOptions
+
+    func validate() throws {
+        guard ["list", "accept", "discard"].contains(action) else { throw ValidationError("The action is list, accept or discard.") }
+        if action != "list", change.flatMap(ChangeID.init) == nil { throw ValidationError("Give the change id (device:seq) to \(action).") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let api = try options.api()
+            if action == "list" {
+                let list: ListResponse<QuarantinedChange> = try await api.send("GET", "/v1/quarantine" + (all ? "?status=all" : ""))
+                try options.emit(list.items, line: FieldworkText.line)
+            } else {
+                let item: QuarantinedChange = try await api.send("POST", "/v1/quarantine/\(change ?? "")/\(action)", body: [String: String]())
+                try options.output.emit(item) { FieldworkText.line(item) }
+            }
+        }
+    }
+}
+
+struct AdminQuestionnaire: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "questionnaire", abstract: "Publish a questionnaire version (.xlsx, survey.csv or a folder of CSV sheets), or list versions.",
+        discussion: "Examples: veldwerk admin questionnaire load vragenlijst.xlsx | veldwerk admin questionnaire list"
+    )
+    @Argument(help: "load or list.") var action: String = "list"
+    @Argument(help: "The form, for load.") var file: String?
+    @OptionGroup var options: AdminOptions
+
+    func validate() throws {
+        guard ["load", "list"].contains(action) else { throw ValidationError("The action is load or list.") }
+        if action == "load" && file == nil { throw ValidationError("Name the form file to load.") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let api = try options.api()
+            guard action == "load", let file else {
+                let list: ListResponse<QuestionnaireSummary> = try await api.send("GET", "/v1/questionnaires")
+                try options.emit(list.items, line: FieldworkText.line)
+                return
+            }
+            let url = URL(fileURLWithPath: file)
+            let result: PublishResult
+            if url.pathExtension.lowercased() == "xlsx" {
+                result = try await api.send(
+                    "POST", "/v1/questionnaires", raw: try readUserFile(file),
+                    contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                )
+            } else {
+                var isFolder: ObjCBool = false
+                FileManager.default.fileExists(atPath: file, isDirectory: &isFolder)
+                let folder = isFolder.boolValue ? url : url.deletingLastPathComponent()
+                let survey = isFolder.boolValue ? folder.appendingPathComponent("survey.csv") : url
+                func text(_ url: URL) throws -> String { String(decoding: try readUserFile(url.path), as: UTF8.self) }
+                let settingsURL = folder.appendingPathComponent("settings.csv")
+                let sheets = QuestionnaireSheets(
+                    survey: try text(survey), choices: try text(folder.appendingPathComponent("choices.csv")),
+                    settings: FileManager.default.fileExists(atPath: settingsURL.path) ? try text(settingsURL) : nil
+                )
+                result = try await api.send("POST", "/v1/questionnaires", body: sheets)
+            }
+            try options.output.emit(result) { FieldworkText.line(result) }
+        }
+    }
+}
+
+struct AdminRoster: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "roster", abstract: "Load or update the municipalities list from CSV.",
+        discussion: "Example: veldwerk admin roster municipalities_flanders.csv"
+    )
+    @Argument(help: "The CSV file.") var file: String
+    @OptionGroup var options: AdminOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let result: RosterLoadResult = try await options.api().send(
+                "POST", "/v1/roster", raw: try readUserFile(file), contentType: "text/csv; charset=utf-8"
+            )
+            try options.output.emit(result) { FieldworkText.line(result) }
+        }
+    }
+}

@@ -1,0 +1,221 @@
+import ArgumentParser
+import Foundation
+import Shared
+
+struct ImportUsers: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-users",
+        abstract: "Create users in bulk from a CSV file (name,email[,role]); interviewers get an enrolment code each.",
+        discussion: "Example: veldwerk-server admin import-users --csv studenten.csv > codes.txt"
+    )
+
+    @Option(help: "CSV file with a header row: name,email and optionally role (default interviewer).") var csv: String
+    @Option(help: "Hours the enrolment codes stay valid.") var validHours: Double = 168
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var data: DataOptions
+
+    func run() async throws {
+        let store = try await openAdminStore(data)
+        let created = try await store.createUsers(csv: try readText(csv), codeLifetime: validHours * 3600, now: Date())
+        if json { try printJSON(created) } else { created.forEach { print(FieldworkText.line($0)) } }
+    }
+}
+
+struct ListUsers: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "users", abstract: "List users.")
+
+    @Option(help: "Only this role.") var role: Role?
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var data: DataOptions
+
+    func run() async throws {
+        let users = try await openAdminStore(data).users(role: role)
+        if json { try printJSON(users) } else { users.forEach { print(FieldworkText.line($0)) } }
+    }
+}
+
+struct EnrolmentCodes: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enrolment-codes",
+        abstract: "Issue a code for every interviewer without an enrolled laptop: a printable list.",
+        discussion: "Example: veldwerk-server admin enrolment-codes --valid-hours 72 > codes.txt"
+    )
+
+    @Option(help: "Hours until the codes expire.") var validHours: Double = 168
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var data: DataOptions
+
+    func run() async throws {
+        let store = try await openAdminStore(data)
+        let enrolled = Set(try await store.devices().filter { $0.revokedAt == nil }.map(\.user))
+        var codes: [(User, EnrolmentCode)] = []
+        for user in try await store.users(role: .interviewer) where !enrolled.contains(user.id) {
+            codes.append((user, try await store.issueEnrolmentCode(for: user.id, lifetime: validHours * 3600, now: Date())))
+        }
+        if json {
+            try printJSON(codes.map { CreatedUser(user: $0.0, token: nil, enrolmentCode: $0.1) })
+        } else {
+            print("Veldwerk enrolment codes — each enrols one laptop: veldwerk enrol --server URL --code CODE\n")
+            codes.forEach { print(FieldworkText.line($0.1, name: $0.0.name)) }
+        }
+    }
+}
+
+struct ListDevices: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "devices", abstract: "List enrolled laptops with their last sync.")
+
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var data: DataOptions
+
+    func run() async throws {
+        let devices = try await openAdminStore(data).devices()
+        if json { try printJSON(devices) } else { devices.forEach { print(FieldworkText.line($0)) } }
+    }
+}
+
+struct RevokeDevice: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revoke-device", abstract: "Revoke a laptop: its token stops working at once.",
+        discussion: "Example: veldwerk-server admin revoke-device d-3f9a0c2b7e41"
+    )
+
+    @Argument(help: "Device id (from `devices`).") var device: String
+    @OptionGroup var data: DataOptions
+
+    func run() async throws {
+        guard let id = DeviceID(rawValue: device) else { throw ValidationError("\(device) is not a device id.") }
+        try await openAdminStore(data).revokeDevice(id, now: Date())
+        print("Revoked \(id); it can no longer sync. Its owner can enrol again with a new code.")
+    }
+}
+
+struct ListAssignments: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "assignments", abstract: "List who works which municipality.")
+
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var data: DataOptions
+
+    func run() async throws {
+        let assignments = try await openAdminStore(data).assignments()
+        if json { try printJSON(assignments) } else { assignments.forEach { print(FieldworkText.line($0)) } }
+    }
+}
+
+struct QuarantineCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quarantine",
+        abstract: "Changes that arrived for a municipality their laptop no longer holds: list, accept or discard.",
+        discussion: """
+            Examples:
+              veldwerk-server admin quarantine
+              veldwerk-server admin quarantine accept d-3f9a0c2b7e41:17
+              veldwerk-server admin quarantine discard d-3f9a0c2b7e41:18
+            """
+    )
+
+    @Argument(help: "list, accept or discard.") var action: String = "list"
+    @Argument(help: "The change id, for accept and discard.") var change: String?
+    @Flag(help: "List accepted and discarded ones too.") var all = false
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var data: DataOptions
+
+    func validate() throws {
+        guard ["list", "accept", "discard"].contains(action) else { throw ValidationError("The action is list, accept or discard.") }
+        if action != "list" {
+            guard let change, ChangeID(change) != nil else { throw ValidationError("Give the change id (device:seq) to \(action).") }
+        }
+    }
+
+    func run() async throws {
+        let store = try await openAdminStore(data)
+        if action == "list" {
+            let items = try await store.quarantine(status: all ? nil : .open)
+            if json { try printJSON(items) } else { items.forEach { print(FieldworkText.line($0)) } }
+            return
+        }
+        guard let id = change.flatMap(ChangeID.init) else { return }
+        let item = try await store.resolveQuarantine(id, accept: action == "accept", now: Date())
+        if json { try printJSON(item) } else { print(FieldworkText.line(item)) }
+    }
+}
+
+struct QuestionnaireCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "questionnaire",
+        abstract: "Publish and list questionnaire versions.",
+        discussion: """
+            Examples:
+              veldwerk-server questionnaire load vragenlijst.xlsx
+              veldwerk-server questionnaire load study/survey.csv      (choices.csv and settings.csv beside it)
+              veldwerk-server questionnaire list
+            """,
+        subcommands: [Load.self, List.self]
+    )
+
+    struct Load: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Publish a new version from an XLSForm (.xlsx, survey.csv, or a folder of CSV sheets).")
+
+        @Argument(help: "The form file or folder.") var file: String
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var data: DataOptions
+
+        func run() async throws {
+            let store = try await openAdminStore(data)
+            let form: Questionnaire
+            do {
+                form = try QuestionnaireSource.file(URL(fileURLWithPath: file)).compile()
+            } catch let error as XLSFormError {
+                throw ValidationError("The questionnaire was not published: \(error.description).")
+            } catch let error as QuestionnaireLoadError {
+                throw ValidationError(error.description)
+            }
+            let result: PublishResult
+            do {
+                result = try await store.publishQuestionnaire(form, by: hostOperator, now: Date())
+            } catch let error as XLSFormError {
+                throw ValidationError("The questionnaire was not published: \(error.description).")
+            }
+            if json { try printJSON(result) } else { print(FieldworkText.line(result)) }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List published questionnaire versions.")
+
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var data: DataOptions
+
+        func run() async throws {
+            let forms = try await openAdminStore(data).questionnaireSummaries()
+            if json { try printJSON(forms) } else { forms.forEach { print(FieldworkText.line($0)) } }
+        }
+    }
+}
+
+struct RosterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "roster",
+        abstract: "Load the municipalities list (nis_code,name,province,valid_from,valid_to,merged_into_nis,arrondissement,predecessors).",
+        discussion: "Example: veldwerk-server roster load municipalities_flanders.csv",
+        subcommands: [Load.self]
+    )
+
+    struct Load: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Load or update the municipality rows; unchanged rows are left alone.")
+
+        @Argument(help: "The CSV file.") var file: String
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var data: DataOptions
+
+        func run() async throws {
+            let roster: Roster
+            do {
+                roster = try Roster.parse(csv: try readText(file))
+            } catch let error as RosterError {
+                throw ValidationError("The municipalities list was not loaded: \(error)")
+            }
+            let result = try await openAdminStore(data).loadRoster(roster, by: hostOperator, now: Date())
+            if json { try printJSON(result) } else { print(FieldworkText.line(result)) }
+        }
+    }
+}

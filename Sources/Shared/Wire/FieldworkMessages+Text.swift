@@ -1,0 +1,61 @@
+import Foundation
+
+/// One-line renderings for the `admin` commands of server and client, so both print the same.
+public enum FieldworkText {
+    /// `2025-01-14 10:30:00` in UTC.
+    static func stamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
+        return formatter.string(from: date)
+    }
+
+    public static func line(_ user: User) -> String {
+        "\(user.id)  \(user.role.rawValue)  \(user.name)\(user.email.map { "  <\($0)>" } ?? "")"
+    }
+
+    public static func line(_ created: CreatedUser) -> String {
+        var text = line(created.user)
+        if let code = created.enrolmentCode { text += "  code \(code.code) (until \(stamp(code.expiresAt)))" }
+        if let token = created.token { text += "  token \(token)" }
+        return text
+    }
+
+    public static func line(_ code: EnrolmentCode, name: String? = nil) -> String {
+        "\(name.map { "\($0)  " } ?? "")\(code.code)  single use, valid until \(stamp(code.expiresAt))"
+    }
+
+    public static func line(_ device: DeviceInfo, now: Date = Date()) -> String {
+        let lastSync = device.lastSyncAt.map { "last sync \(stamp($0)) (\(days(from: $0, to: now)))" } ?? "never synced"
+        let offset = device.clockOffsetMs.map { abs($0) > 60_000 ? "  clock off by \($0 / 1000) s" : "" } ?? ""
+        let revoked = device.revokedAt.map { "  REVOKED \(stamp($0))" } ?? ""
+        return "\(device.id)  \(device.userName)  \"\(device.name)\"  \(lastSync)\(offset)\(revoked)"
+    }
+
+    public static func line(_ assignment: AssignmentInfo) -> String {
+        "\(assignment.nis)  \(assignment.municipality ?? "?") (\(assignment.province ?? "?"))  → \(assignment.interviewerName ?? "?") [\(assignment.interviewer)]"
+    }
+
+    public static func line(_ item: QuarantinedChange) -> String {
+        let value = item.change.value?.canonicalJSON ?? "(empty)"
+        return "\(item.change.id)  \(item.status.rawValue)  \(item.change.scope) \(item.change.entity)/\(item.change.entityId) \(item.change.field) = \(value)  by \(item.change.author), received \(stamp(item.receivedAt))"
+    }
+
+    public static func line(_ form: QuestionnaireSummary) -> String {
+        "\(form.id) version \(form.version)  \"\(form.title)\"  \(form.questions) questions  published \(form.publishedAt ?? "?")"
+    }
+
+    public static func line(_ result: PublishResult) -> String {
+        result.published
+            ? "Published \(line(result.questionnaire)). Laptops get it on their next sync; interviews already begun keep their version."
+            : "Version \(result.questionnaire.version) of \(result.questionnaire.id) was published already with the same content; nothing changed."
+    }
+
+    public static func line(_ result: RosterLoadResult) -> String {
+        "Loaded \(result.rows) municipality rows (\(result.changed) new or changed): \(result.validOn2024) valid on 2024-12-31, \(result.validOn2025) on 2025-01-01."
+    }
+
+    static func days(from date: Date, to now: Date) -> String {
+        let days = Int(now.timeIntervalSince(date) / 86_400)
+        return days == 0 ? "today" : days == 1 ? "1 day ago" : "\(days) days ago"
+    }
+}
