@@ -202,7 +202,9 @@ struct InterviewPage: Sendable {
             HistoryRow(
                 at: DisplayText.time(change.hlc), author: name(change.author), field: words.label(forField: change.field) + (change.field.hasPrefix(Interview.Field.flagPrefix) ? " (flag)" : ""),
                 value: change.field.hasPrefix(Interview.Field.flagPrefix) || change.field == Interview.Field.review
-                    ? Self.summary(change.value) : words.display(change.value, field: change.field),
+                    ? Self.summary(change.value)
+                    : change.field == Interview.Field.interviewer
+                        ? name(change.value?.stringValue.map(UserID.init(rawValue:))) : words.display(change.value, field: change.field),
                 device: change.id.device == .server ? "server" : "laptop"
             )
         }

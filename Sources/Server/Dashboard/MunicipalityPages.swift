@@ -57,7 +57,7 @@ struct MunicipalityListPage: Sendable {
     var total: Int
     var counts: String
 
-    init(cases: [MunicipalityCase], list: MunicipalityList, filter: MunicipalityFilter, names: [UserID: String], chrome: PageChrome) {
+    init(cases: [MunicipalityCase], list: MunicipalityList, filter: MunicipalityFilter, names: [UserID: String], roster: Roster, chrome: PageChrome) {
         self.chrome = chrome
         self.list = list.rawValue
         is2024 = list == .list2024
@@ -94,7 +94,7 @@ struct MunicipalityListPage: Sendable {
                 interviewer: item.interviewer.map { names[$0] ?? $0.rawValue } ?? "—", attempts: item.attempts.count,
                 lastContact: item.lastContactAt.map { DisplayText.time($0) } ?? "—",
                 interviews: item.interviews.filter { $0.state != .withdrawn }.count, completedInterviews: item.completedInterviews.count,
-                merged: item.mergedCodes.isEmpty ? nil : item.mergedCodes.joined(separator: ", "),
+                merged: item.mergedCodes.isEmpty ? nil : item.mergedCodes.map { "\(roster.current(nis: $0)?.name ?? $0) (\($0))" }.joined(separator: ", "),
                 link: "/dashboard/municipalities/\(item.nis)?list=\(list.rawValue)"
             )
         }

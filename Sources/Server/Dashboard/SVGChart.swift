@@ -16,12 +16,13 @@ enum SVGChart {
         static let muted = "#6b7785"
         static let grid = "#e6e9ee"
         static let daily = "#b9cde6"
+        static let dailyAxis = "#7f9cc0"
     }
 
     /// Fieldwork over time: municipalities that took part and interviews completed (cumulative lines)
     /// over bars of interviews completed per day.
     static func progress(days: [DayProgress], sampleSize: Int) -> String {
-        let width = 760.0, height = 260.0
+        let width = 1100.0, height = 280.0
         let left = 44.0, right = 44.0, top = 18.0, bottom = 34.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         guard !days.isEmpty else {
@@ -29,7 +30,7 @@ enum SVGChart {
         }
         let cumulativeMax = days.map { max($0.cumulativeInterviews, $0.cumulativeMunicipalities) }.max() ?? 0
         let yMax = niceCeiling(Double(max(cumulativeMax, 1)) * 1.1)
-        let dailyMax = niceCeiling(Double(max(days.map(\.completedInterviews).max() ?? 0, 1)) * 1.6)
+        let dailyMax = niceCeiling(Double(max(days.map(\.completedInterviews).max() ?? 0, 1)) * 2.5)
         let step = days.count > 1 ? plotWidth / Double(days.count - 1) : 0
         func x(_ index: Int) -> Double { days.count > 1 ? left + Double(index) * step : left + plotWidth / 2 }
         func y(_ value: Double) -> Double { top + plotHeight - value / yMax * plotHeight }
@@ -41,7 +42,7 @@ enum SVGChart {
             svg += text(left - 6, y(tick) + 4, number(tick), anchor: "end", size: 11, fill: Palette.muted)
         }
         for tick in ticks(max: dailyMax) where tick > 0 {
-            svg += text(width - right + 6, yDaily(tick) + 4, number(tick), anchor: "start", size: 11, fill: Palette.daily)
+            svg += text(width - right + 6, yDaily(tick) + 4, number(tick), anchor: "start", size: 11, fill: Palette.dailyAxis)
         }
         let barWidth = max(1.5, min(14, step * 0.7))
         for (index, day) in days.enumerated() where day.completedInterviews > 0 {
@@ -57,7 +58,7 @@ enum SVGChart {
             let end = municipalities[municipalities.count - 1]
             svg += "<circle cx=\"\(f(end.0))\" cy=\"\(f(end.1))\" r=\"3.5\" fill=\"\(Palette.completed)\"/>"
             let rate = sampleSize > 0 ? " of \(sampleSize)" : ""
-            svg += text(end.0 - 6, end.1 - 8, "\(last.cumulativeMunicipalities)\(rate)", anchor: "end", size: 12, fill: Palette.completed, weight: "600")
+            svg += text(end.0 - 8, end.1 + 18, "\(last.cumulativeMunicipalities)\(rate)", anchor: "end", size: 13, fill: Palette.completed, weight: "600", halo: true)
         }
         svg += line(left, y(0), width - right, y(0), stroke: Palette.muted)
         for index in dateTicks(count: days.count) {
@@ -70,7 +71,7 @@ enum SVGChart {
 
     /// One 100% bar per province, split by case status.
     static func provinces(_ provinces: [ProvinceProgress]) -> String {
-        let rowHeight = 30.0, labelWidth = 130.0, valueWidth = 110.0, width = 760.0
+        let rowHeight = 30.0, labelWidth = 140.0, valueWidth = 130.0, width = 1100.0
         let height = Double(provinces.count) * rowHeight + 8
         guard !provinces.isEmpty else { return empty(width: width, height: 60, text: "No municipalities in this list.") }
         let plotWidth = width - labelWidth - valueWidth
@@ -94,7 +95,7 @@ enum SVGChart {
 
     /// One bar per interviewer on a shared scale: completed, closed without interview, still open.
     static func interviewers(_ interviewers: [InterviewerProgress]) -> String {
-        let rowHeight = 22.0, labelWidth = 170.0, valueWidth = 80.0, width = 760.0
+        let rowHeight = 22.0, labelWidth = 170.0, valueWidth = 60.0, width = 1100.0
         let shown = interviewers.filter { $0.figures.inSample > 0 }
         guard !shown.isEmpty else { return empty(width: width, height: 60, text: "No municipality is assigned yet.") }
         let height = Double(shown.count) * rowHeight + 8
@@ -156,8 +157,11 @@ enum SVGChart {
         "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(max(width, 0)))\" height=\"\(f(max(height, 0)))\" fill=\"\(fill)\"><title>\(escape(title))</title></rect>"
     }
 
-    private static func text(_ x: Double, _ y: Double, _ content: String, anchor: String, size: Int, fill: String, weight: String = "400") -> String {
-        "<text x=\"\(f(x))\" y=\"\(f(y))\" text-anchor=\"\(anchor)\" font-size=\"\(size)\" font-weight=\"\(weight)\" fill=\"\(fill)\">\(escape(content))</text>"
+    private static func text(
+        _ x: Double, _ y: Double, _ content: String, anchor: String, size: Int, fill: String, weight: String = "400", halo: Bool = false
+    ) -> String {
+        let outline = halo ? " stroke=\"#ffffff\" stroke-width=\"4\" paint-order=\"stroke\"" : ""
+        return "<text x=\"\(f(x))\" y=\"\(f(y))\" text-anchor=\"\(anchor)\" font-size=\"\(size)\" font-weight=\"\(weight)\" fill=\"\(fill)\"\(outline)>\(escape(content))</text>"
     }
 
     private static func path(_ points: [(Double, Double)]) -> String {
@@ -188,7 +192,7 @@ enum SVGChart {
     static func niceCeiling(_ value: Double) -> Double {
         guard value > 0 else { return 1 }
         let magnitude = pow(10, floor(log10(value)))
-        for factor in [1.0, 2.0, 2.5, 5.0, 10.0] where factor * magnitude >= value { return factor * magnitude }
+        for factor in [1.0, 1.5, 2.0, 2.5, 5.0, 10.0] where factor * magnitude >= value { return factor * magnitude }
         return 10 * magnitude
     }
 

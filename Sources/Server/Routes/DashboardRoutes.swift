@@ -110,7 +110,7 @@ struct DashboardRoutes {
         let snapshot = try await store.fieldworkSnapshot()
         let cases = ProgressCalculator(snapshot: snapshot, list: query.list).cases().cases
         let names = snapshot.people.mapValues(\.name)
-        return renderer.page("municipalities", MunicipalityListPage(cases: cases, list: query.list, filter: filter, names: names, chrome: chrome))
+        return renderer.page("municipalities", MunicipalityListPage(cases: cases, list: query.list, filter: filter, names: names, roster: snapshot.roster, chrome: chrome))
     }
 
     @Sendable func municipality(_ request: Request, context: AppRequestContext) async throws -> Response {
