@@ -24,6 +24,7 @@ func buildApplication(
     SyncRoutes(store: store, config: config).register(on: router)
     InterviewRoutes(store: store, config: config).register(on: router)
     FieldworkRoutes(store: store, config: config).register(on: router)
+    try await router.addCoordinationRoutes(store: store, config: config)
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "veldwerk"),

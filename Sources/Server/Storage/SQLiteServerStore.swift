@@ -75,6 +75,7 @@ final class SQLiteServerStore: ServerStore {
                     """
             )
         }
+        registerDashboardMigrations(&migrator)
         return migrator
     }
 

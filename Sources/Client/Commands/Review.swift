@@ -1,0 +1,183 @@
+import ArgumentParser
+import Foundation
+import Shared
+
+/// `veldwerk review …`: a coordinator approves interviews, flags answers and settles conflicts from the terminal.
+struct Review: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Review interviews: list, approve, flag answers, resolve flags and conflicts (coordinators; needs `veldwerk login`).",
+        subcommands: [ReviewList.self, ReviewApprove.self, ReviewFlag.self, ReviewResolveFlag.self, ReviewConflicts.self, ReviewResolve.self]
+    )
+}
+
+struct ReviewList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List interviews to review.",
+        discussion: "--show todo (default: flags answered and complete interviews not reviewed yet), pending, answered, flagged, approved or all."
+    )
+
+    @Option(help: "Which interviews: todo, pending, answered, flagged, approved, all.") var show = "todo"
+    @OptionGroup var profile: ProfileOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let api = try profile.openStore().loggedInAPI()
+            let queue: ReviewQueue = try await api.send("GET", "/v1/review/interviews?show=\(show)")
+            try output.emit(queue) {
+                guard !queue.interviews.isEmpty else { return "Nothing to review." }
+                let rows = queue.interviews.map { item in
+                    [item.id, "\(item.municipalityName) (\(item.municipality))", item.interviewerName ?? "—", item.state, item.reviewStatus ?? "not reviewed",
+                     "\(item.openFlags)", "\(item.answeredFlags)"]
+                }
+                return ProgressCommand.table(["Interview", "Municipality", "Interviewer", "State", "Review", "Flags open", "Answered"], rows)
+            }
+        }
+    }
+}
+
+struct ReviewApprove: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "approve", abstract: "Approve a complete interview (answered flags are resolved with it).",
+        discussion: "Example: veldwerk review approve 3f0c…-uuid --comment \"Checked against the minutes.\""
+    )
+
+    @Argument(help: "The interview id (UUID).") var interview: String
+    @Option(help: "A comment for the record.") var comment: String?
+    @OptionGroup var profile: ProfileOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws { try validateInterviewID(interview) }
+
+    func run() async throws {
+        try await reportingErrors {
+            let api = try profile.openStore().loggedInAPI()
+            let result: ReviewActionResponse = try await api.send(
+                "POST", "/v1/review/interviews/\(interview.lowercased())/approve", body: ApproveRequest(comment: comment)
+            )
+            try output.emit(result) { "Approved interview \(interview.lowercased()); the laptop gets the verdict on its next sync." }
+        }
+    }
+}
+
+struct ReviewFlag: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flag", abstract: "Flag one answer with a comment; it reaches the interviewer's laptop as a task on the next sync.",
+        discussion: "Example: veldwerk review flag 3f0c…-uuid --question b_aanpak --comment \"Is this the 2024 figure?\""
+    )
+
+    @Argument(help: "The interview id (UUID).") var interview: String
+    @Option(help: "The question name, e.g. b_aanpak.") var question: String
+    @Option(help: "What the interviewer should check or fix.") var comment: String
+    @OptionGroup var profile: ProfileOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        try validateInterviewID(interview)
+        guard !comment.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ValidationError("--comment must say what to check.") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let api = try profile.openStore().loggedInAPI()
+            let result: ReviewActionResponse = try await api.send(
+                "POST", "/v1/review/interviews/\(interview.lowercased())/flags", body: FlagRequest(question: question, comment: comment)
+            )
+            try output.emit(result) { "Flagged \(question) on interview \(interview.lowercased()); the interviewer sees it after the next sync." }
+        }
+    }
+}
+
+struct ReviewResolveFlag: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "resolve-flag", abstract: "Close a flag: the fix is accepted, or the flag is no longer needed.")
+
+    @Argument(help: "The interview id (UUID).") var interview: String
+    @Option(help: "The flagged question's name.") var question: String
+    @OptionGroup var profile: ProfileOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws { try validateInterviewID(interview) }
+
+    func run() async throws {
+        try await reportingErrors {
+            let api = try profile.openStore().loggedInAPI()
+            let path = "/v1/review/interviews/\(interview.lowercased())/flags/\(question)/resolve"
+            let result: ReviewActionResponse = try await api.send("POST", path, body: ApproveRequest())
+            try output.emit(result) { "Resolved the flag on \(question)." }
+        }
+    }
+}
+
+struct ReviewConflicts: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "conflicts", abstract: "List conflicts with both values, authors, times and question labels.")
+
+    @Flag(help: "Include resolved conflicts.") var all = false
+    @OptionGroup var profile: ProfileOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let api = try profile.openStore().loggedInAPI()
+            let list: ConflictViewList = try await api.send("GET", "/v1/review/conflicts\(all ? "?all=true" : "")")
+            try output.emit(list) {
+                guard !list.conflicts.isEmpty else { return all ? "No conflicts." : "No conflicts are waiting." }
+                return list.conflicts.map { conflict in
+                    var lines = [
+                        "Conflict \(conflict.id)  \(conflict.entity) \(conflict.entityId) · municipality \(conflict.municipality ?? "global")",
+                        "  \(conflict.label) [\(conflict.field)]",
+                        "  current:   \(conflict.current?.display ?? "(empty)")  — \(conflict.current.map { "\($0.authorName), \($0.at)" } ?? "")",
+                        "  overruled: \(conflict.kept.display)  — \(conflict.kept.authorName), \(conflict.kept.at)",
+                    ]
+                    if let resolution = conflict.resolution?.objectValue {
+                        lines.append("  resolved: \(resolution["choice"]?.stringValue ?? "?") by \(resolution["by"]?.stringValue ?? "?")")
+                    }
+                    return lines.joined(separator: "\n")
+                }.joined(separator: "\n\n") + "\n\nResolve with: veldwerk review resolve CONFLICT --choice current|kept|new [--value VALUE]"
+            }
+        }
+    }
+}
+
+struct ReviewResolve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resolve", abstract: "Resolve a conflict: keep the current version, restore the overruled one, or enter a new value.",
+        discussion: """
+            The resolution is a change that syncs to every laptop holding the municipality.
+            Examples:
+              veldwerk review resolve d-3f9a0c2b7e41:17 --choice kept
+              veldwerk review resolve d-3f9a0c2b7e41:17 --choice new --value 12
+              veldwerk review resolve d-3f9a0c2b7e41:17 --choice new --value '["a","b"]'
+            A --value that is valid JSON is sent as JSON (numbers, lists); anything else as text.
+            """
+    )
+
+    @Argument(help: "The conflict id: the overruled change's id (device:seq), from `veldwerk review conflicts`.") var conflict: String
+    @Option(help: "current, kept or new.") var choice: ConflictChoice
+    @Option(help: "The new value, with --choice new.") var value: String?
+    @OptionGroup var profile: ProfileOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard ChangeID(conflict) != nil else { throw ValidationError("\(conflict) is not a conflict id (device:seq, e.g. d-3f9a0c2b7e41:17).") }
+        if choice == .new, value == nil { throw ValidationError("--choice new needs --value.") }
+        if choice != .new, value != nil { throw ValidationError("--value goes with --choice new only.") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let api = try profile.openStore().loggedInAPI()
+            let parsed = value.map { text in (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .string(text) }
+            let result: ReviewActionResponse = try await api.send(
+                "POST", "/v1/review/conflicts/\(conflict)/resolve", body: ConflictResolutionRequest(choice: choice, value: parsed)
+            )
+            try output.emit(result) { "Resolved conflict \(conflict) (\(choice.rawValue)); the value syncs to the laptops on their next sync." }
+        }
+    }
+}
+
+extension ConflictChoice: ExpressibleByArgument {}
+
+/// Checks that an argument is an interview id (a UUID).
+func validateInterviewID(_ text: String) throws {
+    guard UUID(uuidString: text) != nil else { throw ValidationError("\(text) is not an interview id (a UUID).") }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// Lets only a signed-in coordinator through to the dashboard's pages; everyone else goes to the login page.
+///
+/// Errors from the pages are answered as HTML pages rather than JSON.
+struct DashboardAuthMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let store: any CoordinationStore
+    let renderer: DashboardRenderer
+    let now: @Sendable () -> Date
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let session = DashboardSession.id(in: request), let principal = try await store.dashboardPrincipal(session: session, now: now())
+        else {
+            return .redirect(to: "/dashboard/login", type: .normal)
+        }
+        var context = context
+        context.principal = principal
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return errorPage(status: error.status, message: error.message, principal: principal, session: session)
+        } catch let error as any HTTPResponseError {
+            let message = error.status == .notFound ? "There is no such page." : "The request could not be handled (\(error.status.reasonPhrase))."
+            return errorPage(status: error.status, message: message, principal: principal, session: session)
+        } catch {
+            context.logger.error("dashboard page failed", metadata: ["http.path": "\(request.uri.path)", "error.message": "\(error)"])
+            return errorPage(
+                status: .internalServerError, message: "The server hit an unexpected error; nothing was changed. Try again, and tell the operator if it persists.",
+                principal: principal, session: session
+            )
+        }
+    }
+
+    private func errorPage(status: HTTPResponse.Status, message: String, principal: Principal, session: String) -> Response {
+        let chrome = PageChrome(title: "\(status.code) \(status.reasonPhrase)", signedIn: true, userName: principal.name, csrf: DashboardSession.csrfToken(for: session))
+        return renderer.page("error", ErrorPage(chrome: chrome, status: "\(status.code) \(status.reasonPhrase)", message: message), status: status)
+    }
+}
+
+/// A page that explains what went wrong.
+struct ErrorPage: Sendable {
+    var chrome: PageChrome
+    var status: String
+    var message: String
+}
+
+/// The sign-in page.
+struct LoginPage: Sendable {
+    var chrome: PageChrome
+    var error: String?
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Shared
+
+/// Shows answers and field values in words: question labels and choice labels from the questionnaire.
+struct AnswerFormatter: Sendable {
+    let form: Questionnaire?
+    /// The language of labels; the questionnaire's default when nil.
+    var language: String?
+
+    init(form: Questionnaire?, language: String? = nil) {
+        self.form = form
+        self.language = language
+    }
+
+    /// The question's label for an `answers.<q>` or `flags.<q>` field, else the field name.
+    func label(forField field: String) -> String {
+        for prefix in [Interview.Field.answerPrefix, Interview.Field.flagPrefix] where field.hasPrefix(prefix) {
+            let name = String(field.dropFirst(prefix.count))
+            if let question = form?.question(named: name) {
+                let text = question.label.text(language)
+                return text.isEmpty ? name : text
+            }
+            return name
+        }
+        return field
+    }
+
+    /// A value in words: choice labels for select questions, "(empty)" for none.
+    func display(_ value: JSONValue?, field: String) -> String {
+        guard let value, value != .null else { return "(empty)" }
+        var question: Question?
+        if field.hasPrefix(Interview.Field.answerPrefix) {
+            question = form?.question(named: String(field.dropFirst(Interview.Field.answerPrefix.count)))
+        }
+        let choices = question.flatMap { question in form?.choices(for: question) } ?? []
+        func choiceLabel(_ name: String) -> String {
+            guard let choice = choices.first(where: { $0.name == name }) else { return name }
+            let text = choice.label.text(language)
+            return text.isEmpty ? name : text
+        }
+        switch value {
+        case .string(let text): return choices.isEmpty ? text : choiceLabel(text)
+        case .int(let number): return String(number)
+        case .double(let number): return String(number)
+        case .bool(let flag): return flag ? "yes" : "no"
+        case .array(let items):
+            return items.map { item in item.stringValue.map(choiceLabel) ?? item.canonicalJSON }.joined(separator: "; ")
+        case .object, .null: return value.canonicalJSON
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Shared
+
+/// Builds the review queue from a fieldwork snapshot: every interview that is not withdrawn, what it needs next first.
+enum ReviewQueueBuilder {
+    /// Interviews for review, ordered by what needs a coordinator first, then latest completed first.
+    static func items(_ snapshot: FieldworkSnapshot) -> [ReviewItem] {
+        let names = snapshot.people.mapValues(\.name)
+        var items: [ReviewItem] = []
+        for (nis, interviews) in snapshot.interviews {
+            let municipalityName = snapshot.roster.current(nis: nis)?.name ?? nis
+            for interview in interviews where interview.state != .withdrawn {
+                let statuses = interview.flags.values.compactMap { $0.objectValue?["status"]?.stringValue }
+                items.append(
+                    ReviewItem(
+                        id: interview.id.uuidString.lowercased(), municipality: nis, municipalityName: municipalityName, interviewer: interview.interviewer,
+                        interviewerName: interview.interviewer.map { names[$0] ?? $0.rawValue }, state: interview.state.rawValue,
+                        completedAt: interview.completedAt, reviewStatus: interview.review?.objectValue?["status"]?.stringValue,
+                        openFlags: statuses.filter { $0 == "open" }.count, answeredFlags: statuses.filter { $0 == "answered" }.count
+                    )
+                )
+            }
+        }
+        return items.sorted { (priority($0), $1.completedAt ?? "", $0.id) < (priority($1), $0.completedAt ?? "", $1.id) }
+    }
+
+    /// 0: flags answered, to check; 1: complete, not reviewed; 2: flags open at the interviewer; 3: draft; 4: approved.
+    static func priority(_ item: ReviewItem) -> Int {
+        if item.answeredFlags > 0 { return 0 }
+        if item.state == Interview.State.complete.rawValue, item.reviewStatus == nil { return 1 }
+        if item.openFlags > 0 { return 2 }
+        if item.reviewStatus == "approved" { return 4 }
+        return 3
+    }
+
+    /// What the coordinator does next, in words.
+    static func task(_ item: ReviewItem) -> String {
+        switch priority(item) {
+        case 0: return "Check the interviewer's answer to \(item.answeredFlags == 1 ? "a flag" : "\(item.answeredFlags) flags")"
+        case 1: return "Review and approve or flag"
+        case 2: return "Waiting for the interviewer"
+        case 4: return "Done"
+        default: return item.state == Interview.State.complete.rawValue ? "Approve when the flags are settled" : "Interview not complete yet"
+        }
+    }
+
+    /// Whether an item belongs under a filter: `todo`, `pending`, `answered`, `flagged`, `approved`, `all`.
+    static func matches(_ item: ReviewItem, show: String) -> Bool {
+        switch show {
+        case "pending": return item.state == Interview.State.complete.rawValue && item.reviewStatus == nil
+        case "answered": return item.answeredFlags > 0
+        case "flagged": return item.openFlags > 0
+        case "approved": return item.reviewStatus == "approved"
+        case "all": return true
+        default: return priority(item) <= 1
+        }
+    }
+}

@@ -1,0 +1,269 @@
+import Foundation
+import Hummingbird
+import Shared
+
+/// The coordinators' web dashboard under `/dashboard`: server-rendered pages, a session cookie, forms with a CSRF token.
+struct DashboardRoutes {
+    let store: any CoordinationStore
+    let config: ServerConfig
+    let renderer: DashboardRenderer
+
+    struct LoginForm: Decodable {
+        var token: String?
+    }
+
+    struct TokenForm: Decodable {
+        var csrf: String?
+    }
+
+    struct ApproveForm: Decodable {
+        var csrf: String?
+        var comment: String?
+    }
+
+    struct FlagForm: Decodable {
+        var csrf: String?
+        var question: String?
+        var comment: String?
+    }
+
+    struct ResolveForm: Decodable {
+        var csrf: String?
+        var choice: String?
+        var value: String?
+        var returnTo: String?
+    }
+
+    func register(on router: Router<AppRequestContext>) {
+        let open = router.group("dashboard")
+        open.get("login", use: loginPage)
+        open.post("login", use: login)
+        let pages = router.group("dashboard").add(middleware: DashboardAuthMiddleware(store: store, renderer: renderer, now: config.now))
+        pages.get("", use: overview)
+        pages.get("municipalities", use: municipalities)
+        pages.get("municipalities/:nis", use: municipality)
+        pages.get("interviews/:id", use: interview)
+        pages.post("interviews/:id/approve", use: approve)
+        pages.post("interviews/:id/flags", use: flag)
+        pages.post("interviews/:id/flags/:question/resolve", use: resolveFlag)
+        pages.get("review", use: review)
+        pages.get("conflicts", use: conflicts)
+        pages.post("conflicts/:id/resolve", use: resolveConflict)
+        pages.post("logout", use: logout)
+    }
+
+    // MARK: Session
+
+    @Sendable func loginPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if let session = DashboardSession.id(in: request), try await store.dashboardPrincipal(session: session, now: config.now()) != nil {
+            return .redirect(to: "/dashboard", type: .normal)
+        }
+        return renderer.page("login", LoginPage(chrome: Self.signedOut, error: nil))
+    }
+
+    @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await Self.form(LoginForm.self, request, context)
+        let token = (form.token ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !token.isEmpty, token.count <= 200, let principal = try await store.principal(forTokenHash: Secret.hash(token)) else {
+            return renderer.page(
+                "login", LoginPage(chrome: Self.signedOut, error: "This token is not valid: it is unknown or was revoked."), status: .unauthorized
+            )
+        }
+        guard principal.role.canCoordinate else {
+            let error = "The dashboard is for coordinators. \(principal.name) is signed up as \(principal.role.rawValue); interviewers work in the veldwerk program on their laptop."
+            return renderer.page("login", LoginPage(chrome: Self.signedOut, error: error), status: .forbidden)
+        }
+        let session = try await store.createDashboardSession(for: principal.user, lifetime: DashboardSession.lifetime, now: config.now())
+        context.logger.info("dashboard sign-in", metadata: ["auth.user": "\(principal.user)"])
+        var response = Response.redirect(to: "/dashboard", type: .normal)
+        response.setCookie(DashboardSession.cookie(session, request: request))
+        return response
+    }
+
+    @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await Self.form(TokenForm.self, request, context)
+        try DashboardSession.checkCSRF(form.csrf, request: request)
+        if let session = DashboardSession.id(in: request) { try await store.endDashboardSession(session) }
+        var response = Response.redirect(to: "/dashboard/login", type: .normal)
+        response.setCookie(DashboardSession.expiredCookie(request: request))
+        return response
+    }
+
+    // MARK: Pages
+
+    @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = try ProgressQuery(request)
+        var chrome = try chrome("Fieldwork progress", request, context)
+        chrome.onOverview = true
+        let report = ProgressCalculator(snapshot: try await store.fieldworkSnapshot(), list: query.list).report(now: config.now(), staleAfterDays: query.staleDays)
+        return renderer.page("overview", OverviewPage(report: report, chrome: chrome))
+    }
+
+    @Sendable func municipalities(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = try ProgressQuery(request)
+        let parameters = request.uri.queryParameters
+        let filter = MunicipalityFilter(
+            province: parameters.get("province"), interviewer: parameters.get("interviewer"), status: parameters.get("status"), sort: parameters.get("sort")
+        )
+        var chrome = try chrome("Municipalities", request, context)
+        chrome.onMunicipalities = true
+        let snapshot = try await store.fieldworkSnapshot()
+        let cases = ProgressCalculator(snapshot: snapshot, list: query.list).cases().cases
+        let names = snapshot.people.mapValues(\.name)
+        return renderer.page("municipalities", MunicipalityListPage(cases: cases, list: query.list, filter: filter, names: names, roster: snapshot.roster, chrome: chrome))
+    }
+
+    @Sendable func municipality(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = try ProgressQuery(request)
+        let nis = context.parameters.get("nis") ?? ""
+        let snapshot = try await store.fieldworkSnapshot()
+        let cases = ProgressCalculator(snapshot: snapshot, list: query.list).cases().cases
+        guard let item = cases.first(where: { $0.nis == nis }) ?? cases.first(where: { $0.mergedCodes.contains(nis) }) else {
+            throw APIError.notFound("There is no municipality \(nis) in the \(query.list.rawValue) list.")
+        }
+        var chrome = try chrome(item.municipality.name, request, context)
+        chrome.onMunicipalities = true
+        let names = snapshot.people.mapValues(\.name)
+        return renderer.page("municipality", MunicipalityPage(item: item, list: query.list, snapshot: snapshot, names: names, chrome: chrome))
+    }
+
+    @Sendable func interview(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try ReviewRoutes.interviewID(context)
+        guard let detail = try await store.interviewDetail(id) else {
+            throw APIError.notFound("There is no interview \(id.uuidString.lowercased()) on the server (has its laptop synced?).")
+        }
+        let interview = detail.interview
+        var form: Questionnaire?
+        if let formID = interview.questionnaire, let version = interview.questionnaireVersion {
+            form = try await store.questionnaire(id: formID, version: version)
+        }
+        let snapshot = try await store.fieldworkSnapshot()
+        let municipalityName = interview.municipality.flatMap { snapshot.roster.current(nis: $0)?.name } ?? "unknown municipality"
+        let conflicts = try await store.conflictViews(openOnly: false, entityId: id.uuidString.lowercased())
+        var chrome = try chrome("Interview \(id.uuidString.lowercased().prefix(8))", request, context)
+        chrome.onReview = true
+        chrome.notice = Self.notice(request)
+        let page = InterviewPage(
+            detail: detail, form: form, municipalityName: municipalityName, names: try await store.userNames(), conflicts: conflicts, chrome: chrome,
+            flagQuestion: request.uri.queryParameters.get("flag")
+        )
+        return renderer.page("interview", page)
+    }
+
+    @Sendable func review(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var chrome = try chrome("Review", request, context)
+        chrome.onReview = true
+        let items = ReviewQueueBuilder.items(try await store.fieldworkSnapshot())
+        return renderer.page("review", ReviewPage(items: items, show: request.uri.queryParameters.get("show") ?? "todo", chrome: chrome))
+    }
+
+    @Sendable func conflicts(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var chrome = try chrome("Conflicts", request, context)
+        chrome.onConflicts = true
+        chrome.notice = Self.notice(request)
+        let all = request.uri.queryParameters.get("all") == "1"
+        let views = try await store.conflictViews(openOnly: !all, entityId: nil)
+        return renderer.page("conflicts", ConflictsPage(chrome: chrome, showAll: all, conflicts: views.map { ConflictCard($0, returnTo: "/dashboard/conflicts") }))
+    }
+
+    // MARK: Actions
+
+    @Sendable func approve(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await Self.form(ApproveForm.self, request, context)
+        try DashboardSession.checkCSRF(form.csrf, request: request)
+        let id = try ReviewRoutes.interviewID(context)
+        _ = try await store.approveInterview(id, comment: form.comment, by: try context.requireCoordinator(), now: config.now())
+        return .redirect(to: "/dashboard/interviews/\(id.uuidString.lowercased())?notice=approved", type: .normal)
+    }
+
+    @Sendable func flag(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await Self.form(FlagForm.self, request, context)
+        try DashboardSession.checkCSRF(form.csrf, request: request)
+        let id = try ReviewRoutes.interviewID(context)
+        _ = try await store.flagAnswer(
+            id, question: form.question ?? "", comment: form.comment ?? "", by: try context.requireCoordinator(), now: config.now()
+        )
+        return .redirect(to: "/dashboard/interviews/\(id.uuidString.lowercased())?notice=flagged", type: .normal)
+    }
+
+    @Sendable func resolveFlag(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await Self.form(TokenForm.self, request, context)
+        try DashboardSession.checkCSRF(form.csrf, request: request)
+        let id = try ReviewRoutes.interviewID(context)
+        let question = context.parameters.get("question") ?? ""
+        _ = try await store.resolveFlag(id, question: question, by: try context.requireCoordinator(), now: config.now())
+        return .redirect(to: "/dashboard/interviews/\(id.uuidString.lowercased())?notice=flag-resolved", type: .normal)
+    }
+
+    @Sendable func resolveConflict(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await Self.form(ResolveForm.self, request, context)
+        try DashboardSession.checkCSRF(form.csrf, request: request)
+        let text = context.parameters.get("id") ?? ""
+        guard let loser = ChangeID(text) else { throw APIError.badRequest("\"\(text)\" is not a conflict id.") }
+        guard let choice = form.choice.flatMap(ConflictChoice.init(rawValue:)) else {
+            throw APIError.unprocessable("Choose which version to keep, or enter a new value.")
+        }
+        var value: JSONValue?
+        if choice == .new {
+            let entered = (form.value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !entered.isEmpty else { throw APIError.unprocessable("Enter the new value, or choose one of the two versions.") }
+            value = Self.parseValue(entered)
+        }
+        _ = try await store.resolveConflict(loser, choice: choice, value: value, by: try context.requireCoordinator(), now: config.now())
+        let back = form.returnTo.flatMap { $0.hasPrefix("/dashboard/") && !$0.hasPrefix("//") && !$0.contains("\\") ? $0 : nil } ?? "/dashboard/conflicts"
+        return .redirect(to: back + (back.contains("?") ? "&" : "?") + "notice=conflict-resolved", type: .normal)
+    }
+
+    // MARK: Helpers
+
+    private static let signedOut = PageChrome(title: "Sign in", signedIn: false, userName: "", csrf: "")
+
+    /// The frame of a signed-in page.
+    private func chrome(_ title: String, _ request: Request, _ context: AppRequestContext) throws -> PageChrome {
+        let principal = try context.requireCoordinator()
+        let session = DashboardSession.id(in: request) ?? ""
+        return PageChrome(title: title, signedIn: true, userName: principal.name, csrf: DashboardSession.csrfToken(for: session))
+    }
+
+    private static func form<T: Decodable>(_ type: T.Type, _ request: Request, _ context: AppRequestContext) async throws -> T {
+        var request = request
+        let buffer = try await request.collectBody(upTo: 256 * 1024)
+        do {
+            return try URLEncodedFormDecoder().decode(T.self, from: String(buffer: buffer))
+        } catch {
+            throw APIError.badRequest("The form could not be read; reload the page and try again.")
+        }
+    }
+
+    /// A typed value: JSON when it parses as JSON (`3`, `["a","b"]`, `"text"`), else the text as a string.
+    static func parseValue(_ text: String) -> JSONValue {
+        if let parsed = try? JSONValue(json: text) { return parsed }
+        return .string(text)
+    }
+
+    private static func notice(_ request: Request) -> String? {
+        switch request.uri.queryParameters.get("notice") {
+        case "approved": return "Interview approved. The approval reaches the interviewer's laptop on its next sync."
+        case "flagged": return "Answer flagged. The interviewer sees the flag as a task after the next sync."
+        case "flag-resolved": return "Flag resolved."
+        case "conflict-resolved": return "Conflict resolved. The chosen value syncs to every laptop that holds this municipality."
+        default: return nil
+        }
+    }
+}
+
+/// The list of kept conflicts.
+struct ConflictsPage: Sendable {
+    var chrome: PageChrome
+    var showAll: Bool
+    var conflicts: [ConflictCard]
+}
+
+extension Router where Context == AppRequestContext {
+    /// Adds the coordinators' routes: progress and review for the API, and the web dashboard.
+    func addCoordinationRoutes(store: any CoordinationStore, config: ServerConfig) async throws {
+        ProgressRoutes(store: store, config: config).register(on: self)
+        ReviewRoutes(store: store, config: config).register(on: self)
+        DashboardRoutes(store: store, config: config, renderer: try await DashboardRenderer.bundled()).register(on: self)
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import Shared
+
+extension ReviewQueue: ResponseEncodable {}
+extension ReviewActionResponse: ResponseEncodable {}
+extension ConflictViewList: ResponseEncodable {}
+
+/// The review loop for the CLI: approve interviews, flag answers, settle conflicts.
+struct ReviewRoutes {
+    let store: any CoordinationStore
+    let config: ServerConfig
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/v1/review/interviews", use: queue)
+        router.post("/v1/review/interviews/:id/approve", use: approve)
+        router.post("/v1/review/interviews/:id/flags", use: flag)
+        router.post("/v1/review/interviews/:id/flags/:question/resolve", use: resolveFlag)
+        router.get("/v1/review/conflicts", use: conflicts)
+        router.post("/v1/review/conflicts/:id/resolve", use: resolveConflict)
+    }
+
+    /// `?show=todo|pending|answered|flagged|approved|all` (default todo: what needs a coordinator now).
+    @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> ReviewQueue {
+        _ = try context.requireCoordinator()
+        let show = request.uri.queryParameters.get("show") ?? "todo"
+        let items = ReviewQueueBuilder.items(try await store.fieldworkSnapshot())
+        return ReviewQueue(interviews: items.filter { ReviewQueueBuilder.matches($0, show: show) })
+    }
+
+    @Sendable func approve(_ request: Request, context: AppRequestContext) async throws -> ReviewActionResponse {
+        let principal = try context.requireCoordinator()
+        let id = try Self.interviewID(context)
+        var request = request
+        var body = ApproveRequest()
+        if try await request.collectBody(upTo: 64 * 1024).readableBytes > 0 {
+            body = try await request.decodeJSON(ApproveRequest.self, what: "approval", limit: 64 * 1024)
+        }
+        return ReviewActionResponse(changes: try await store.approveInterview(id, comment: body.comment, by: principal, now: config.now()))
+    }
+
+    @Sendable func flag(_ request: Request, context: AppRequestContext) async throws -> ReviewActionResponse {
+        let principal = try context.requireCoordinator()
+        let id = try Self.interviewID(context)
+        let body = try await request.decodeJSON(FlagRequest.self, what: "flag", limit: 64 * 1024)
+        let changes = try await store.flagAnswer(id, question: body.question, comment: body.comment, by: principal, now: config.now())
+        return ReviewActionResponse(changes: changes)
+    }
+
+    @Sendable func resolveFlag(_ request: Request, context: AppRequestContext) async throws -> ReviewActionResponse {
+        let principal = try context.requireCoordinator()
+        let id = try Self.interviewID(context)
+        let question = context.parameters.get("question") ?? ""
+        return ReviewActionResponse(changes: try await store.resolveFlag(id, question: question, by: principal, now: config.now()))
+    }
+
+    /// `?all=true` includes resolved conflicts.
+    @Sendable func conflicts(_ request: Request, context: AppRequestContext) async throws -> ConflictViewList {
+        _ = try context.requireCoordinator()
+        let all = request.uri.queryParameters.get("all") == "true"
+        return ConflictViewList(conflicts: try await store.conflictViews(openOnly: !all, entityId: nil))
+    }
+
+    @Sendable func resolveConflict(_ request: Request, context: AppRequestContext) async throws -> ReviewActionResponse {
+        let principal = try context.requireCoordinator()
+        let text = context.parameters.get("id") ?? ""
+        guard let loser = ChangeID(text) else { throw APIError.badRequest("\"\(text)\" is not a conflict id (the overruled change's id, device:seq).") }
+        let body = try await request.decodeJSON(ConflictResolutionRequest.self, what: "conflict resolution", limit: 256 * 1024)
+        if body.choice == .new, body.value == nil {
+            throw APIError.unprocessable("Choosing a new value needs a \"value\" that is not null, e.g. {\"choice\": \"new\", \"value\": \"ja\"}.")
+        }
+        let changes = try await store.resolveConflict(loser, choice: body.choice, value: body.value ?? .null, by: principal, now: config.now())
+        return ReviewActionResponse(changes: changes)
+    }
+
+    static func interviewID(_ context: AppRequestContext) throws -> Interview.ID {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = UUID(uuidString: text) else { throw APIError.badRequest("\"\(text)\" is not an interview id (a UUID).") }
+        return id
+    }
+}

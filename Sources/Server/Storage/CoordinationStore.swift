@@ -1,0 +1,33 @@
+import Foundation
+import Shared
+
+/// What coordinators' progress figures, review loop and dashboard sessions need from storage.
+///
+/// Every method is one transaction. Review actions write server-authored changes, so they reach
+/// the laptops that hold the municipality on their next sync.
+protocol CoordinationStore: ServerStore {
+    /// Everything progress figures are computed from, read in one transaction.
+    func fieldworkSnapshot() async throws -> FieldworkSnapshot
+    /// A questionnaire version, for labels.
+    func questionnaire(id: String, version: String) async throws -> Questionnaire?
+    /// People's names by id.
+    func userNames() async throws -> [UserID: String]
+
+    /// Approves a complete interview; answered flags become resolved. Refused while a flag is still open.
+    func approveInterview(_ id: Interview.ID, comment: String?, by author: Principal, now: Date) async throws -> [Change]
+    /// Flags one answer with a comment: a task for the interviewer on the next sync.
+    func flagAnswer(_ id: Interview.ID, question: String, comment: String, by author: Principal, now: Date) async throws -> [Change]
+    /// Closes a flag (the fix is accepted, or the flag was a mistake).
+    func resolveFlag(_ id: Interview.ID, question: String, by author: Principal, now: Date) async throws -> [Change]
+    /// Settles a kept conflict: a resolution change plus a change of the field to the chosen value.
+    func resolveConflict(_ loser: ChangeID, choice: ConflictChoice, value: JSONValue?, by author: Principal, now: Date) async throws -> [Change]
+    /// Kept conflicts with labels, authors and times; optionally only open ones, or only one record's.
+    func conflictViews(openOnly: Bool, entityId: String?) async throws -> [ConflictView]
+
+    /// Starts a dashboard session; returns the secret session id for the cookie (only its hash is stored).
+    func createDashboardSession(for user: UserID, lifetime: TimeInterval, now: Date) async throws -> String
+    /// The coordinator behind a live session, or nil when it is unknown, expired, or its user may no longer coordinate.
+    func dashboardPrincipal(session: String, now: Date) async throws -> Principal?
+    /// Ends a session (logout).
+    func endDashboardSession(_ session: String) async throws
+}

@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+import LogStore
+import Shared
+
+extension SQLiteServerStore: CoordinationStore {
+    func fieldworkSnapshot() async throws -> FieldworkSnapshot {
+        try await pool.read { db in
+            let rosterRows = try String.fetchAll(
+                db, sql: "SELECT value FROM field_state WHERE entity = ? AND field = 'record' AND value IS NOT NULL",
+                arguments: [Entity.municipality.rawValue]
+            )
+            let municipalities = try rosterRows.map { try JSONValue(json: $0).decode(as: Municipality.self) }
+                .sorted { ($0.nis, $0.validFrom) < ($1.nis, $1.validFrom) }
+            var snapshot = FieldworkSnapshot(roster: Roster(municipalities: municipalities))
+
+            for (id, record) in try Self.scopedRecords(of: .contactAttempt, in: db) {
+                guard let uuid = UUID(uuidString: id) else { continue }
+                snapshot.attempts[record.nis, default: []].append(ContactAttempt(id: uuid, fields: record.fields))
+            }
+            for (id, record) in try Self.scopedRecords(of: .interview, in: db) {
+                guard let uuid = UUID(uuidString: id) else { continue }
+                snapshot.interviews[record.nis, default: []].append(Interview(id: uuid, fields: record.fields))
+            }
+            let overrides = try Row.fetchAll(
+                db, sql: "SELECT entity_id, value, hlc FROM field_state WHERE entity = ? AND field = 'status' AND value IS NOT NULL",
+                arguments: [Entity.caseFile.rawValue]
+            )
+            for row in overrides {
+                guard let status = try JSONValue(json: row["value"]).stringValue.flatMap(CaseStatus.init(rawValue:)),
+                    let hlc = HLC(encoded: row["hlc"])
+                else { continue }
+                snapshot.overrides[row["entity_id"]] = .init(value: status, hlc: hlc)
+            }
+            let assignments = try Row.fetchAll(
+                db, sql: "SELECT entity_id, value, hlc FROM field_state WHERE entity = ? AND field = 'interviewer' AND value IS NOT NULL",
+                arguments: [Entity.assignment.rawValue]
+            )
+            for row in assignments {
+                guard let user = try JSONValue(json: row["value"]).stringValue, let hlc = HLC(encoded: row["hlc"]) else { continue }
+                snapshot.assignments[row["entity_id"]] = .init(value: UserID(user), hlc: hlc)
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT id, name, role FROM user") {
+                guard let role = Role(rawValue: row["role"]) else { continue }
+                let id = UserID(row["id"] as String)
+                snapshot.people[id] = .init(id: id, name: row["name"], role: role)
+            }
+            snapshot.laptops = try Row.fetchAll(db, sql: "SELECT id, user_id, name, created_at, last_sync_at, revoked_at FROM device ORDER BY id")
+                .compactMap { row -> FieldworkSnapshot.Laptop? in
+                    guard let device = DeviceID(rawValue: row["id"]) else { return nil }
+                    let lastSync: Double? = row["last_sync_at"]
+                    let revoked: Double? = row["revoked_at"]
+                    return .init(
+                        id: device, user: UserID(row["user_id"] as String), name: row["name"],
+                        createdAt: Date(timeIntervalSince1970: row["created_at"]), lastSyncAt: lastSync.map(Date.init(timeIntervalSince1970:)),
+                        revokedAt: revoked.map(Date.init(timeIntervalSince1970:))
+                    )
+                }
+            snapshot.openConflicts = try Self.openConflictCount(in: db)
+            snapshot.logPosition = try ChangeLog.lastSeq(in: db)
+            return snapshot
+        }
+    }
+
+    /// Current fields of every record of a kind, with the NIS code of the scope each sits in.
+    private static func scopedRecords(of entity: Entity, in db: Database) throws -> [String: (nis: String, fields: [String: JSONValue])] {
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT entity_id, scope, field, value FROM field_state WHERE entity = ? AND value IS NOT NULL", arguments: [entity.rawValue]
+        )
+        var records: [String: (nis: String, fields: [String: JSONValue])] = [:]
+        while let row = try rows.next() {
+            guard let nis = Scope(rawValue: row["scope"])?.municipalityNIS else { continue }
+            let id: String = row["entity_id"]
+            records[id, default: (nis, [:])].fields[row["field"]] = try JSONValue(json: row["value"])
+        }
+        return records
+    }
+
+    static func openConflictCount(in db: Database) throws -> Int {
+        try Int.fetchOne(
+            db,
+            sql: """
+                SELECT COUNT(*) FROM conflict c
+                LEFT JOIN field_state r ON r.entity = 'conflict' AND r.entity_id = c.loser_id AND r.field = 'resolution'
+                WHERE r.value IS NULL
+                """
+        ) ?? 0
+    }
+
+    func questionnaire(id: String, version: String) async throws -> Questionnaire? {
+        try await pool.read { db in try Self.questionnaire(id: id, version: version, in: db) }
+    }
+
+    static func questionnaire(id: String, version: String, in db: Database) throws -> Questionnaire? {
+        guard let definition = try ChangeLog.fields(of: .questionnaire, id: "\(id)@\(version)", in: db)["definition"] else { return nil }
+        return try definition.decode(as: Questionnaire.self)
+    }
+
+    func userNames() async throws -> [UserID: String] {
+        try await pool.read { db in try Self.userNames(in: db) }
+    }
+
+    static func userNames(in db: Database) throws -> [UserID: String] {
+        var names: [UserID: String] = [UserID.system: "server"]
+        for row in try Row.fetchAll(db, sql: "SELECT id, name FROM user") {
+            names[UserID(row["id"] as String)] = row["name"]
+        }
+        return names
+    }
+}

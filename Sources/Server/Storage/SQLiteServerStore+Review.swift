@@ -1,0 +1,182 @@
+import Foundation
+import GRDB
+import LogStore
+import Shared
+
+extension SQLiteServerStore {
+    /// A flag's or review's status field values.
+    enum ReviewStatus {
+        static let approved = "approved"
+        static let flagged = "flagged"
+        static let open = "open"
+        static let answered = "answered"
+        static let resolved = "resolved"
+    }
+
+    func approveInterview(_ id: Interview.ID, comment: String?, by author: Principal, now: Date) async throws -> [Change] {
+        try await pool.write { db in
+            let (interview, nis) = try Self.reviewedInterview(id, in: db)
+            guard interview.state == .complete else {
+                throw APIError.conflict(
+                    "Interview \(Self.key(id)) is \(interview.state.rawValue), not complete; only a complete interview can be approved.",
+                    code: "not_complete"
+                )
+            }
+            let open = interview.flags.filter { $0.value.objectValue?["status"]?.stringValue == ReviewStatus.open }.keys.sorted()
+            guard open.isEmpty else {
+                throw APIError.conflict(
+                    "\(open.count == 1 ? "A flag is" : "\(open.count) flags are") still open (\(open.joined(separator: ", "))): wait for the interviewer's answer, or resolve the flag first.",
+                    code: "flags_open"
+                )
+            }
+            let at = ProgressCalculator.isoTime(now)
+            var edits = interview.flags.keys.sorted().compactMap { question -> FieldEdit? in
+                guard var flag = interview.flags[question]?.objectValue, flag["status"]?.stringValue == ReviewStatus.answered else { return nil }
+                flag["status"] = .string(ReviewStatus.resolved)
+                flag["resolvedBy"] = .string(author.user.rawValue)
+                flag["resolvedAt"] = .string(at)
+                return FieldEdit(scope: .municipality(nis), entity: .interview, entityId: Self.key(id), field: Interview.Field.flag(question), value: .object(flag))
+            }
+            var review: [String: JSONValue] = ["status": .string(ReviewStatus.approved), "by": .string(author.user.rawValue), "at": .string(at)]
+            if let comment = comment?.trimmingCharacters(in: .whitespacesAndNewlines), !comment.isEmpty { review["comment"] = .string(comment) }
+            edits.append(FieldEdit(scope: .municipality(nis), entity: .interview, entityId: Self.key(id), field: Interview.Field.review, value: .object(review)))
+            return try Self.author(edits, by: author.user, now: now, in: db)
+        }
+    }
+
+    func flagAnswer(_ id: Interview.ID, question: String, comment: String, by author: Principal, now: Date) async throws -> [Change] {
+        let comment = comment.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !comment.isEmpty else { throw APIError.unprocessable("A flag needs a comment that tells the interviewer what to check.") }
+        guard comment.count <= 2000 else { throw APIError.unprocessable("A flag's comment is at most 2000 characters.") }
+        return try await pool.write { db in
+            let (interview, nis) = try Self.reviewedInterview(id, in: db)
+            guard interview.state != .withdrawn else {
+                throw APIError.conflict("Interview \(Self.key(id)) was withdrawn; there is nothing to flag.", code: "withdrawn")
+            }
+            guard let formID = interview.questionnaire, let version = interview.questionnaireVersion,
+                let form = try Self.questionnaire(id: formID, version: version, in: db)
+            else {
+                throw APIError.unprocessable("Interview \(Self.key(id)) has no known questionnaire version, so its questions cannot be flagged.")
+            }
+            guard let item = form.question(named: question), item.type.isAnswerable else {
+                throw APIError.unprocessable(
+                    "The questionnaire \(formID) \(version) has no question \"\(question)\" to flag; use a question name such as \(form.questions.first { $0.type.isAnswerable }?.name ?? "b_aanpak").",
+                    code: "unknown_question"
+                )
+            }
+            let at = ProgressCalculator.isoTime(now)
+            let flag: JSONValue = .object([
+                "comment": .string(comment), "status": .string(ReviewStatus.open), "by": .string(author.user.rawValue), "at": .string(at),
+            ])
+            let review: JSONValue = .object(["status": .string(ReviewStatus.flagged), "by": .string(author.user.rawValue), "at": .string(at)])
+            let edits = [
+                FieldEdit(scope: .municipality(nis), entity: .interview, entityId: Self.key(id), field: Interview.Field.flag(question), value: flag),
+                FieldEdit(scope: .municipality(nis), entity: .interview, entityId: Self.key(id), field: Interview.Field.review, value: review),
+            ]
+            return try Self.author(edits, by: author.user, now: now, in: db)
+        }
+    }
+
+    func resolveFlag(_ id: Interview.ID, question: String, by author: Principal, now: Date) async throws -> [Change] {
+        try await pool.write { db in
+            let (interview, nis) = try Self.reviewedInterview(id, in: db)
+            guard var flag = interview.flags[question]?.objectValue else {
+                throw APIError.notFound("Interview \(Self.key(id)) has no flag on \"\(question)\".")
+            }
+            guard flag["status"]?.stringValue != ReviewStatus.resolved else { return [] }
+            flag["status"] = .string(ReviewStatus.resolved)
+            flag["resolvedBy"] = .string(author.user.rawValue)
+            flag["resolvedAt"] = .string(ProgressCalculator.isoTime(now))
+            let edit = FieldEdit(scope: .municipality(nis), entity: .interview, entityId: Self.key(id), field: Interview.Field.flag(question), value: .object(flag))
+            return try Self.author([edit], by: author.user, now: now, in: db)
+        }
+    }
+
+    func resolveConflict(_ loserID: ChangeID, choice: ConflictChoice, value: JSONValue?, by author: Principal, now: Date) async throws -> [Change] {
+        try await pool.write { db in
+            guard let seq = try Int64.fetchOne(db, sql: "SELECT loser_seq FROM conflict WHERE loser_id = ?", arguments: [loserID.description]),
+                let row = try Row.fetchOne(db, sql: "SELECT * FROM change_log WHERE seq = ?", arguments: [seq])
+            else {
+                throw APIError.notFound("There is no kept conflict \(loserID); `GET /v1/review/conflicts` lists them.")
+            }
+            let loser = try ChangeLog.change(row)
+            if let resolution = try ChangeLog.fields(of: .conflict, id: loserID.description, in: db)["resolution"] {
+                let by = resolution.objectValue?["by"]?.stringValue ?? "someone"
+                throw APIError.conflict("Conflict \(loserID) was resolved already (by \(by)).", code: "already_resolved")
+            }
+            let current = try ChangeLog.fields(of: loser.entity, id: loser.entityId, in: db)[loser.field]
+            let chosen: JSONValue?
+            switch choice {
+            case .kept: chosen = loser.value
+            case .current: chosen = current
+            case .new: chosen = value == .null ? nil : value
+            }
+            if loser.entity == .interview, let id = UUID(uuidString: loser.entityId) {
+                var fields = try ChangeLog.fields(of: .interview, id: loser.entityId, in: db)
+                fields[loser.field] = chosen
+                let interview = Interview(id: id, fields: fields)
+                let lookup = SQLiteValidationLookup(db: db, cache: QuestionnaireCache())
+                try ChangeValidator.checkInterviewEdit(
+                    field: loser.field, value: chosen, interview: interview, answers: interview.answers, lookup: lookup, structuralOnly: true
+                )
+            }
+            let resolution: JSONValue = .object([
+                "choice": .string(choice.rawValue), "value": chosen ?? .null, "by": .string(author.user.rawValue),
+                "at": .string(ProgressCalculator.isoTime(now)),
+            ])
+            let edits = [
+                FieldEdit(scope: loser.scope, entity: .conflict, entityId: loserID.description, field: "resolution", value: resolution),
+                FieldEdit(scope: loser.scope, entity: loser.entity, entityId: loser.entityId, field: loser.field, value: chosen),
+            ]
+            return try Self.author(edits, by: author.user, now: now, in: db)
+        }
+    }
+
+    func conflictViews(openOnly: Bool, entityId: String?) async throws -> [ConflictView] {
+        try await pool.read { db in
+            let kept = try ChangeLog.conflicts(openOnly: openOnly, entityId: entityId, in: db)
+            let names = try Self.userNames(in: db)
+            var formatters: [String: AnswerFormatter] = [:]
+            func formatter(for conflict: KeptConflict) throws -> AnswerFormatter {
+                guard conflict.key.entity == .interview else { return AnswerFormatter(form: nil) }
+                if let cached = formatters[conflict.key.entityId] { return cached }
+                let fields = try ChangeLog.fields(of: .interview, id: conflict.key.entityId, in: db)
+                var form: Questionnaire?
+                if let id = fields[Interview.Field.questionnaire]?.stringValue, let version = fields[Interview.Field.questionnaireVersion]?.stringValue {
+                    form = try Self.questionnaire(id: id, version: version, in: db)
+                }
+                let made = AnswerFormatter(form: form)
+                formatters[conflict.key.entityId] = made
+                return made
+            }
+            return try kept.map { conflict in
+                let words = try formatter(for: conflict)
+                func view(_ change: Change) -> VersionView {
+                    VersionView(
+                        change: change.id, value: change.value, display: words.display(change.value, field: change.key.field), author: change.author,
+                        authorName: names[change.author] ?? change.author.rawValue,
+                        at: ProgressCalculator.isoTime(Date(timeIntervalSince1970: Double(change.hlc.wall) / 1000))
+                    )
+                }
+                return ConflictView(
+                    id: conflict.loser.id, scope: conflict.scope, entity: conflict.key.entity, entityId: conflict.key.entityId, field: conflict.key.field,
+                    label: words.label(forField: conflict.key.field), municipality: conflict.scope.municipalityNIS, kept: view(conflict.loser),
+                    current: conflict.current.map(view), resolution: conflict.resolution
+                )
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    static func key(_ id: Interview.ID) -> String { id.uuidString.lowercased() }
+
+    /// The interview and its municipality, or 404.
+    private static func reviewedInterview(_ id: Interview.ID, in db: Database) throws -> (Interview, String) {
+        let fields = try ChangeLog.fields(of: .interview, id: key(id), in: db)
+        guard let nis = fields[Interview.Field.municipality]?.stringValue else {
+            throw APIError.notFound("There is no interview \(key(id)) on the server (has its laptop synced?).")
+        }
+        return (Interview(id: id, fields: fields), nis)
+    }
+}

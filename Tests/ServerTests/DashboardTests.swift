@@ -1,0 +1,178 @@
+import Foundation
+import Shared
+import Testing
+@testable import VeldwerkServer
+
+@Suite("Dashboard over HTTP", .serialized)
+struct DashboardTests {
+    /// Signs in with a token; returns the session cookie (`name=value`).
+    private func signIn(_ client: TestHTTPClient, token: String) async throws -> String {
+        let response = try await client.postForm("/dashboard/login", [("token", token)])
+        #expect(response.status == 303)
+        #expect(response.header("location") == "/dashboard")
+        let cookie = try #require(response.header("set-cookie"))
+        #expect(cookie.contains("HttpOnly"))
+        #expect(cookie.contains("SameSite=Strict"))
+        #expect(cookie.contains("Path=/dashboard"))
+        return try #require(cookie.split(separator: ";").first.map(String.init))
+    }
+
+    private func csrf(in html: String) throws -> String {
+        let marker = "name=\"csrf\" value=\""
+        let start = try #require(html.range(of: marker))
+        return String(html[start.upperBound...].prefix { $0 != "\"" })
+    }
+
+    @Test("Without a session every page redirects to the login page")
+    func redirectsWithoutSession() async throws {
+        try await withRunningServer { client, seed in
+            let interview = try #require(seed.interviews[seed.order[0]]?.first).uuidString.lowercased()
+            for path in ["/dashboard", "/dashboard/municipalities", "/dashboard/municipalities/11001", "/dashboard/interviews/\(interview)",
+                         "/dashboard/review", "/dashboard/conflicts", "/dashboard?list=2024"] {
+                let response = try await client.get(path)
+                #expect(response.status == 303, "\(path)")
+                #expect(response.header("location") == "/dashboard/login", "\(path)")
+            }
+            let bogus = try await client.get("/dashboard", headers: ["Cookie": "veldwerk_session=not-a-session"])
+            #expect(bogus.status == 303)
+            let post = try await client.postForm("/dashboard/interviews/\(interview)/approve", [("csrf", "x")])
+            #expect(post.status == 303)
+            #expect(post.header("location") == "/dashboard/login")
+            let login = try await client.get("/dashboard/login")
+            #expect(login.status == 200)
+            #expect(login.body.contains("name=\"token\""))
+        }
+    }
+
+    @Test("An interviewer's token, or a wrong one, cannot sign in")
+    func interviewerRefused() async throws {
+        try await withRunningServer { client, seed in
+            let laptop = try await seed.enrolLaptop(for: seed.interviewers[0].id)
+            let refused = try await client.postForm("/dashboard/login", [("token", laptop.token)])
+            #expect(refused.status == 403)
+            #expect(refused.header("set-cookie") == nil)
+            #expect(refused.body.contains("for coordinators"))
+            let wrong = try await client.postForm("/dashboard/login", [("token", "nonsense")])
+            #expect(wrong.status == 401)
+            #expect(wrong.header("set-cookie") == nil)
+            // The API refuses the interviewer too.
+            let api = try await client.get("/v1/progress", headers: ["Authorization": "Bearer \(laptop.token)"])
+            #expect(api.status == 403)
+        }
+    }
+
+    @Test("A coordinator signs in and the overview shows the study's figures; sign-out ends the session")
+    func overview() async throws {
+        try await withRunningServer { client, seed in
+            let cookie = try await signIn(client, token: seed.coordinatorToken)
+            let page = try await client.get("/dashboard?list=2024", headers: ["Cookie": cookie])
+            #expect(page.status == 200)
+            #expect(page.header("content-type")?.hasPrefix("text/html") == true)
+            #expect(page.header("content-security-policy")?.contains("default-src 'none'") == true)
+            #expect(page.body.contains("97 of 300 local governments took part"))
+            #expect(page.body.contains("32.3%"))
+            #expect(page.body.contains("<svg"))
+            #expect(page.body.contains("West-Vlaanderen"))
+            #expect(page.body.contains("Interviewer 13"))
+            #expect(!page.body.contains("<script"))
+            let byDefault = try await client.get("/dashboard", headers: ["Cookie": cookie])
+            #expect(byDefault.body.contains("97 of 285 local governments took part"))
+
+            for path in ["/dashboard/municipalities?province=Limburg&status=completed", "/dashboard/municipalities/11002", "/dashboard/municipalities/11007?list=2024",
+                         "/dashboard/review", "/dashboard/conflicts"] {
+                let response = try await client.get(path, headers: ["Cookie": cookie])
+                #expect(response.status == 200, "\(path)")
+            }
+            let antwerpen = try await client.get("/dashboard/municipalities/11002", headers: ["Cookie": cookie])
+            #expect(antwerpen.body.contains("11007"))  // Borsbeek's case is part of Antwerpen's record
+
+            let token = try csrf(in: byDefault.body)
+            let out = try await client.postForm("/dashboard/logout", [("csrf", token)], headers: ["Cookie": cookie])
+            #expect(out.status == 303)
+            #expect(out.header("set-cookie")?.contains("Max-Age=0") == true)
+            let after = try await client.get("/dashboard", headers: ["Cookie": cookie])
+            #expect(after.status == 303)
+        }
+    }
+
+    @Test("Flagging from the dashboard needs the CSRF token and writes the flag")
+    func flagFromDashboard() async throws {
+        try await withRunningServer { client, seed in
+            let cookie = try await signIn(client, token: seed.coordinatorToken)
+            let id = try #require(seed.interviews[seed.order[0]]?.first).uuidString.lowercased()
+            let page = try await client.get("/dashboard/interviews/\(id)", headers: ["Cookie": cookie])
+            #expect(page.status == 200)
+            #expect(page.body.contains("Wat is uw functie binnen het lokaal bestuur?"))  // labelled answers
+            #expect(page.body.contains("Dienst welzijn"))  // choice labels
+            let token = try csrf(in: page.body)
+
+            let forged = try await client.postForm("/dashboard/interviews/\(id)/flags", [("question", "a_functie"), ("comment", "x")], headers: ["Cookie": cookie])
+            #expect(forged.status == 403)
+
+            let flagged = try await client.postForm(
+                "/dashboard/interviews/\(id)/flags", [("csrf", token), ("question", "a_functie"), ("comment", "Which service exactly?")], headers: ["Cookie": cookie]
+            )
+            #expect(flagged.status == 303)
+            let uuid = try #require(UUID(uuidString: id))
+            let detail = try #require(try await seed.store.interviewDetail(uuid))
+            #expect(detail.interview.flags["a_functie"]?.objectValue?["comment"] == .string("Which service exactly?"))
+            #expect(detail.interview.flags["a_functie"]?.objectValue?["by"] == .string(seed.coordinator.id.rawValue))
+
+            let refused = try await client.postForm("/dashboard/interviews/\(id)/approve", [("csrf", token)], headers: ["Cookie": cookie])
+            #expect(refused.status == 409)
+            #expect(refused.body.contains("still open"))
+
+            let shown = try await client.get("/dashboard/interviews/\(id)?notice=flagged", headers: ["Cookie": cookie])
+            #expect(shown.body.contains("Which service exactly?"))
+        }
+    }
+
+    @Test("Resolving a conflict from the dashboard")
+    func resolveFromDashboard() async throws {
+        try await withRunningServer { client, seed in
+            let cookie = try await signIn(client, token: seed.coordinatorToken)
+            let id = try #require(seed.interviews[seed.order[0]]?.first)
+            let (loser, _) = try await ConflictFixture.make(in: seed, interview: id)
+            let page = try await client.get("/dashboard/conflicts", headers: ["Cookie": cookie])
+            #expect(page.body.contains("schepen"))
+            #expect(page.body.contains("onderwijsregisseur"))
+            let token = try csrf(in: page.body)
+            let resolved = try await client.postForm(
+                "/dashboard/conflicts/\(loser.id.description)/resolve", [("csrf", token), ("choice", "new"), ("value", "schepen van onderwijs"), ("returnTo", "/dashboard/conflicts")],
+                headers: ["Cookie": cookie]
+            )
+            #expect(resolved.status == 303)
+            #expect(resolved.header("location") == "/dashboard/conflicts?notice=conflict-resolved")
+            let detail = try #require(try await seed.store.interviewDetail(id))
+            #expect(detail.interview.answers["a_functie"] == .string("schepen van onderwijs"))
+        }
+    }
+
+    @Test("GET /v1/progress gives the same figures as JSON; the review API works with a bearer token")
+    func progressAPI() async throws {
+        try await withRunningServer { client, seed in
+            let auth = ["Authorization": "Bearer \(seed.coordinatorToken)"]
+            let response = try await client.get("/v1/progress?list=2024&staleDays=5", headers: auth)
+            #expect(response.status == 200)
+            let report = try JSONDecoder().decode(ProgressReport.self, from: Data(response.body.utf8))
+            #expect(report.overall.completed == 97)
+            #expect(report.overall.inSample == 300)
+            #expect(report.staleAfterDays == 5)
+            let bad = try await client.get("/v1/progress?list=2023", headers: auth)
+            #expect(bad.status == 400)
+            let anonymous = try await client.get("/v1/progress")
+            #expect(anonymous.status == 401)
+
+            let id = try #require(seed.interviews[seed.order[1]]?.first).uuidString.lowercased()
+            let flag = try await client.postJSON("/v1/review/interviews/\(id)/flags", #"{"question": "b_meerjarenplan", "comment": "Is this the 2025 plan?"}"#, headers: auth)
+            #expect(flag.status == 200)
+            let queue = try await client.get("/v1/review/interviews?show=flagged", headers: auth)
+            let items = try JSONDecoder().decode(ReviewQueue.self, from: Data(queue.body.utf8))
+            #expect(items.interviews.map(\.id) == [id])
+            let resolve = try await client.postJSON("/v1/review/interviews/\(id)/flags/b_meerjarenplan/resolve", "", headers: auth)
+            #expect(resolve.status == 200)
+            let approve = try await client.postJSON("/v1/review/interviews/\(id)/approve", #"{"comment": "ok"}"#, headers: auth)
+            #expect(approve.status == 200)
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+import Hummingbird
+import Logging
+import TestSupport
+@testable import VeldwerkServer
+
+/// Runs the real application on a free port of 127.0.0.1 with a fresh database, seeded with ``StudySeed``,
+/// and stops it when `body` returns.
+func withRunningServer<T>(now: Date = StudySeed.now, _ body: (TestHTTPClient, StudySeed) async throws -> T) async throws -> T {
+    try await withTemporaryDirectory { directory in
+        var config = ServerConfig()
+        config.port = 0
+        config.dataDirectory = directory.url
+        config.now = { now }
+        var logger = Logger(label: "veldwerk.test")
+        logger.logLevel = .critical  // cancelling the server task at the end logs errors that mean nothing here
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let app = try await buildApplication(config, logger: logger) { port in continuation.yield(port) }
+        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
+        defer { server.cancel() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw TestHTTPClient.SocketError(description: "the server did not start") }
+        let seed = try await StudySeed.make(try SQLiteServerStore(path: config.databaseURL.path))
+        let result = try await body(TestHTTPClient(port: port), seed)
+        server.cancel()
+        _ = try? await server.value
+        return result
+    }
+}
