@@ -25,7 +25,9 @@ struct Laptop {
     /// Runs a command with `--json` and decodes its output.
     func json<T: Decodable>(_ type: T.Type, _ arguments: [String]) async throws -> T {
         let result = try await run(arguments + ["--json"])
-        return try JSONDecoder().decode(T.self, from: Data(result.stdout.utf8))
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(T.self, from: Data(result.stdout.utf8))
     }
 
     /// The laptop's database, opened in this process for checks.
