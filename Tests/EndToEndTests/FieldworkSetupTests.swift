@@ -157,6 +157,16 @@ struct FieldworkSetupTests {
             try await laptop.run(["enrol", "--server", server.url, "--code", code])
             try await laptop.run(["sync"])
             #expect(try await laptop.json([MunicipalityRow].self, ["municipalities"]).map(\.nis) == ["11001"])
+            try await coordinator.run(["admin", "case-status", "11001", "unreachable"])
+            try await laptop.run(["sync"])
+            struct Case: Decodable {
+                var nis: String
+                var status: String
+                var statusSource: String
+            }
+            let cases = try await laptop.json([Case].self, ["cases"])
+            #expect(cases.first?.status == "unreachable")
+            #expect(cases.first?.statusSource == "coordinator")
             let devices = try await coordinator.json([DeviceInfo].self, ["admin", "devices"])
             #expect(devices.count == 1)
             #expect(devices.first?.lastSyncAt != nil)

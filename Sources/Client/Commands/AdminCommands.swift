@@ -9,7 +9,7 @@ struct AdminCommand: AsyncParsableCommand {
         abstract: "Set up fieldwork on the server (coordinators; sign in first with `veldwerk login`).",
         subcommands: [
             AdminUsers.self, AdminCreateUser.self, AdminImportUsers.self, AdminEnrolmentCode.self, AdminDevices.self, AdminRevokeDevice.self,
-            AdminAssign.self, AdminAssignments.self, AdminQuarantine.self, AdminQuestionnaire.self, AdminRoster.self,
+            AdminAssign.self, AdminAssignments.self, AdminCaseStatus.self, AdminQuarantine.self, AdminQuestionnaire.self, AdminRoster.self,
         ]
     )
 }
@@ -265,6 +265,35 @@ struct AdminRoster: AsyncParsableCommand {
                 "POST", "/v1/roster", raw: try readUserFile(file), contentType: "text/csv; charset=utf-8"
             )
             try options.output.emit(result) { FieldworkText.line(result) }
+        }
+    }
+}
+
+struct AdminCaseStatus: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "case-status",
+        abstract: "Set a municipality's case status by hand (e.g. unreachable), or `derived` to let it follow from contacts again.",
+        discussion: "Example: veldwerk admin case-status 11001 unreachable"
+    )
+    @Argument(help: "NIS code.") var nis: String
+    @Argument(help: "notContacted, contacted, appointment, inProgress, completed, refused, unreachable, or derived.") var status: String
+    @OptionGroup var options: AdminOptions
+
+    func validate() throws {
+        guard Scope.isNIS(nis) else { throw ValidationError("\(nis) is not a NIS code (five digits).") }
+        guard status == "derived" || CaseStatus(rawValue: status) != nil else {
+            throw ValidationError("The status is one of \(CaseStatus.allCases.map(\.rawValue).joined(separator: ", ")), or derived.")
+        }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let change: Change = try await options.api().send(
+                "POST", "/v1/cases/\(nis)/status", body: CaseStatusRequest(status: CaseStatus(rawValue: status))
+            )
+            try options.output.emit(change) {
+                change.value == nil ? "Case \(nis) follows its contacts again." : "Case \(nis) is now \(status); laptops see it on their next sync."
+            }
         }
     }
 }

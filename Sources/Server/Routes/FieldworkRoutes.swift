@@ -11,6 +11,7 @@ extension QuarantinedChange: ResponseEncodable {}
 extension QuestionnaireSummary: ResponseEncodable {}
 extension PublishResult: ResponseEncodable {}
 extension RosterLoadResult: ResponseEncodable {}
+extension Change: ResponseEncodable {}
 
 extension ListResponse: ResponseEncodable {}
 
@@ -26,7 +27,7 @@ struct FieldworkRoutes {
         ("GET", "/v1/users"), ("POST", "/v1/users"), ("POST", "/v1/users/import"), ("POST", "/v1/users/{id}/enrolment-code"),
         ("GET", "/v1/devices"), ("POST", "/v1/devices/{id}/revoke"),
         ("GET", "/v1/assignments"), ("POST", "/v1/assignments"), ("POST", "/v1/assignments/import"),
-        ("GET", "/v1/quarantine"), ("POST", "/v1/quarantine/{id}/accept"), ("POST", "/v1/quarantine/{id}/discard"),
+        ("POST", "/v1/cases/{id}/status"), ("GET", "/v1/quarantine"), ("POST", "/v1/quarantine/{id}/accept"), ("POST", "/v1/quarantine/{id}/discard"),
     ]
 
     func register(on router: Router<AppRequestContext>) {
@@ -114,6 +115,13 @@ struct FieldworkRoutes {
             let principal = try context.requireCoordinator()
             let text = try await request.text(what: "assignment list", limit: 4 * 1024 * 1024)
             return ListResponse(items: try await store.assign(csv: text, by: principal, now: config.now()))
+        }
+        router.post("/v1/cases/:nis/status") { request, context in
+            let principal = try context.requireCoordinator()
+            let nis = context.parameters.get("nis") ?? ""
+            guard Scope.isNIS(nis) else { throw APIError.badRequest("\"\(nis)\" is not a NIS code (five digits).") }
+            let body = try await request.decodeJSON(CaseStatusRequest.self, what: "case status", limit: 4096)
+            return try await store.setCaseStatus(nis, to: body.status, by: principal, now: config.now())
         }
         router.get("/v1/quarantine") { request, context in
             _ = try context.requireCoordinator()

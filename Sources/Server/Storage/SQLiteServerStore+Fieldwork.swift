@@ -233,6 +233,20 @@ extension SQLiteServerStore {
         return changes
     }
 
+    // MARK: Cases
+
+    /// Sets (or with nil clears) a coordinator's case status for a municipality; it overrides the status that follows from contacts.
+    func setCaseStatus(_ nis: String, to status: CaseStatus?, by author: Principal, now: Date) async throws -> Change {
+        try await pool.write { db in
+            guard try SQLiteValidationLookup(db: db, cache: QuestionnaireCache()).municipalityExists(nis) else {
+                throw APIError.unprocessable("Unknown municipality \(nis): use a NIS code from the roster.", code: "unknown_municipality")
+            }
+            let edit = FieldEdit(scope: .municipality(nis), entity: .caseFile, entityId: nis, field: "status", value: status.map { .string($0.rawValue) })
+            guard let change = try Self.author([edit], by: author.user, now: now, in: db).first else { throw APIError.unprocessable("Nothing changed.") }
+            return change
+        }
+    }
+
     // MARK: Quarantine
 
     func quarantine(status: QuarantinedChange.Status? = .open) async throws -> [QuarantinedChange] {

@@ -193,3 +193,12 @@ public struct QuestionnaireSheets: Codable, Sendable {
         self.settings = settings
     }
 }
+
+/// `POST /v1/cases/{nis}/status`: a coordinator sets a case status, or clears it (null) so it follows from contacts again.
+public struct CaseStatusRequest: Codable, Sendable {
+    public var status: CaseStatus?
+
+    public init(status: CaseStatus?) {
+        self.status = status
+    }
+}
