@@ -129,12 +129,7 @@ struct InterviewRunner {
 
     /// Whether a stored value is no answer (`""`, `[]`, null).
     static func isEmpty(_ value: JSONValue?) -> Bool {
-        switch value {
-        case nil, .null?: return true
-        case .string(let text)?: return text.isEmpty
-        case .array(let items)?: return items.isEmpty
-        default: return false
-        }
+        Questionnaire.isEmpty(value)
     }
 
     // MARK: Start

@@ -124,7 +124,7 @@ extension Questionnaire {
     // MARK: Helpers
 
     /// Whether `value` is no answer: `nil`, `.null`, `""` or `[]`.
-    static func isEmpty(_ value: JSONValue?) -> Bool {
+    public static func isEmpty(_ value: JSONValue?) -> Bool {
         switch value {
         case nil, .null?: return true
         case .string(let text)?: return text.isEmpty
