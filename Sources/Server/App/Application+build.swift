@@ -23,6 +23,7 @@ func buildApplication(
     router.get("/healthz") { _, _ in HealthStatus(status: "ok") }
     SyncRoutes(store: store, config: config).register(on: router)
     InterviewRoutes(store: store, config: config).register(on: router)
+    ExportRoutes(store: store).register(on: router)
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "veldwerk"),

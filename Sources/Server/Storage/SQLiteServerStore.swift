@@ -75,6 +75,7 @@ final class SQLiteServerStore: ServerStore {
                     """
             )
         }
+        registerExportMigrations(&migrator)
         return migrator
     }
 
