@@ -14,7 +14,7 @@ struct VeldwerkCommand: AsyncParsableCommand {
             Then sync, see your municipalities and record interviews; everything is saved on the laptop
             at once and sent with the next `veldwerk sync`.
             """,
-        subcommands: [Enrol.self, Login.self, SyncCommand.self, Status.self, Municipalities.self, InterviewCommand.self]
+        subcommands: [Enrol.self, Login.self, SyncCommand.self, Status.self, Municipalities.self, InterviewCommand.self, Export.self]
     )
 }
 
