@@ -29,6 +29,11 @@ def same_number(a, b):
     return a is not None and b is not None and math.isclose(float(a), float(b), rel_tol=0, abs_tol=1e-9)
 
 
+def is_empty(value):
+    """Missing as pyreadstat gives it: None, NaN or an empty string."""
+    return value is None or value == "" or (not isinstance(value, str) and math.isnan(float(value)))
+
+
 def main():
     if len(sys.argv) not in (2, 3):
         print(__doc__, file=sys.stderr)
@@ -82,10 +87,10 @@ def main():
             if isinstance(wanted, dict) and "missing" in wanted:
                 if not same_number(got, wanted["missing"]):
                     errors.append(f"{interview} {name}: {got!r} != user-missing {wanted['missing']}")
-                elif not math.isnan(float(plain[name][row])):
+                elif not is_empty(plain[name][row]):
                     errors.append(f"{interview} {name}: user-missing value not treated as missing: {plain[name][row]!r}")
             elif wanted is None:
-                if not (got is None or got == "" or (not isinstance(got, str) and math.isnan(float(got)))):
+                if not is_empty(got):
                     errors.append(f"{interview} {name}: {got!r} != empty")
             elif isinstance(wanted, (int, float)) and not isinstance(wanted, bool):
                 if not same_number(got, wanted):
