@@ -23,7 +23,8 @@ struct ExportRecord: Sendable {
     var province: String?
     var interviewerPseudonym: String?
     var municipalityPseudonym: String?
-    var interviewPseudonym: String
+    /// Made only for the quotes, the one format that names interviews by pseudonym.
+    var interviewPseudonym: String?
     /// The interviewer's name: personal data, filled only when asked for.
     var interviewerName: String?
     var reviewStatus: String?
@@ -96,7 +97,7 @@ struct ExportRecordBuilder {
             interview: interview, id: stored.id, nis2024: place?.nis2024, nis2025: place?.nis2025, province: place?.province,
             interviewerPseudonym: interviewer.map { interviewerPseudonym($0) },
             municipalityPseudonym: interview.municipality.map { municipalityPseudonym($0) },
-            interviewPseudonym: pseudonyms.pseudonym(.interview, stored.id),
+            interviewPseudonym: options.format == .quotes ? pseudonyms.pseudonym(.interview, stored.id) : nil,
             interviewerName: interview.interviewer.flatMap { users[$0]?.name },
             reviewStatus: interview.review?.objectValue?["status"]?.stringValue,
             cells: cells

@@ -34,7 +34,7 @@ struct QuotesWriter: ExportWriter {
             guard case .value(.string(let answer)) = record.cell(question.name), !answer.isEmpty else { continue }
             csv.appendLine(
                 [
-                    record.interviewPseudonym, record.municipalityPseudonym ?? "", record.province ?? "", question.variable,
+                    record.interviewPseudonym ?? "", record.municipalityPseudonym ?? "", record.province ?? "", question.variable,
                     question.label.text(options.language), answer,
                 ],
                 to: &out
