@@ -116,7 +116,9 @@ struct SAVWriter: ExportWriter {
             case .interviewerName: width = study.users.values.map(\.name.utf8.count).max() ?? 1
             default: width = column.storedField.flatMap { longest[$0] } ?? 1
             }
-            variables.append(SystemFileVariable(name: column.rawValue, label: label, kind: .string(width: max(width, 1)), measure: .nominal))
+            variables.append(
+                SystemFileVariable(name: column.rawValue, label: label, kind: .string(width: min(max(width, 1), 32767)), measure: .nominal)
+            )
         }
 
         let missingLabels = MissingCode.labels.map { (value: $0.0, label: language == "nl" ? $0.nl : $0.en) }
@@ -166,7 +168,8 @@ struct SAVWriter: ExportWriter {
                     )
                 )
             case .text, .note:
-                let width = longest[Interview.Field.answer(question.name)] ?? 1
+                // SPSS strings hold at most 32767 bytes; a longer answer is cut there (at a character boundary).
+                let width = min(longest[Interview.Field.answer(question.name)] ?? 1, 32767)
                 variables.append(SystemFileVariable(name: question.variable, label: label, kind: .string(width: max(width, 1)), measure: .nominal))
             case .calculate:
                 variables.append(SystemFileVariable(name: question.variable, label: label, kind: .string(width: 255), measure: .nominal))
