@@ -91,7 +91,7 @@ struct ExportCommand: AsyncParsableCommand {
 /// The export options of `veldwerk-server export` (the client's `veldwerk export` has the same).
 struct ExportArguments: ParsableArguments {
     @Option(help: "csv, csv-long, jsonl, sav, codebook, codebook-csv or quotes.") var format: String
-    @Flag(help: "Choice labels instead of codes (wide CSV, quotes).") var labels = false
+    @Flag(help: "Choice labels instead of codes in the wide CSV.") var labels = false
     @Option(help: "Language of labels, e.g. nl or en (default: the questionnaire's).") var language: String?
     @Option(help: "CSV separator: comma or semicolon (Excel with a Dutch locale).") var separator: String = "comma"
     @Flag(help: "Start CSV files with a UTF-8 byte order mark (for Excel).") var bom = false

@@ -9,7 +9,7 @@ import Shared
 /// `from=YYYY-MM-DD`, `to=YYYY-MM-DD` (on the day the interview started), `since=SEQ`.
 struct ExportOptions: Sendable, Equatable {
     var format: ExportFormat
-    /// Choice labels instead of choice codes in the wide CSV and the quotes.
+    /// Choice labels instead of choice codes in the wide CSV.
     var labels = false
     /// The language of labels; `nil` is the questionnaire's default language.
     var language: String?
