@@ -16,7 +16,7 @@ struct VeldwerkCommand: AsyncParsableCommand {
             """,
         subcommands: [Enrol.self, Login.self, SyncCommand.self, Status.self, Municipalities.self, InterviewCommand.self]
             + [ListInterviews.self, CasesCommand.self, ContactCommand.self, TasksCommand.self]
-            + [AdminCommand.self, ProgressCommand.self, Review.self]
+            + [AdminCommand.self, ProgressCommand.self, Review.self, Export.self]
     )
 }
 

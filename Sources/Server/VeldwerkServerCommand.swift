@@ -14,7 +14,7 @@ struct VeldwerkServerCommand: AsyncParsableCommand {
             Start it with `veldwerk-server serve`; the first start creates ./data/veldwerk.sqlite with the default study.
             The admin commands work on the same database, also while the server runs.
             """,
-        subcommands: [Serve.self, Admin.self, QuestionnaireCommand.self, RosterCommand.self],
+        subcommands: [Serve.self, Admin.self, QuestionnaireCommand.self, RosterCommand.self, ExportCommand.self, GenerateInterviewsCommand.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -25,6 +25,7 @@ func buildApplication(
     InterviewRoutes(store: store, config: config).register(on: router)
     FieldworkRoutes(store: store, config: config).register(on: router)
     try await router.addCoordinationRoutes(store: store, config: config)
+    ExportRoutes(store: store).register(on: router)
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "veldwerk"),

@@ -76,6 +76,7 @@ final class SQLiteServerStore: ServerStore {
             )
         }
         registerDashboardMigrations(&migrator)
+        registerExportMigrations(&migrator)
         return migrator
     }
 

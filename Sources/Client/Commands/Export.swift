@@ -1,0 +1,182 @@
+import ArgumentParser
+import Foundation
+import Shared
+
+/// `veldwerk export`: a researcher, coordinator or admin downloads the merged dataset.
+struct Export: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Download the merged dataset: csv, csv-long, jsonl, sav, codebook, codebook-csv or quotes.",
+        discussion: """
+            Streams one consistent snapshot from the server into --out, with a progress counter.
+            Pseudonymised; admins may add --include-personal-data. Sign in first with `veldwerk login`.
+            Examples:
+              veldwerk export --format sav --out studie.sav
+              veldwerk export --format csv --labels --separator semicolon --bom --out studie.csv
+              veldwerk export --format jsonl --since 1234 --out wijzigingen.jsonl
+            """
+    )
+
+    @Option(help: "csv, csv-long, jsonl, sav, codebook, codebook-csv or quotes.") var format: String
+    @Option(help: "Where to save the file.") var out: String
+    @Flag(help: "Choice labels instead of codes in the wide CSV.") var labels = false
+    @Option(help: "Language of labels, e.g. nl or en (default: the questionnaire's).") var language: String?
+    @Option(help: "CSV separator: comma or semicolon (Excel with a Dutch locale).") var separator: String = "comma"
+    @Flag(help: "Start CSV files with a UTF-8 byte order mark (for Excel).") var bom = false
+    @Flag(help: "Include respondent names and e-mail and interviewer identities (admins only).") var includePersonalData = false
+    @Option(name: .customLong("state"), help: "Interview state: draft, complete, withdrawn or all; repeat for several (default: complete).")
+    var states: [String] = []
+    @Option(name: .customLong("province"), help: "Only this province; repeat for several.") var provinces: [String] = []
+    @Option(help: "Only interviews started on or after this day (YYYY-MM-DD).") var from: String?
+    @Option(help: "Only interviews started on or before this day (YYYY-MM-DD).") var to: String?
+    @Option(help: "Only interviews changed after this log position (incremental; all states by default).") var since: Int64?
+    @OptionGroup var profile: ProfileOptions
+    @OptionGroup var output: OutputOptions
+
+    static let formats = ["csv", "csv-long", "jsonl", "sav", "codebook", "codebook-csv", "quotes"]
+
+    func validate() throws {
+        guard Self.formats.contains(format) else { throw ValidationError("--format must be one of \(Self.formats.joined(separator: ", ")).") }
+        guard ["comma", "semicolon"].contains(separator) else { throw ValidationError("--separator is comma or semicolon.") }
+        for state in states where !["draft", "complete", "withdrawn", "all"].contains(state) {
+            throw ValidationError("--state is draft, complete, withdrawn or all, not \(state).")
+        }
+        for date in [from, to].compactMap({ $0 }) where !Self.looksLikeDate(date) {
+            throw ValidationError("\(date) is not a date written YYYY-MM-DD.")
+        }
+        if let since, since < 0 { throw ValidationError("--since is a log position, 0 or more.") }
+    }
+
+    /// `YYYY-MM-DD` in shape (the server checks the calendar).
+    static func looksLikeDate(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        return bytes.count == 10 && bytes[4] == 45 && bytes[7] == 45
+            && bytes.enumerated().allSatisfy { $0.offset == 4 || $0.offset == 7 || (48...57).contains($0.element) }
+    }
+
+    /// The query string of `GET /v1/export`.
+    var query: String {
+        var parameters: [(String, String)] = [("format", format), ("separator", separator)]
+        if labels { parameters.append(("labels", "true")) }
+        if let language { parameters.append(("language", language)) }
+        if bom { parameters.append(("bom", "true")) }
+        if includePersonalData { parameters.append(("personal", "true")) }
+        parameters += states.map { ("state", $0) } + provinces.map { ("province", $0) }
+        if let from { parameters.append(("from", from)) }
+        if let to { parameters.append(("to", to)) }
+        if let since { parameters.append(("since", String(since))) }
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return parameters.map { name, value in
+            "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)"
+        }.joined(separator: "&")
+    }
+
+    /// What the command reports.
+    struct Summary: Codable {
+        var file: String
+        var format: String
+        var bytes: Int64
+        var logPosition: Int64?
+        var questionnaire: String?
+        var versions: [String]
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let store = try profile.openStore()
+            let login = try store.requireLogin()
+            let base = login.serverURL.hasSuffix("/") ? String(login.serverURL.dropLast()) : login.serverURL
+            let request = TransportRequest(
+                method: "GET", url: base + "/v1/export?" + query, headers: [("Authorization", "Bearer \(login.token)")]
+            )
+            let target = URL(fileURLWithPath: out)
+            let partial = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial")
+            let meter = DownloadMeter(enabled: !output.json && isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+            let result: DownloadResult
+            do {
+                result = try await CurlTransport(totalTimeout: 0).download(request, to: partial) { bytes in meter.update(bytes) }
+            } catch {
+                try? FileManager.default.removeItem(at: partial)
+                meter.finish()
+                throw error
+            }
+            meter.finish()
+            guard (200..<300).contains(result.status) else {
+                try? FileManager.default.removeItem(at: partial)
+                if let body = try? JSONDecoder().decode(ErrorBody.self, from: result.errorBody) {
+                    throw ClientError.server(status: result.status, code: body.error.code, message: body.error.message)
+                }
+                throw ClientError.server(status: result.status, code: "http_\(result.status)", message: "HTTP \(result.status) without an explanation")
+            }
+            if FileManager.default.fileExists(atPath: target.path) { try FileManager.default.removeItem(at: target) }
+            try FileManager.default.moveItem(at: partial, to: target)
+            let summary = Summary(
+                file: out, format: format, bytes: result.bytes,
+                logPosition: result.headers["veldwerk-log-position"].flatMap { Int64($0) },
+                questionnaire: result.headers["veldwerk-questionnaire"],
+                versions: result.headers["veldwerk-questionnaire-versions"].map { $0.split(separator: ",").map(String.init) } ?? []
+            )
+            try output.emit(summary) {
+                var text = "Saved \(DownloadMeter.size(result.bytes)) to \(out)"
+                if let questionnaire = summary.questionnaire {
+                    text += ": \(questionnaire) version(s) \(summary.versions.joined(separator: ", "))"
+                }
+                if let position = summary.logPosition {
+                    text += ", as of log position \(position) (next incremental export: --since \(position))"
+                }
+                return text + "."
+            }
+        }
+    }
+}
+
+/// A one-line progress counter on standard error: bytes so far and the rate, redrawn at most 10 times a second.
+///
+/// The size of a streamed export is not known in advance, so it counts rather than fills a bar.
+final class DownloadMeter: Sendable {
+    private let enabled: Bool
+    private let start = Date()
+    private let state = LockedState()
+
+    init(enabled: Bool) {
+        self.enabled = enabled
+    }
+
+    func update(_ bytes: Int64) {
+        guard enabled else { return }
+        let now = Date()
+        guard state.shouldDraw(at: now) else { return }
+        let seconds = max(now.timeIntervalSince(start), 0.001)
+        let rate = Int64(Double(bytes) / seconds)
+        FileHandle.standardError.write(Data("\r\u{1B}[KDownloading… \(Self.size(bytes)) (\(Self.size(rate))/s)".utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+
+    /// `1.2 MB`, `340 kB`, `12 bytes`.
+    static func size(_ bytes: Int64) -> String {
+        switch bytes {
+        case ..<1000: return "\(bytes) bytes"
+        case ..<1_000_000: return String(format: "%.0f kB", Double(bytes) / 1000)
+        case ..<1_000_000_000: return String(format: "%.1f MB", Double(bytes) / 1_000_000)
+        default: return String(format: "%.2f GB", Double(bytes) / 1_000_000_000)
+        }
+    }
+
+    private final class LockedState: @unchecked Sendable {
+        // Safe: every access holds `lock`.
+        private let lock = NSLock()
+        private var lastDraw = Date.distantPast
+
+        func shouldDraw(at now: Date) -> Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            guard now.timeIntervalSince(lastDraw) >= 0.1 else { return false }
+            lastDraw = now
+            return true
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import Shared
+
+/// `veldwerk-server export`: the dataset straight from the database on the server host.
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export the merged dataset: csv, csv-long, jsonl, sav, codebook, codebook-csv or quotes.",
+        discussion: """
+            Reads one consistent snapshot and streams it to --out (or standard output with --out -).
+            Pseudonymised unless --include-personal-data (the host operator is an admin).
+            Example: veldwerk-server export --format sav --out study.sav --data /srv/veldwerk
+            """
+    )
+
+    @OptionGroup var export: ExportArguments
+    @Option(help: "Where to write the file; - for standard output.") var out: String
+    @Flag(help: "Print the export's manifest (log position, versions, interviews) as JSON.") var json = false
+    @OptionGroup var data: DataOptions
+    @Flag(help: .hidden) var referenceScan = false
+
+    func validate() throws {
+        _ = try export.options()
+    }
+
+    func run() async throws {
+        let options = try export.options()
+        let store = try await openAdminStore(data)
+        if referenceScan {
+            try await Self.referenceScan(store)
+            return
+        }
+        let exporter = try await Exporter.prepare(store: store, options: options)
+        let manifest: ExportManifest
+        if out == "-" {
+            let handle = FileHandle.standardOutput
+            manifest = try await exporter.write { chunk in try handle.write(contentsOf: chunk) }
+        } else {
+            manifest = try await Self.writeFile(exporter, to: URL(fileURLWithPath: out))
+        }
+        if json {
+            try printJSON(manifest)
+        } else {
+            let count = manifest.interviews.map { "\($0) interviews" } ?? "the codebook"
+            let line = "Wrote \(count) to \(out == "-" ? "standard output" : out): \(manifest.questionnaire) version(s) \(manifest.versions.joined(separator: ", ")), as of log position \(manifest.logPosition) (next incremental export: --since \(manifest.logPosition)).\n"
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+    }
+
+    /// Writes to a temporary file beside `url` and moves it into place when complete, so a failed
+    /// export never leaves a half file under the real name.
+    static func writeFile(_ exporter: Exporter, to url: URL) async throws -> ExportManifest {
+        let partial = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
+        guard FileManager.default.createFile(atPath: partial.path, contents: nil), let handle = FileHandle(forWritingAtPath: partial.path) else {
+            throw ValidationError("Cannot write \(url.path): check the folder exists and is writable.")
+        }
+        do {
+            let manifest = try await exporter.write { chunk in try handle.write(contentsOf: chunk) }
+            try handle.close()
+            if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
+            try FileManager.default.moveItem(at: partial, to: url)
+            return manifest
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(at: partial)
+            throw error
+        }
+    }
+
+    /// The benchmark's reference: a raw scan of the same `field_state` rows in one read transaction,
+    /// touching every value, with no decoding or writing.
+    static func referenceScan(_ store: SQLiteServerStore) async throws {
+        let start = ContinuousClock.now
+        let (rows, bytes) = try await store.pool.read { db -> (Int, Int) in
+            let cursor = try Row.fetchCursor(db, sql: "SELECT entity_id, field, value FROM field_state WHERE entity = 'interview' ORDER BY entity_id, field")
+            var rows = 0
+            var bytes = 0
+            while let row = try cursor.next() {
+                rows += 1
+                let value: String? = row["value"]
+                bytes += value?.utf8.count ?? 0
+            }
+            return (rows, bytes)
+        }
+        print("reference scan: \(rows) rows, \(bytes) value bytes, \(ContinuousClock.now - start)")
+    }
+}
+
+/// The export options of `veldwerk-server export` (the client's `veldwerk export` has the same).
+struct ExportArguments: ParsableArguments {
+    @Option(help: "csv, csv-long, jsonl, sav, codebook, codebook-csv or quotes.") var format: String
+    @Flag(help: "Choice labels instead of codes in the wide CSV.") var labels = false
+    @Option(help: "Language of labels, e.g. nl or en (default: the questionnaire's).") var language: String?
+    @Option(help: "CSV separator: comma or semicolon (Excel with a Dutch locale).") var separator: String = "comma"
+    @Flag(help: "Start CSV files with a UTF-8 byte order mark (for Excel).") var bom = false
+    @Flag(help: "Include respondent names and e-mail and interviewer identities (admins only).") var includePersonalData = false
+    @Option(name: .customLong("state"), help: "Interview state to include: draft, complete, withdrawn or all; repeat for several (default: complete).")
+    var states: [String] = []
+    @Option(name: .customLong("province"), help: "Only this province; repeat for several.") var provinces: [String] = []
+    @Option(help: "Only interviews started on or after this day (YYYY-MM-DD).") var from: String?
+    @Option(help: "Only interviews started on or before this day (YYYY-MM-DD).") var to: String?
+    @Option(help: "Only interviews changed after this log position (an incremental export; all states by default).") var since: Int64?
+
+    /// The options as the exporter reads them; a ValidationError names a bad one.
+    func options() throws -> ExportOptions {
+        var parameters: [(String, String)] = [("format", format), ("separator", separator)]
+        if labels { parameters.append(("labels", "true")) }
+        if let language { parameters.append(("language", language)) }
+        if bom { parameters.append(("bom", "true")) }
+        if includePersonalData { parameters.append(("personal", "true")) }
+        parameters += states.map { ("state", $0) } + provinces.map { ("province", $0) }
+        if let from { parameters.append(("from", from)) }
+        if let to { parameters.append(("to", to)) }
+        if let since { parameters.append(("since", String(since))) }
+        do {
+            return try ExportOptions(parameters: parameters)
+        } catch let error as ExportError {
+            throw ValidationError(error.description)
+        }
+    }
+}

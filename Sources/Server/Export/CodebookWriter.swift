@@ -1,0 +1,161 @@
+import Foundation
+import Shared
+
+/// The codebook, as Markdown or as CSV: every variable of the wide CSV and the SPSS file with its
+/// labels in each language, type, values and their labels, relevance, constraint and the
+/// questionnaire versions it occurs in.
+struct CodebookWriter: ExportWriter {
+    let schema: ExportSchema
+    let options: ExportOptions
+    let logPosition: Int64
+
+    /// One row of the CSV codebook.
+    struct Row {
+        var variable: String
+        var question: String
+        var labels: [String]
+        var type: String
+        var spssType: String
+        var values: String
+        var relevance: String
+        var constraint: String
+        var required: String
+        var versions: String
+        var missing: String
+    }
+
+    private var languages: [String] { schema.newest.languages.isEmpty ? [schema.defaultLanguage] : schema.newest.languages }
+
+    mutating func begin(into out: inout [UInt8]) {
+        if options.format == .codebookCSV {
+            writeCSV(into: &out)
+        } else {
+            out += Array(markdown().utf8)
+        }
+    }
+
+    /// Every variable, in file order.
+    var rows: [Row] {
+        var rows: [Row] = MetadataColumn.columns(includePersonalData: options.includePersonalData).map { column in
+            Row(
+                variable: column.rawValue, question: "", labels: languages.map { column.label.text($0) }, type: "metadata",
+                spssType: column.isTimestamp ? "datetime" : "string", values: "", relevance: "", constraint: "", required: "",
+                versions: schema.versions.joined(separator: " "), missing: ""
+            )
+        }
+        let missing = MissingCode.labels.map { "\(Int($0.0)) = \($0.en.lowercased())" }.joined(separator: "; ")
+        for question in schema.questions {
+            let isString = Self.isString(question.type)
+            rows.append(
+                Row(
+                    variable: question.variable, question: question.name, labels: languages.map { question.label.text($0) },
+                    type: question.type.xlsform, spssType: Self.spssType(question.type),
+                    values: question.choices.enumerated().map { index, choice in
+                        "\(index + 1) = \(choice.name) = " + languages.map { choice.label.text($0) }.joined(separator: " / ")
+                    }.joined(separator: "; "),
+                    relevance: question.relevance ?? "", constraint: question.constraint ?? "", required: question.required ? "yes" : "no",
+                    versions: question.versions.joined(separator: " "), missing: isString ? "" : missing
+                )
+            )
+            for (choice, variable) in zip(question.choices, question.optionVariables) {
+                rows.append(
+                    Row(
+                        variable: variable, question: question.name,
+                        labels: languages.map { question.label.text($0) + ": " + choice.label.text($0) },
+                        type: "option of \(question.type.xlsform)", spssType: "numeric",
+                        values: "0 = not chosen; 1 = chosen", relevance: question.relevance ?? "", constraint: "", required: "",
+                        versions: question.versions.joined(separator: " "), missing: missing
+                    )
+                )
+            }
+        }
+        return rows
+    }
+
+    private func writeCSV(into out: inout [UInt8]) {
+        let csv = CSVText(separator: options.separator)
+        if options.byteOrderMark { out += CSVText.byteOrderMark }
+        csv.appendLine(
+            ["variable", "question"] + languages.map { "label_\($0)" }
+                + ["type", "spss_type", "values", "relevance", "constraint", "required", "versions", "spss_missing"],
+            to: &out
+        )
+        for row in rows {
+            csv.appendLine(
+                [row.variable, row.question] + row.labels
+                    + [row.type, row.spssType, row.values, row.relevance, row.constraint, row.required, row.versions, row.missing],
+                to: &out
+            )
+        }
+    }
+
+    private func markdown() -> String {
+        var text = "# Codebook: \(Self.cell(schema.newest.title.text()))\n\n"
+        text += "Questionnaire `\(schema.questionnaireID)`, version(s) \(schema.versions.joined(separator: ", ")). "
+        text += "This export reflects change-log position \(logPosition).\n\n"
+        text += "Interviews on different versions share a variable when their questions share a name; "
+        text += "codes of choices are their position in the merged choice list.\n\n"
+        text += "Missing values: in the SPSS file a numeric variable holds "
+        text += MissingCode.labels.map { "`\(Int($0.0))` = \($0.en.lowercased()) (\($0.nl.lowercased()))" }.joined(separator: " and ")
+        text += ", both declared user-missing; text variables and the CSV files leave both empty, and the JSON Lines file "
+        text += "lists them under `notAnswered` and `notApplicable`.\n\n"
+
+        text += "## Metadata\n\n| variable | " + languages.map { "label (\($0))" }.joined(separator: " | ") + " | type |\n"
+        text += "|---|" + languages.map { _ in "---|" }.joined() + "---|\n"
+        for row in rows where row.type == "metadata" {
+            text += "| `\(row.variable)` | " + row.labels.map(Self.cell).joined(separator: " | ") + " | \(row.spssType) |\n"
+        }
+        var section: String?
+        for question in schema.questions {
+            let title = question.section?.text() ?? ""
+            if title != section {
+                section = title
+                text += "\n## \(title.isEmpty ? "Questions" : title)\n"
+            }
+            text += "\n### `\(question.variable)`: \(Self.cell(question.label.text(languages.first)))\n\n"
+            for language in languages.dropFirst() {
+                text += "- Label (\(language)): \(Self.cell(question.label.text(language)))\n"
+            }
+            text += "- Type: `\(question.type.xlsform)` (SPSS \(Self.spssType(question.type)))"
+            text += question.required ? ", required\n" : ", optional\n"
+            if let hint = question.hint, !hint.isEmpty { text += "- Hint: \(Self.cell(hint.text()))\n" }
+            if let relevance = question.relevance { text += "- Asked when: `\(relevance)`\n" }
+            if let constraint = question.constraint { text += "- Constraint: `\(constraint)`\n" }
+            text += "- Versions: \(question.versions.joined(separator: ", "))\n"
+            if !question.choices.isEmpty {
+                let isMultiple = !question.optionVariables.isEmpty
+                text += "\n| code | value | " + languages.map { "label (\($0))" }.joined(separator: " | ")
+                text += isMultiple ? " | 0/1 variable |\n" : " |\n"
+                text += "|---|---|" + languages.map { _ in "---|" }.joined()
+                text += isMultiple ? "---|\n" : "\n"
+                for (index, choice) in question.choices.enumerated() {
+                    text += "| \(index + 1) | `\(choice.name)` | " + languages.map { Self.cell(choice.label.text($0)) }.joined(separator: " | ")
+                    if isMultiple { text += " | `\(question.optionVariables[index])`" }
+                    text += " |\n"
+                }
+            }
+        }
+        return text
+    }
+
+    private static func cell(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    }
+
+    static func isString(_ type: QuestionType) -> Bool {
+        switch type {
+        case .text, .calculate, .note: return true
+        default: return false
+        }
+    }
+
+    static func spssType(_ type: QuestionType) -> String {
+        switch type {
+        case .selectOne: return "numeric, labelled codes"
+        case .selectMultiple: return "string list + 0/1 numeric per option"
+        case .integer, .decimal: return "numeric"
+        case .date: return "date"
+        case .text, .calculate, .note: return "string"
+        }
+    }
+}

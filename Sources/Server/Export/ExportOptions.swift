@@ -1,0 +1,121 @@
+import Foundation
+import Shared
+
+/// What to export and which interviews: the same options for the download route and both command lines.
+///
+/// Read from `name=value` parameters (the route's query string; the commands build the same list):
+/// `format`, `labels=true`, `language=en`, `separator=semicolon`, `bom=true`, `personal=true`,
+/// `state=complete|draft|withdrawn|all` (repeatable), `province=NAME` (repeatable),
+/// `from=YYYY-MM-DD`, `to=YYYY-MM-DD` (on the day the interview started), `since=SEQ`.
+struct ExportOptions: Sendable, Equatable {
+    var format: ExportFormat
+    /// Choice labels instead of choice codes in the wide CSV.
+    var labels = false
+    /// The language of labels; `nil` is the questionnaire's default language.
+    var language: String?
+    /// The CSV field separator: `,` or `;` (Excel with a Dutch locale).
+    var separator: UInt8 = UInt8(ascii: ",")
+    /// Start CSV files with a UTF-8 byte order mark, so Excel reads accents right.
+    var byteOrderMark = false
+    /// Respondent name and e-mail and the interviewer's identity; only an admin may ask.
+    var includePersonalData = false
+    /// The interview states to export; `nil` means the default (see ``effectiveStates``).
+    var states: Set<Interview.State>?
+    /// Provinces to keep (empty: all), compared without case.
+    var provinces: [String] = []
+    /// First and last day (`YYYY-MM-DD`, inclusive) on which kept interviews started.
+    var from: String?
+    var to: String?
+    /// Only interviews with a change after this log position (an incremental export).
+    var since: Int64?
+    /// The question whose answer `ja` means the respondent agreed to be quoted.
+    var quoteConsentQuestion = "f_citaat_toestemming"
+    var quoteConsentValue = "ja"
+
+    init(format: ExportFormat) {
+        self.format = format
+    }
+
+    /// The states kept: as asked; else complete interviews only, or every state for an incremental
+    /// export (so a withdrawal since the last export reaches the researcher too).
+    var effectiveStates: Set<Interview.State> {
+        states ?? (since == nil ? [.complete] : Set(Interview.State.allCases))
+    }
+
+    /// Reads options from `name=value` pairs; repeated names add up (`state`, `province`).
+    /// - Throws: ``ExportError/invalidOption(_:)`` naming the option and what it takes.
+    init(parameters: [(String, String)]) throws {
+        guard let formatText = parameters.last(where: { $0.0 == "format" })?.1 else {
+            throw ExportError.invalidOption("Name a format: format=\(ExportFormat.allCases.map(\.rawValue).joined(separator: "|")).")
+        }
+        guard let format = ExportFormat(rawValue: formatText) else {
+            throw ExportError.invalidOption(
+                "Unknown format \"\(formatText)\"; use one of \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))."
+            )
+        }
+        self.init(format: format)
+        var states: Set<Interview.State> = []
+        for (name, value) in parameters {
+            switch name {
+            case "format": break
+            case "labels": labels = try Self.flag(name, value)
+            case "bom": byteOrderMark = try Self.flag(name, value)
+            case "personal": includePersonalData = try Self.flag(name, value)
+            case "language":
+                guard !value.isEmpty, value.count <= 16 else { throw ExportError.invalidOption("language takes a language code such as nl or en.") }
+                language = value
+            case "separator":
+                switch value {
+                case "comma", ",": separator = UInt8(ascii: ",")
+                case "semicolon", ";": separator = UInt8(ascii: ";")
+                default: throw ExportError.invalidOption("separator is comma or semicolon, not \"\(value)\".")
+                }
+            case "state":
+                if value == "all" {
+                    states.formUnion(Interview.State.allCases)
+                } else if let state = Interview.State(rawValue: value) {
+                    states.insert(state)
+                } else {
+                    throw ExportError.invalidOption("state is draft, complete, withdrawn or all, not \"\(value)\".")
+                }
+            case "province":
+                guard !value.isEmpty else { throw ExportError.invalidOption("province takes a province name, e.g. Limburg.") }
+                provinces.append(value)
+            case "from", "to":
+                guard TimestampText.isDate(value) else { throw ExportError.invalidOption("\(name) takes a date written YYYY-MM-DD, not \"\(value)\".") }
+                if name == "from" { from = value } else { to = value }
+            case "since":
+                guard let seq = Int64(value), seq >= 0 else { throw ExportError.invalidOption("since takes a log position (a whole number ≥ 0), not \"\(value)\".") }
+                since = seq
+            default:
+                throw ExportError.invalidOption("Unknown export option \"\(name)\".")
+            }
+        }
+        if !states.isEmpty { self.states = states }
+        if let from, let to, to < from { throw ExportError.invalidOption("to (\(to)) is before from (\(from)).") }
+    }
+
+    /// The options as `name=value` pairs, the inverse of ``init(parameters:)``.
+    var parameters: [(String, String)] {
+        var result = [("format", format.rawValue)]
+        if labels { result.append(("labels", "true")) }
+        if let language { result.append(("language", language)) }
+        if separator == UInt8(ascii: ";") { result.append(("separator", "semicolon")) }
+        if byteOrderMark { result.append(("bom", "true")) }
+        if includePersonalData { result.append(("personal", "true")) }
+        if let states { result += states.map(\.rawValue).sorted().map { ("state", $0) } }
+        result += provinces.map { ("province", $0) }
+        if let from { result.append(("from", from)) }
+        if let to { result.append(("to", to)) }
+        if let since { result.append(("since", String(since))) }
+        return result
+    }
+
+    private static func flag(_ name: String, _ value: String) throws -> Bool {
+        switch value.lowercased() {
+        case "true", "1", "yes", "": return true
+        case "false", "0", "no": return false
+        default: throw ExportError.invalidOption("\(name) is true or false, not \"\(value)\".")
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import GRDB
+import LogStore
+import Shared
+
+extension SQLiteServerStore: ExportStore {
+    /// Registers the export tables: the secret key behind pseudonyms, made once per database.
+    static func registerExportMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("export-v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE export_secret (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        secret BLOB NOT NULL CHECK (length(secret) = 32)
+                    )
+                    """
+            )
+            var generator = SystemRandomNumberGenerator()
+            let secret = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+            try db.execute(sql: "INSERT INTO export_secret (id, secret) VALUES (1, ?)", arguments: [Data(secret)])
+        }
+    }
+
+    /// Opens a snapshot: one read transaction that every page of the export reads from.
+    func beginExport() async throws -> any ExportReading {
+        try SQLiteExportReading(snapshot: pool.makeSnapshot())
+    }
+}
+
+/// ``ExportReading`` over a GRDB snapshot: a connection holding one read transaction (WAL keeps its
+/// view while writers go on), released when the export is done and this value goes away.
+final class SQLiteExportReading: ExportReading {
+    private let snapshot: DatabaseSnapshot
+    let logPosition: Int64
+
+    init(snapshot: DatabaseSnapshot) throws {
+        self.snapshot = snapshot
+        logPosition = try snapshot.read { db in try ChangeLog.lastSeq(in: db) }
+    }
+
+    func study() async throws -> ExportStudy {
+        try await snapshot.read { db in
+            let forms = try ChangeLog.records(of: .questionnaire, in: db).values.compactMap { fields in
+                try fields["definition"]?.decode(as: Questionnaire.self)
+            }
+            let municipalities = try ChangeLog.records(of: .municipality, in: db).values.compactMap { fields in
+                try fields["record"]?.decode(as: Municipality.self)
+            }
+            var users: [UserID: User] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, name, email, role FROM user") {
+                guard let role = Role(rawValue: row["role"]) else { continue }
+                let id = UserID(row["id"] as String)
+                users[id] = User(id: id, name: row["name"], email: row["email"], role: role)
+            }
+            let secret = try Data.fetchOne(db, sql: "SELECT secret FROM export_secret WHERE id = 1") ?? Data()
+            return ExportStudy(
+                questionnaires: forms,
+                roster: Roster(municipalities: municipalities.sorted { ($0.nis, $0.validFrom) < ($1.nis, $1.validFrom) }),
+                users: users, pseudonymKey: Array(secret), logPosition: self.logPosition
+            )
+        }
+    }
+
+    func interviews(after id: String?, limit: Int, changedAfter: Int64?) async throws -> [InterviewFields] {
+        try await snapshot.read { db in
+            // The page's ids in key order (the primary key index), then their fields in one range scan.
+            var sql = "SELECT DISTINCT entity_id FROM field_state WHERE entity = 'interview' AND entity_id > ?"
+            var arguments: StatementArguments = [id ?? ""]
+            if let changedAfter {
+                sql += " AND change_seq > ?"
+                arguments += [changedAfter]
+            }
+            sql += " ORDER BY entity_id LIMIT ?"
+            arguments += [limit]
+            let ids = try String.fetchAll(db, sql: sql, arguments: arguments)
+            guard let first = ids.first, let last = ids.last else { return [] }
+            let wanted = changedAfter == nil ? nil : Set(ids)
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT entity_id, field, value FROM field_state
+                    WHERE entity = 'interview' AND entity_id BETWEEN ? AND ? AND value IS NOT NULL
+                    ORDER BY entity_id, field
+                    """,
+                arguments: [first, last]
+            )
+            var result: [InterviewFields] = []
+            result.reserveCapacity(ids.count)
+            while let row = try rows.next() {
+                let entityID: String = row["entity_id"]
+                if let wanted, !wanted.contains(entityID) { continue }
+                if result.last?.id != entityID { result.append(InterviewFields(id: entityID, fields: [:])) }
+                result[result.count - 1].fields[row["field"]] = try JSONValueParser.parse(row["value"])
+            }
+            return result
+        }
+    }
+
+    func longestStrings(of fields: [String]) async throws -> [String: Int] {
+        guard !fields.isEmpty else { return [:] }
+        return try await snapshot.read { db in
+            let placeholders = Array(repeating: "?", count: fields.count).joined(separator: ", ")
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT field, MAX(length(CAST(json_extract(value, '$') AS BLOB))) AS bytes FROM field_state
+                    WHERE entity = 'interview' AND field IN (\(placeholders)) AND json_type(value) = 'text'
+                    GROUP BY field
+                    """,
+                arguments: StatementArguments(fields)
+            )
+            var longest: [String: Int] = [:]
+            for row in rows { longest[row["field"]] = row["bytes"] }
+            return longest
+        }
+    }
+}
