@@ -88,7 +88,15 @@ final class CurlTransport: HTTPTransport {
         }
         var status = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return TransportResponse(status: status, body: sink.data)
+        var requestHeaderBytes = 0, responseHeaderBytes = 0
+        var uploaded: curl_off_t = 0, downloaded: curl_off_t = 0
+        _ = ccurl_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &requestHeaderBytes)
+        _ = ccurl_getinfo_long(handle, CURLINFO_HEADER_SIZE, &responseHeaderBytes)
+        _ = ccurl_getinfo_offset(handle, CURLINFO_SIZE_UPLOAD_T, &uploaded)
+        _ = ccurl_getinfo_offset(handle, CURLINFO_SIZE_DOWNLOAD_T, &downloaded)
+        return TransportResponse(
+            status: status, body: sink.data, bytesSent: requestHeaderBytes + Int(uploaded), bytesReceived: responseHeaderBytes + Int(downloaded)
+        )
     }
 }
 
