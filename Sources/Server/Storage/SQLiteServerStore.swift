@@ -75,6 +75,7 @@ final class SQLiteServerStore: ServerStore {
                     """
             )
         }
+        registerClockMigrations(&migrator)
         return migrator
     }
 
