@@ -65,10 +65,8 @@ let package = Package(
         .executableTarget(
             name: "VeldwerkBenchmarks",
             dependencies: [
-                "Shared", "LogStore", "Gzip", "VeldwerkServer", "VeldwerkClient",
+                "Shared", "LogStore", "Gzip", "CCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Benchmarks/Sources",
             swiftSettings: swiftSettings
