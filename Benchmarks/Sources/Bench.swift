@@ -4,6 +4,7 @@ import Foundation
 @main
 struct Bench {
     static func main() {
+        setvbuf(stdout, nil, _IOLBF, 0)
         var arguments = Array(CommandLine.arguments.dropFirst())
         let quick = arguments.contains("--quick")
         arguments.removeAll { $0 == "--quick" }
