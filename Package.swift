@@ -34,10 +34,14 @@ let package = Package(
         ),
         // Typed, non-variadic wrappers over libcurl.
         .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        // Typed wrappers over zlib's init macros.
+        .target(name: "CGzip", path: "Sources/CGzip", linkerSettings: [.linkedLibrary("z")]),
+        // gzip for HTTP bodies, used by server and client alike.
+        .target(name: "Gzip", dependencies: ["CGzip"], path: "Sources/Gzip", swiftSettings: swiftSettings),
         .executableTarget(
             name: "VeldwerkServer",
             dependencies: [
-                "Shared", "LogStore",
+                "Shared", "LogStore", "Gzip",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -53,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "VeldwerkClient",
             dependencies: [
-                "Shared", "LogStore", "CCurl",
+                "Shared", "LogStore", "CCurl", "Gzip",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -64,9 +68,8 @@ let package = Package(
         .executableTarget(
             name: "VeldwerkBenchmarks",
             dependencies: [
-                "Shared", "LogStore", "VeldwerkServer",
+                "Shared", "LogStore", "Gzip", "CCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/Sources",
             swiftSettings: swiftSettings
@@ -99,7 +102,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "VeldwerkServer", "VeldwerkClient", "Shared", "TestSupport",
+                "VeldwerkServer", "VeldwerkClient", "Shared", "LogStore", "TestSupport", "Gzip",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

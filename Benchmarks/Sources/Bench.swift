@@ -1,1 +1,42 @@
-@main struct B { static func main() {} }
+import Foundation
+
+/// `veldwerk-bench [merge|wire|incremental|load|all] [--quick] [--markdown FILE]`: the figures of Benchmarks/README.md.
+@main
+struct Bench {
+    static func main() {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        let quick = arguments.contains("--quick")
+        arguments.removeAll { $0 == "--quick" }
+        var markdownPath: String?
+        if let index = arguments.firstIndex(of: "--markdown"), index + 1 < arguments.count {
+            markdownPath = arguments[index + 1]
+            arguments.removeSubrange(index...(index + 1))
+        }
+        let selected = Set(arguments.isEmpty || arguments.contains("all") ? ["merge", "wire", "incremental", "load"] : arguments)
+        let report = Report()
+        print("Veldwerk benchmarks on \(Report.machine)\(quick ? " (quick)" : "")")
+        do {
+            if selected.contains("merge") {
+                try MergeBenchmark(runs: quick ? 1 : 3).run(into: report)
+            }
+            if selected.contains("wire") {
+                try WireBenchmark(interviews: quick ? 20 : 100).run(into: report)
+            }
+            if selected.contains("incremental") {
+                try IncrementalBenchmark(largeLog: quick ? 100_000 : 1_000_000, syncs: quick ? 60 : 300).run(into: report)
+            }
+            if selected.contains("load") {
+                try LoadBenchmark(interviewers: quick ? 100 : 1_000).run(into: report)
+            }
+        } catch {
+            print("benchmark failed: \(error)")
+            exit(1)
+        }
+        print("\n" + report.markdown)
+        if let markdownPath {
+            let text = "Machine: \(Report.machine)\n\n" + report.markdown + "\n"
+            try? text.write(toFile: markdownPath, atomically: true, encoding: .utf8)
+        }
+        exit(report.figures.allSatisfy { $0.met != false } ? 0 : 2)
+    }
+}

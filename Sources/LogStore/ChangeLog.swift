@@ -106,6 +106,11 @@ public enum ChangeLog {
             seqByID[change.id] = row["seq"]
             changeByID[change.id] = change
         }
+        try writeDerivedState(state, seqByID: seqByID, changeByID: changeByID, in: db)
+    }
+
+    /// Writes the values and kept conflicts of a merged state into the derived tables.
+    static func writeDerivedState(_ state: MergedState, seqByID: [ChangeID: Int64], changeByID: [ChangeID: Change], in db: Database) throws {
         for (key, field) in state.fields {
             if let current = field.current, let seq = seqByID[current.id], let change = changeByID[current.id] {
                 try db.execute(

@@ -188,7 +188,8 @@ final class ClientStore: Sendable {
             for id in response.accepted {
                 try dequeue.execute(arguments: [id.device.rawValue, id.seq])
             }
-            for rejection in response.rejected {
+            // Refused for a clock too far ahead: stamped again below, not set aside.
+            for rejection in response.rejected where rejection.code != .clockSkew {
                 try dequeue.execute(arguments: [rejection.changeId.device.rawValue, rejection.changeId.seq])
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO rejected (change_id, code, reason, at) VALUES (?, ?, ?, ?)",
@@ -200,12 +201,18 @@ final class ClientStore: Sendable {
             for (scope, seq) in response.cursors {
                 try db.execute(sql: "INSERT INTO cursor (scope, seq) VALUES (?, ?)", arguments: [scope, seq])
             }
-            guard let row = try Row.fetchOne(db, sql: "SELECT device, clock FROM profile WHERE id = 1"),
+            guard let row = try Row.fetchOne(db, sql: "SELECT device, clock, clock_offset_ms FROM profile WHERE id = 1"),
                 let device = DeviceID(rawValue: row["device"])
             else { throw ClientError.notEnrolled }
             let clockText: String? = row["clock"]
             var clock = HybridClock(device: device, last: clockText.flatMap(HLC.init(encoded:)))
             let physical = now.millisecondsSince1970 + clockOffsetMs
+            if response.rejected.contains(where: { $0.code == .clockSkew }) || ClockSkew.isTooFarAhead(clock.last, now: physical) {
+                // The clock ran ahead before the offset was known: stamp the unsent changes again and set the clock back.
+                let previousOffset: Int64 = row["clock_offset_ms"]
+                _ = try Self.restampTooFarAhead(correctedNow: physical, shiftMs: clockOffsetMs - previousOffset, in: db)
+                clock = HybridClock(device: device, last: try ChangeLog.maxClock(in: db))
+            }
             if let newest = response.pull.map(\.hlc).max() {
                 clock.receive(newest, physical: physical)
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Gzip
 import Shared
 
 /// Typed calls to the server's JSON API over an ``HTTPTransport``.
@@ -21,7 +22,13 @@ struct APIClient: Sendable {
         try await send("POST", "/v1/sync", body: request)
     }
 
+    /// Bodies at least this large go gzip-encoded (`Content-Encoding: gzip`); smaller ones as they are.
+    static let compressionThreshold = 256
+
     /// Sends a JSON request and decodes the JSON answer; a server error becomes ``ClientError/server(status:code:message:)``.
+    ///
+    /// Bodies of ``compressionThreshold`` bytes or more are gzipped. A server from before gzip
+    /// answers such a body with 400 or 415; the request is then sent once more uncompressed.
     func send<Response: Decodable>(_ method: String, _ path: String, body: (some Encodable)? = nil as String?) async throws -> Response {
         guard let body else { return try await send(method, path, raw: nil, contentType: nil) }
         let encoder = JSONEncoder()
@@ -34,7 +41,17 @@ struct APIClient: Sendable {
         var headers = [("Accept", "application/json")]
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
         if let contentType { headers.append(("Content-Type", contentType)) }
-        let result = try await transport.perform(TransportRequest(method: method, url: baseURL + path, headers: headers, body: raw))
+        var result: TransportResponse
+        if let plain = raw, plain.count >= Self.compressionThreshold, let packed = try? Gzip.compress(plain) {
+            result = try await transport.perform(
+                TransportRequest(method: method, url: baseURL + path, headers: headers + [("Content-Encoding", "gzip")], body: packed)
+            )
+            if Self.mayNotReadGzip(result) {
+                result = try await transport.perform(TransportRequest(method: method, url: baseURL + path, headers: headers, body: plain))
+            }
+        } else {
+            result = try await transport.perform(TransportRequest(method: method, url: baseURL + path, headers: headers, body: raw))
+        }
         guard (200..<300).contains(result.status) else {
             if let error = try? JSONDecoder().decode(ErrorBody.self, from: result.body) {
                 throw ClientError.server(status: result.status, code: error.error.code, message: error.error.message)
@@ -48,5 +65,13 @@ struct APIClient: Sendable {
         } catch {
             throw ClientError.badResponse("\(Response.self): \(error)")
         }
+    }
+
+    /// A 415, or a 400 saying the body is not JSON: what a server that cannot unpack gzip answers.
+    /// (A current server that unpacked a body that is not JSON answers the same; the retry then fails the same way.)
+    private static func mayNotReadGzip(_ result: TransportResponse) -> Bool {
+        if result.status == 415 { return true }
+        guard result.status == 400, let error = try? JSONDecoder().decode(ErrorBody.self, from: result.body) else { return false }
+        return error.error.code == "malformed_request" && error.error.message.contains("not valid JSON")
     }
 }

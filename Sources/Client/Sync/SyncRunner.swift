@@ -8,6 +8,8 @@ struct SyncRunner {
     var pushLimit = 500
     /// Called after each round with the running totals (for a progress bar).
     var onRound: (SyncSession.Summary) -> Void = { _ in }
+    /// The laptop's wall clock, uncorrected; injected so tests can set it a day ahead.
+    var now: () -> Date = { Date() }
 
     /// Syncs until nothing waits and nothing more is to pull; returns the totals.
     func run() async throws -> SyncSession.Summary {
@@ -25,7 +27,7 @@ struct SyncRunner {
                 return summary
             case .sendRound(let limit):
                 let batch = try store.outbox(limit: limit)
-                let sentAt = Date()
+                let sentAt = now()
                 let request = SyncRequest(device: profile.device, push: batch, cursors: try store.cursors(), clientTime: sentAt.millisecondsSince1970)
                 let response: SyncResponse
                 do {
@@ -34,13 +36,14 @@ struct SyncRunner {
                     _ = session.handle(.transportFailed)
                     throw error
                 }
-                let receivedAt = Date()
+                let receivedAt = now()
                 let midpoint = (sentAt.millisecondsSince1970 + receivedAt.millisecondsSince1970) / 2
                 try store.commit(response, clockOffsetMs: response.serverTime - midpoint, now: receivedAt)
                 action = session.handle(
                     .committed(
-                        pushed: batch.count, acknowledged: response.accepted.count, rejected: response.rejected.count,
-                        pulled: response.pull.count, more: response.more, outboxCount: try store.outboxCount()
+                        pushed: batch.count, acknowledged: response.accepted.count,
+                        rejected: response.rejected.count { $0.code != .clockSkew }, pulled: response.pull.count, more: response.more,
+                        outboxCount: try store.outboxCount(), restamped: response.rejected.count { $0.code == .clockSkew }
                     )
                 )
                 onRound(session.summary)

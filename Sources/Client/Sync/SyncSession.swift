@@ -16,8 +16,9 @@ struct SyncSession: Equatable {
 
     enum Event: Equatable {
         case start(outboxCount: Int)
-        /// A response was stored; `outboxCount` is what still waits.
-        case committed(pushed: Int, acknowledged: Int, rejected: Int, pulled: Int, more: Bool, outboxCount: Int)
+        /// A response was stored; `outboxCount` is what still waits. `restamped` changes were refused
+        /// for a clock too far ahead and wait again under new ids.
+        case committed(pushed: Int, acknowledged: Int, rejected: Int, pulled: Int, more: Bool, outboxCount: Int, restamped: Int = 0)
         case transportFailed
     }
 
@@ -35,6 +36,8 @@ struct SyncSession: Equatable {
         var rejected = 0
         var pulled = 0
         var waiting = 0
+        /// Changes stamped again because the laptop's clock was too far ahead.
+        var restamped = 0
     }
 
     let pushLimit: Int
@@ -53,13 +56,14 @@ struct SyncSession: Equatable {
             summary.waiting = waiting
             state = .waiting(round: 1)
             return .sendRound(pushLimit: pushLimit)
-        case (.waiting(let round), .committed(let pushed, let acknowledged, let rejected, let pulled, let more, let waiting)):
+        case (.waiting(let round), .committed(let pushed, let acknowledged, let rejected, let pulled, let more, let waiting, let restamped)):
             summary.rounds = round
             summary.pushed += pushed
             summary.acknowledged += acknowledged
             summary.rejected += rejected
             summary.pulled += pulled
-            let progressed = acknowledged + rejected + pulled > 0 || waiting < summary.waiting
+            summary.restamped += restamped
+            let progressed = acknowledged + rejected + pulled > 0 || waiting < summary.waiting || restamped > 0
             summary.waiting = waiting
             if !more && waiting == 0 {
                 state = .finished

@@ -88,7 +88,13 @@ final class CurlTransport: HTTPTransport {
         }
         var status = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return TransportResponse(status: status, body: sink.data)
+        // CURLINFO_REQUEST_SIZE counts the request line, headers and the body sent with them.
+        var requestBytes = 0, responseHeaderBytes = 0
+        var downloaded: curl_off_t = 0
+        _ = ccurl_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &requestBytes)
+        _ = ccurl_getinfo_long(handle, CURLINFO_HEADER_SIZE, &responseHeaderBytes)
+        _ = ccurl_getinfo_offset(handle, CURLINFO_SIZE_DOWNLOAD_T, &downloaded)
+        return TransportResponse(status: status, body: sink.data, bytesSent: requestBytes, bytesReceived: responseHeaderBytes + Int(downloaded))
     }
 }
 

@@ -23,7 +23,18 @@ struct TransportRequest: Sendable, Equatable {
 /// What came back.
 struct TransportResponse: Sendable, Equatable {
     var status: Int
+    /// The body as the server meant it (a gzip-encoded answer is unpacked already).
     var body: Data
+    /// Bytes that went over the wire, headers included, both ways (0 when the transport does not count).
+    var bytesSent: Int
+    var bytesReceived: Int
+
+    init(status: Int, body: Data, bytesSent: Int = 0, bytesReceived: Int = 0) {
+        self.status = status
+        self.body = body
+        self.bytesSent = bytesSent
+        self.bytesReceived = bytesReceived
+    }
 }
 
 /// Moves bytes to the server and back; the seam where tests inject faults.

@@ -19,6 +19,7 @@ func buildApplication(
     let store = try await openStore(config, logger: logger)
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: GzipMiddleware())
     router.add(middleware: BearerAuthenticator(store: store))
     router.get("/healthz") { _, _ in HealthStatus(status: "ok") }
     SyncRoutes(store: store, config: config).register(on: router)
@@ -26,6 +27,7 @@ func buildApplication(
     FieldworkRoutes(store: store, config: config).register(on: router)
     try await router.addCoordinationRoutes(store: store, config: config)
     ExportRoutes(store: store).register(on: router)
+    DeviceClockRoutes(store: store, config: config).register(on: router)
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "veldwerk"),

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// Everything a server needs to start, with defaults for a laptop-sized study.
 struct ServerConfig: Sendable {
@@ -16,6 +17,8 @@ struct ServerConfig: Sendable {
     var enrolmentCodeLifetime: TimeInterval = 7 * 24 * 3600
     /// Load the bundled default study (roster and questionnaire) into an empty database.
     var loadDefaultStudy = true
+    /// How far ahead of the server's clock a pushed change may be stamped (see `ClockSkew`).
+    var maxClockSkewMs: Int64 = ClockSkew.limitMilliseconds
     /// The wall clock, injected so tests control time.
     var now: @Sendable () -> Date = { Date() }
 

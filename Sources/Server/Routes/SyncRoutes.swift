@@ -48,7 +48,19 @@ struct SyncRoutes {
             throw APIError.tooLarge("A sync may push at most \(config.pushBatchLimit) changes; send the rest in the next request.")
         }
         let now = config.now()
-        let pushed = try await store.push(body.push, from: principal, now: now)
+        // A clock too far ahead would win every merge: refuse those changes; the laptop stamps them again.
+        let tooFarAhead = body.push.filter { ClockSkew.isTooFarAhead($0.hlc, now: now.millisecondsSince1970, limit: config.maxClockSkewMs) }
+        let skewedIDs = Set(tooFarAhead.map(\.id))
+        var pushed = try await store.push(skewedIDs.isEmpty ? body.push : body.push.filter { !skewedIDs.contains($0.id) }, from: principal, now: now)
+        if !tooFarAhead.isEmpty {
+            try await store.recordClockSkew(device: device, changes: tooFarAhead.count, at: now)
+            pushed.rejected += tooFarAhead.map { change in
+                Rejection(
+                    changeId: change.id, code: .clockSkew,
+                    reason: "Stamped \((change.hlc.wall - now.millisecondsSince1970) / 60_000) minutes ahead of the server's clock; stamp it again with the corrected clock."
+                )
+            }
+        }
         let scopes = try await store.readableScopes(for: principal)
         let pulled = try await store.pull(scopes: scopes, cursors: body.cursors, excluding: device, limit: config.pullBatchLimit)
         let offset = now.millisecondsSince1970 - body.clientTime

@@ -77,6 +77,7 @@ final class SQLiteServerStore: ServerStore {
         }
         registerDashboardMigrations(&migrator)
         registerExportMigrations(&migrator)
+        registerClockMigrations(&migrator)
         return migrator
     }
 

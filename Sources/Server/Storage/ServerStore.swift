@@ -28,6 +28,10 @@ protocol ServerStore: Sendable {
     func pull(scopes: [Scope], cursors: [String: Int64], excluding device: DeviceID?, limit: Int) async throws -> PullResult
     /// Notes a device's sync time and measured clock offset.
     func recordSync(device: DeviceID, at: Date, clockOffsetMs: Int64) async throws
+    /// Notes that a device pushed changes stamped too far ahead (refused with `clockSkew`).
+    func recordClockSkew(device: DeviceID, changes: Int, at now: Date) async throws
+    /// Devices whose clock is off by more than `limitMs` or that pushed changes stamped too far ahead.
+    func flaggedDevices(limitMs: Int64) async throws -> [FlaggedDevice]
 
     /// A coordinator's edit of interview fields, as server-authored changes.
     func editInterview(_ id: Interview.ID, fields: [String: JSONValue?], by author: Principal, now: Date) async throws -> [Change]

@@ -27,7 +27,22 @@ public struct HLC: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// `0000018f2a3b4c5d-00000000-d-3f9a0c2b7e41`: 16 hex digits of wall time, 8 of counter, the device.
     public var encoded: String {
-        HLC.hex(UInt64(bitPattern: wall), width: 16) + "-" + HLC.hex(UInt64(counter), width: 8) + "-" + device.rawValue
+        let digits: StaticString = "0123456789abcdef"
+        var bytes = [UInt8](repeating: UInt8(ascii: "-"), count: 26)
+        digits.withUTF8Buffer { hex in
+            var value = UInt64(bitPattern: wall)
+            for index in stride(from: 15, through: 0, by: -1) {
+                bytes[index] = hex[Int(value & 0xf)]
+                value >>= 4
+            }
+            var count = counter
+            for index in stride(from: 24, through: 17, by: -1) {
+                bytes[index] = hex[Int(count & 0xf)]
+                count >>= 4
+            }
+        }
+        bytes.append(contentsOf: device.rawValue.utf8)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public var description: String { encoded }
@@ -42,11 +57,6 @@ public struct HLC: Hashable, Comparable, Sendable, CustomStringConvertible {
             wall <= UInt64(Int64.max)
         else { return nil }
         self.init(wall: Int64(wall), counter: counter, device: device)
-    }
-
-    private static func hex(_ value: UInt64, width: Int) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 }
 

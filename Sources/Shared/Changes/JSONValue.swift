@@ -83,7 +83,21 @@ extension JSONValue {
     }
 
     /// Compact JSON text with sorted keys: the canonical form stored in logs and compared for equality.
+    ///
+    /// Scalars (and strings that need no escaping) are written directly, byte for byte what the
+    /// encoder would write; the rest goes through `JSONEncoder`.
     public var canonicalJSON: String {
+        switch self {
+        case .null: return "null"
+        case .bool(let value): return value ? "true" : "false"
+        case .int(let value): return String(value)
+        case .string(let value) where Self.needsNoEscaping(value): return "\"" + value + "\""
+        default: return encodedCanonicalJSON
+        }
+    }
+
+    /// The canonical text as `JSONEncoder` writes it (the reference for the fast paths above).
+    var encodedCanonicalJSON: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(self) else { return "null" }
@@ -91,7 +105,30 @@ extension JSONValue {
     }
 
     /// Parses JSON text into a value.
+    ///
+    /// The forms ``canonicalJSON`` writes directly (null, booleans, integers, strings without
+    /// escapes) are read directly; the rest goes through `JSONDecoder`.
     public init(json: String) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
+        switch json {
+        case "null": self = .null
+        case "true": self = .bool(true)
+        case "false": self = .bool(false)
+        default:
+            let utf8 = json.utf8
+            if utf8.count >= 2, utf8.first == UInt8(ascii: "\""), utf8.last == UInt8(ascii: "\""),
+                case let inner = String(json.dropFirst().dropLast()), Self.needsNoEscaping(inner)
+            {
+                self = .string(inner)
+            } else if let value = Int64(json), String(value) == json {
+                self = .int(value)
+            } else {
+                self = try JSONDecoder().decode(JSONValue.self, from: Data(utf8))
+            }
+        }
+    }
+
+    /// Whether a string is written as it is between quotes: no quote, backslash, slash or control character.
+    static func needsNoEscaping(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: "/") && $0 != 0x7f }
     }
 }

@@ -202,3 +202,34 @@ public struct CaseStatusRequest: Codable, Sendable {
         self.status = status
     }
 }
+
+/// A laptop whose clock a coordinator should look at: `GET /v1/devices/flagged`.
+public struct FlaggedDevice: Codable, Equatable, Sendable {
+    public var id: DeviceID
+    public var user: UserID
+    public var userName: String
+    public var name: String
+    public var lastSyncAt: Date?
+    /// Server time minus the laptop's clock at its last sync, in milliseconds (positive: the laptop is behind).
+    public var clockOffsetMs: Int64?
+    /// Changes refused because their clock was too far ahead, in all.
+    public var skewedChanges: Int
+    public var lastSkewedAt: Date?
+    /// Why it is listed, as a sentence.
+    public var reason: String
+
+    public init(
+        id: DeviceID, user: UserID, userName: String, name: String, lastSyncAt: Date?, clockOffsetMs: Int64?, skewedChanges: Int,
+        lastSkewedAt: Date?, reason: String
+    ) {
+        self.id = id
+        self.user = user
+        self.userName = userName
+        self.name = name
+        self.lastSyncAt = lastSyncAt
+        self.clockOffsetMs = clockOffsetMs
+        self.skewedChanges = skewedChanges
+        self.lastSkewedAt = lastSkewedAt
+        self.reason = reason
+    }
+}

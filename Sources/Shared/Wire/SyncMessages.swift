@@ -87,6 +87,9 @@ public struct Rejection: Codable, Equatable, Sendable {
         case invalid
         /// The device no longer holds the scope; the change is kept for a coordinator to accept or discard.
         case quarantined
+        /// The change's clock is too far ahead of the server's (see ``ClockSkew``); it is not stored. The
+        /// laptop stamps it again with its corrected clock under a new id and sends it in its next round.
+        case clockSkew
     }
 
     public var changeId: ChangeID

@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+import Shared
+
+/// Server-side set-up through the real program and its coordinator API: a coordinator token from
+/// `veldwerk-server admin create-user`, users and assignments by CSV import, laptops by enrolment.
+struct Study {
+    let server: ServerProcess
+    let data: URL
+    let coordinatorToken: String
+
+    /// Starts the server on `data` (the default study is loaded on first start) and signs a coordinator in.
+    init(data: URL) throws {
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        self.data = data
+        server = try ServerProcess(data: data)
+        let process = Process()
+        process.executableURL = ServerProcess.binary()
+        process.arguments = ["admin", "create-user", "--name", "Bench Coördinator", "--role", "coordinator", "--data", data.path, "--json"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        struct Created: Decodable { var token: String? }
+        guard let token = try JSONDecoder().decode(Created.self, from: text).token else { throw BenchError("no coordinator token") }
+        coordinatorToken = token
+    }
+
+    var url: String { server.url }
+
+    /// Adds municipalities to the roster (CSV, as a coordinator would).
+    func addMunicipalities(_ codes: [String]) throws {
+        var csv = "nis_code,name,province,valid_from,valid_to,merged_into_nis,arrondissement,predecessors,in_2024_list,in_2025_list\n"
+        for code in codes { csv += "\(code),Proefgemeente \(code),Proef,2019-01-01,,,Proef,,1,1\n" }
+        let response = try CurlClient.perform("POST", url + "/v1/roster", token: coordinatorToken, body: Data(csv.utf8), contentType: "text/csv")
+        guard response.status == 200 else { throw BenchError("roster load answered \(response.status): \(String(decoding: response.body, as: UTF8.self))") }
+    }
+
+    /// Creates interviewers, assigns each its municipalities, enrols a laptop for each in `homes`.
+    func laptops(_ people: [(name: String, municipalities: [String], home: URL)]) throws -> [BenchLaptop] {
+        let csv = "name,role\n" + people.map { "\($0.name),interviewer\n" }.joined()
+        let created = try CurlClient.json(ListResponse<CreatedUser>.self, "POST", url + "/v1/users/import", token: coordinatorToken, body: Data(csv.utf8), contentType: "text/csv").items
+        guard created.count == people.count else { throw BenchError("created \(created.count) of \(people.count) users") }
+        var assignments = "nis_code,interviewer\n"
+        for (person, user) in zip(people, created) {
+            for nis in person.municipalities { assignments += "\(nis),\(user.user.id.rawValue)\n" }
+        }
+        let assigned = try CurlClient.perform("POST", url + "/v1/assignments/import", token: coordinatorToken, body: Data(assignments.utf8), contentType: "text/csv")
+        guard assigned.status == 200 else { throw BenchError("assignments answered \(assigned.status): \(String(decoding: assigned.body, as: UTF8.self))") }
+        return try zip(people, created).map { person, user in
+            guard let code = user.enrolmentCode?.code else { throw BenchError("no enrolment code for \(person.name)") }
+            let enrolment = try CurlClient.json(
+                EnrolResponse.self, "POST", url + "/v1/enrol", token: nil, body: try JSONEncoder().encode(EnrolRequest(code: code, deviceName: person.name))
+            )
+            return try BenchLaptop(home: person.home, server: url, token: enrolment.token, device: enrolment.device, user: enrolment.user.id)
+        }
+    }
+
+    /// The server's database, opened beside the server (WAL allows it).
+    func database() throws -> DatabasePool {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        return try DatabasePool(path: data.appendingPathComponent("veldwerk.sqlite").path, configuration: configuration)
+    }
+
+    /// Field states in the given scopes as comparable lines (value and clock).
+    static func state(_ scopes: [String], _ db: Database) throws -> [String] {
+        let marks = scopes.map { _ in "?" }.joined(separator: ", ")
+        return try String.fetchAll(
+            db, sql: "SELECT entity || '|' || entity_id || '|' || field || '|' || IFNULL(value, '') || '|' || hlc FROM field_state WHERE scope IN (\(marks)) ORDER BY 1",
+            arguments: StatementArguments(scopes)
+        )
+    }
+}
+
+/// Valid answers to the default questionnaire, varied like real ones.
+struct AnswerMaker {
+    let questionnaire: Questionnaire
+
+    init() throws { questionnaire = try XLSFormCompiler.defaultStudy() }
+
+    /// The edits that create one interview in a municipality with every answerable question answered.
+    func interview(_ id: String, nis: String, seed: Int) -> [FieldEdit] {
+        let scope = Scope.municipality(nis)
+        var edits = [
+            FieldEdit(scope: scope, entity: .interview, entityId: id, field: "municipality", value: .string(nis)),
+            FieldEdit(scope: scope, entity: .interview, entityId: id, field: "questionnaire", value: .string(questionnaire.id)),
+            FieldEdit(scope: scope, entity: .interview, entityId: id, field: "questionnaireVersion", value: .string(questionnaire.version)),
+            FieldEdit(scope: scope, entity: .interview, entityId: id, field: "state", value: .string("draft")),
+        ]
+        for (index, question) in questionnaire.questions.enumerated() {
+            guard let value = answer(question, seed: seed + index) else { continue }
+            edits.append(FieldEdit(scope: scope, entity: .interview, entityId: id, field: "answers.\(question.name)", value: value))
+        }
+        return edits
+    }
+
+    func answer(_ question: Question, seed: Int) -> JSONValue? {
+        switch question.type {
+        case .selectOne(let list):
+            guard let choices = questionnaire.choiceLists[list], !choices.isEmpty else { return nil }
+            return .string(choices[seed % choices.count].name)
+        case .selectMultiple(let list):
+            guard let choices = questionnaire.choiceLists[list], !choices.isEmpty else { return nil }
+            return .array(Set([choices[seed % choices.count].name, choices[(seed / 3) % choices.count].name]).sorted().map(JSONValue.string))
+        case .integer: return .int(Int64(1 + seed % 5))
+        case .decimal: return .double(Double(seed % 40) / 4 + 0.5)
+        case .text:
+            let words = ["samenwerking", "met", "de", "scholen", "en", "het", "lokaal", "overleg", "kinderopvang", "brugfiguur", "budget", "taal"]
+            return .string((0..<(4 + seed % 12)).map { words[($0 * 7 + seed) % words.count] }.joined(separator: " "))
+        case .date: return .string(String(format: "2025-%02d-%02d", 1 + seed % 12, 1 + seed % 28))
+        case .note, .calculate: return nil
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import GRDB
+import Shared
+
+extension ChangeLog {
+    /// Takes changes that never left this store out of the log and merges their fields again from what remains.
+    ///
+    /// Only for changes no one else has (the laptop's own changes the server refused): the log is
+    /// the truth, and a change another replica holds must never be withdrawn. Runs inside the
+    /// caller's transaction. Returns the withdrawn changes, in log order.
+    @discardableResult
+    public static func withdraw(_ ids: [ChangeID], in db: Database) throws -> [Change] {
+        var withdrawn: [Change] = []
+        let select = try db.cachedStatement(sql: "SELECT * FROM change_log WHERE device = ? AND dseq = ?")
+        for id in ids {
+            if let row = try Row.fetchOne(select, arguments: [id.device.rawValue, id.seq]) {
+                withdrawn.append(try change(row))
+            }
+        }
+        let keys = Set(withdrawn.map(\.key))
+        for key in keys {
+            try db.execute(
+                sql: "DELETE FROM conflict WHERE entity = ? AND entity_id = ? AND field = ?",
+                arguments: [key.entity.rawValue, key.entityId, key.field]
+            )
+            try db.execute(
+                sql: "DELETE FROM field_state WHERE entity = ? AND entity_id = ? AND field = ?",
+                arguments: [key.entity.rawValue, key.entityId, key.field]
+            )
+        }
+        for change in withdrawn {
+            try db.execute(sql: "DELETE FROM change_log WHERE device = ? AND dseq = ?", arguments: [change.id.device.rawValue, change.id.seq])
+        }
+        for key in keys {
+            try rebuildDerivedState(of: key, in: db)
+        }
+        return withdrawn
+    }
+
+    /// Merges one field again from every version of it in the log (its derived rows must be gone already).
+    static func rebuildDerivedState(of key: FieldKey, in db: Database) throws {
+        var state = MergedState()
+        var seqByID: [ChangeID: Int64] = [:]
+        var changeByID: [ChangeID: Change] = [:]
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT * FROM change_log WHERE entity = ? AND entity_id = ? AND field = ? ORDER BY seq",
+            arguments: [key.entity.rawValue, key.entityId, key.field]
+        )
+        while let row = try rows.next() {
+            let change = try ChangeLog.change(row)
+            state.apply(change)
+            seqByID[change.id] = row["seq"]
+            changeByID[change.id] = change
+        }
+        try writeDerivedState(state, seqByID: seqByID, changeByID: changeByID, in: db)
+    }
+}

@@ -1,0 +1,18 @@
+import Foundation
+import Hummingbird
+import Shared
+
+extension FlaggedDevice: ResponseEncodable {}
+
+/// `GET /v1/devices/flagged`: laptops whose clock a coordinator should look at.
+struct DeviceClockRoutes {
+    let store: any ServerStore
+    let config: ServerConfig
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/v1/devices/flagged") { _, context in
+            _ = try context.requireCoordinator()
+            return ListResponse(items: try await store.flaggedDevices(limitMs: config.maxClockSkewMs))
+        }
+    }
+}
