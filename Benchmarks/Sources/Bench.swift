@@ -4,7 +4,6 @@ import Foundation
 @main
 struct Bench {
     static func main() {
-        setvbuf(stdout, nil, _IOLBF, 0)
         var arguments = Array(CommandLine.arguments.dropFirst())
         let quick = arguments.contains("--quick")
         arguments.removeAll { $0 == "--quick" }
