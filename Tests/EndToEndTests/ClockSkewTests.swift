@@ -81,8 +81,9 @@ struct ClockSkewTests {
             ).first)
             #expect(skewedEdit.hlc.wall > Date().millisecondsSince1970 + 23 * 3600 * 1000)
 
-            // A moment later (real time) a coordinator, who has not seen that edit, corrects the same answer.
-            try await Task.sleep(for: .milliseconds(20))
+            // Later (real time) a coordinator, who has not seen that edit, corrects the same answer. The
+            // laptop's estimate of the real time of its edit is good to half a round trip; wait well past that.
+            try await Task.sleep(for: .seconds(2))
             let token = try await server.coordinatorToken()
             _ = try await APIClient(transport: CurlTransport(), baseURL: server.url, token: token)
                 .send("PATCH", "/v1/interviews/\(interview)", body: FieldEditRequest(fields: ["answers.a_modus": .string("face_to_face")])) as FieldEditResponse

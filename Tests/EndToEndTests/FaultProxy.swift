@@ -60,6 +60,7 @@ final class FaultProxy: Sendable {
         let body = try await request.collectBody(upTo: 16 * 1024 * 1024)
         var headers: [(String, String)] = [("Content-Type", "application/json")]
         if let authorization = request.headers[.authorization] { headers.append(("Authorization", authorization)) }
+        if let encoding = request.headers[.contentEncoding] { headers.append(("Content-Encoding", encoding)) }
         let result = try await transport.perform(
             TransportRequest(method: "POST", url: target + path, headers: headers, body: Data(body.readableBytesView))
         )
