@@ -83,7 +83,7 @@ struct ClockSkewTests {
 
             // Later (real time) a coordinator, who has not seen that edit, corrects the same answer. The
             // laptop's estimate of the real time of its edit is good to half a round trip; wait well past that.
-            try await Task.sleep(for: .seconds(2))
+            try await Task.sleep(for: .seconds(6))
             let token = try await server.coordinatorToken()
             _ = try await APIClient(transport: CurlTransport(), baseURL: server.url, token: token)
                 .send("PATCH", "/v1/interviews/\(interview)", body: FieldEditRequest(fields: ["answers.a_modus": .string("face_to_face")])) as FieldEditResponse
