@@ -18,3 +18,15 @@ if ! command -v swift >/dev/null 2>&1; then
   echo "setup: Swift 6.1 or newer is needed (swift.org/install); it is not on PATH." >&2
   exit 1
 fi
+
+# Python tools some tests and scripts use: pyreadstat reads the SPSS export back as SPSS would,
+# pexpect drives the CLI in a pseudo-terminal. Installed from PyPI when missing.
+if command -v python3 >/dev/null 2>&1; then
+  for module in pyreadstat pexpect; do
+    if ! python3 -c "import $module" >/dev/null 2>&1; then
+      echo "setup: pip install $module"
+      python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore "$module" >/dev/null 2>&1 \
+        || echo "setup: could not install $module; the tests that need it will say they were skipped" >&2
+    fi
+  done
+fi
