@@ -5,4 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift build --build-tests
+if [ $# -eq 0 ]; then
+  # A short run of the kill scripts (the full 100 rounds: ROUNDS=100 scripts/kill-client.sh).
+  ROUNDS=5 scripts/kill-client.sh
+  ROUNDS=5 scripts/kill-server.sh
+fi
 swift test --skip-build "$@"
