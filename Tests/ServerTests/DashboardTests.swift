@@ -28,7 +28,7 @@ struct DashboardTests {
         try await withRunningServer { client, seed in
             let interview = try #require(seed.interviews[seed.order[0]]?.first).uuidString.lowercased()
             for path in ["/dashboard", "/dashboard/municipalities", "/dashboard/municipalities/11001", "/dashboard/interviews/\(interview)",
-                         "/dashboard/review", "/dashboard/conflicts", "/dashboard?list=2024"] {
+                         "/dashboard/review", "/dashboard/conflicts", "/dashboard?list=2024", "/dashboard/export?format=csv"] {
                 let response = try await client.get(path)
                 #expect(response.status == 303, "\(path)")
                 #expect(response.header("location") == "/dashboard/login", "\(path)")
@@ -83,6 +83,10 @@ struct DashboardTests {
                 let response = try await client.get(path, headers: ["Cookie": cookie])
                 #expect(response.status == 200, "\(path)")
             }
+            let download = try await client.get("/dashboard/export?format=csv&state=all", headers: ["Cookie": cookie])
+            #expect(download.status == 200)
+            #expect(download.body.hasPrefix("interview_id") || download.body.contains("interview_id"), "the export downloads with the session cookie")
+            #expect(byDefault.body.contains("/dashboard/export?format=sav"))
             let antwerpen = try await client.get("/dashboard/municipalities/11002", headers: ["Cookie": cookie])
             #expect(antwerpen.body.contains("11007"))  // Borsbeek's case is part of Antwerpen's record
 

@@ -25,8 +25,9 @@ func buildApplication(
     SyncRoutes(store: store, config: config).register(on: router)
     InterviewRoutes(store: store, config: config).register(on: router)
     FieldworkRoutes(store: store, config: config).register(on: router)
-    try await router.addCoordinationRoutes(store: store, config: config)
-    ExportRoutes(store: store).register(on: router)
+    let downloads = ExportRoutes(store: store)
+    try await router.addCoordinationRoutes(store: store, config: config, downloads: downloads)
+    downloads.register(on: router)
     DeviceClockRoutes(store: store, config: config).register(on: router)
     return Application(
         router: router,

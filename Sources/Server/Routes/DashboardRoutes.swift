@@ -7,6 +7,8 @@ struct DashboardRoutes {
     let store: any CoordinationStore
     let config: ServerConfig
     let renderer: DashboardRenderer
+    /// The export download, served under the dashboard session as well.
+    var downloads: ExportRoutes?
 
     struct LoginForm: Decodable {
         var token: String?
@@ -50,6 +52,10 @@ struct DashboardRoutes {
         pages.get("conflicts", use: conflicts)
         pages.post("conflicts/:id/resolve", use: resolveConflict)
         pages.post("logout", use: logout)
+        if let downloads {
+            // The same streamed export as GET /v1/export, signed in by the session cookie instead of a token.
+            pages.get("export", use: downloads.export)
+        }
     }
 
     // MARK: Session
@@ -261,9 +267,11 @@ struct ConflictsPage: Sendable {
 
 extension Router where Context == AppRequestContext {
     /// Adds the coordinators' routes: progress and review for the API, and the web dashboard.
-    func addCoordinationRoutes(store: any CoordinationStore, config: ServerConfig) async throws {
+    func addCoordinationRoutes(store: any CoordinationStore, config: ServerConfig, downloads: ExportRoutes? = nil) async throws {
         ProgressRoutes(store: store, config: config).register(on: self)
         ReviewRoutes(store: store, config: config).register(on: self)
-        DashboardRoutes(store: store, config: config, renderer: try await DashboardRenderer.bundled()).register(on: self)
+        var dashboard = DashboardRoutes(store: store, config: config, renderer: try await DashboardRenderer.bundled())
+        dashboard.downloads = downloads
+        dashboard.register(on: self)
     }
 }
