@@ -32,6 +32,13 @@ let package = Package(
             path: "Sources/LogStore",
             swiftSettings: swiftSettings
         ),
+        // Command-line options both programs share (the export's), so the two commands cannot drift apart.
+        .target(
+            name: "CommandLineOptions",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/CommandLineOptions",
+            swiftSettings: swiftSettings
+        ),
         // Typed, non-variadic wrappers over libcurl.
         .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),
         // Typed wrappers over zlib's init macros.
@@ -41,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "VeldwerkServer",
             dependencies: [
-                "Shared", "LogStore", "Gzip",
+                "Shared", "LogStore", "Gzip", "CommandLineOptions",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -57,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "VeldwerkClient",
             dependencies: [
-                "Shared", "LogStore", "CCurl", "Gzip",
+                "Shared", "LogStore", "CCurl", "CommandLineOptions", "Gzip",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

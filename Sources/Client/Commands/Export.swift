@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineOptions
 import Foundation
 import Shared
 
@@ -16,60 +17,10 @@ struct Export: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "csv, csv-long, jsonl, sav, codebook, codebook-csv or quotes.") var format: String
+    @OptionGroup var export: ExportArguments
     @Option(help: "Where to save the file.") var out: String
-    @Flag(help: "Choice labels instead of codes in the wide CSV.") var labels = false
-    @Option(help: "Language of labels, e.g. nl or en (default: the questionnaire's).") var language: String?
-    @Option(help: "CSV separator: comma or semicolon (Excel with a Dutch locale).") var separator: String = "comma"
-    @Flag(help: "Start CSV files with a UTF-8 byte order mark (for Excel).") var bom = false
-    @Flag(help: "Include respondent names and e-mail and interviewer identities (admins only).") var includePersonalData = false
-    @Option(name: .customLong("state"), help: "Interview state: draft, complete, withdrawn or all; repeat for several (default: complete).")
-    var states: [String] = []
-    @Option(name: .customLong("province"), help: "Only this province; repeat for several.") var provinces: [String] = []
-    @Option(help: "Only interviews started on or after this day (YYYY-MM-DD).") var from: String?
-    @Option(help: "Only interviews started on or before this day (YYYY-MM-DD).") var to: String?
-    @Option(help: "Only interviews changed after this log position (incremental; all states by default).") var since: Int64?
     @OptionGroup var profile: ProfileOptions
     @OptionGroup var output: OutputOptions
-
-    static let formats = ["csv", "csv-long", "jsonl", "sav", "codebook", "codebook-csv", "quotes"]
-
-    func validate() throws {
-        guard Self.formats.contains(format) else { throw ValidationError("--format must be one of \(Self.formats.joined(separator: ", ")).") }
-        guard ["comma", "semicolon"].contains(separator) else { throw ValidationError("--separator is comma or semicolon.") }
-        for state in states where !["draft", "complete", "withdrawn", "all"].contains(state) {
-            throw ValidationError("--state is draft, complete, withdrawn or all, not \(state).")
-        }
-        for date in [from, to].compactMap({ $0 }) where !Self.looksLikeDate(date) {
-            throw ValidationError("\(date) is not a date written YYYY-MM-DD.")
-        }
-        if let since, since < 0 { throw ValidationError("--since is a log position, 0 or more.") }
-    }
-
-    /// `YYYY-MM-DD` in shape (the server checks the calendar).
-    static func looksLikeDate(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        return bytes.count == 10 && bytes[4] == 45 && bytes[7] == 45
-            && bytes.enumerated().allSatisfy { $0.offset == 4 || $0.offset == 7 || (48...57).contains($0.element) }
-    }
-
-    /// The query string of `GET /v1/export`.
-    var query: String {
-        var parameters: [(String, String)] = [("format", format), ("separator", separator)]
-        if labels { parameters.append(("labels", "true")) }
-        if let language { parameters.append(("language", language)) }
-        if bom { parameters.append(("bom", "true")) }
-        if includePersonalData { parameters.append(("personal", "true")) }
-        parameters += states.map { ("state", $0) } + provinces.map { ("province", $0) }
-        if let from { parameters.append(("from", from)) }
-        if let to { parameters.append(("to", to)) }
-        if let since { parameters.append(("since", String(since))) }
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return parameters.map { name, value in
-            "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)"
-        }.joined(separator: "&")
-    }
 
     /// What the command reports.
     struct Summary: Codable {
@@ -87,7 +38,7 @@ struct Export: AsyncParsableCommand {
             let login = try store.requireLogin()
             let base = login.serverURL.hasSuffix("/") ? String(login.serverURL.dropLast()) : login.serverURL
             let request = TransportRequest(
-                method: "GET", url: base + "/v1/export?" + query, headers: [("Authorization", "Bearer \(login.token)")]
+                method: "GET", url: base + "/v1/export?" + export.query, headers: [("Authorization", "Bearer \(login.token)")]
             )
             let target = URL(fileURLWithPath: out)
             let partial = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial")
@@ -111,7 +62,7 @@ struct Export: AsyncParsableCommand {
             if FileManager.default.fileExists(atPath: target.path) { try FileManager.default.removeItem(at: target) }
             try FileManager.default.moveItem(at: partial, to: target)
             let summary = Summary(
-                file: out, format: format, bytes: result.bytes,
+                file: out, format: export.format, bytes: result.bytes,
                 logPosition: result.headers["veldwerk-log-position"].flatMap { Int64($0) },
                 questionnaire: result.headers["veldwerk-questionnaire"],
                 versions: result.headers["veldwerk-questionnaire-versions"].map { $0.split(separator: ",").map(String.init) } ?? []

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineOptions
 import Foundation
 import GRDB
 import Shared
@@ -88,32 +89,9 @@ struct ExportCommand: AsyncParsableCommand {
     }
 }
 
-/// The export options of `veldwerk-server export` (the client's `veldwerk export` has the same).
-struct ExportArguments: ParsableArguments {
-    @Option(help: "csv, csv-long, jsonl, sav, codebook, codebook-csv or quotes.") var format: String
-    @Flag(help: "Choice labels instead of codes in the wide CSV.") var labels = false
-    @Option(help: "Language of labels, e.g. nl or en (default: the questionnaire's).") var language: String?
-    @Option(help: "CSV separator: comma or semicolon (Excel with a Dutch locale).") var separator: String = "comma"
-    @Flag(help: "Start CSV files with a UTF-8 byte order mark (for Excel).") var bom = false
-    @Flag(help: "Include respondent names and e-mail and interviewer identities (admins only).") var includePersonalData = false
-    @Option(name: .customLong("state"), help: "Interview state to include: draft, complete, withdrawn or all; repeat for several (default: complete).")
-    var states: [String] = []
-    @Option(name: .customLong("province"), help: "Only this province; repeat for several.") var provinces: [String] = []
-    @Option(help: "Only interviews started on or after this day (YYYY-MM-DD).") var from: String?
-    @Option(help: "Only interviews started on or before this day (YYYY-MM-DD).") var to: String?
-    @Option(help: "Only interviews changed after this log position (an incremental export; all states by default).") var since: Int64?
-
+extension ExportArguments {
     /// The options as the exporter reads them; a ValidationError names a bad one.
     func options() throws -> ExportOptions {
-        var parameters: [(String, String)] = [("format", format), ("separator", separator)]
-        if labels { parameters.append(("labels", "true")) }
-        if let language { parameters.append(("language", language)) }
-        if bom { parameters.append(("bom", "true")) }
-        if includePersonalData { parameters.append(("personal", "true")) }
-        parameters += states.map { ("state", $0) } + provinces.map { ("province", $0) }
-        if let from { parameters.append(("from", from)) }
-        if let to { parameters.append(("to", to)) }
-        if let since { parameters.append(("since", String(since))) }
         do {
             return try ExportOptions(parameters: parameters)
         } catch let error as ExportError {
