@@ -11,10 +11,10 @@ struct ExportTextFormatTests {
     @Test("CSV fields are quoted exactly when RFC 4180 requires it")
     func csvQuoting() {
         var out: [UInt8] = []
-        CSVText(separator: UInt8(ascii: ",")).appendLine(["plain", "a,b", "say \"hi\"", "two\nlines", "x;y", ""], to: &out)
+        CSVWriter(separator: UInt8(ascii: ",")).appendLine(["plain", "a,b", "say \"hi\"", "two\nlines", "x;y", ""], to: &out)
         #expect(String(decoding: out, as: UTF8.self) == "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",x;y,\r\n")
         out = []
-        CSVText(separator: UInt8(ascii: ";")).appendLine(["a,b", "x;y", "één"], to: &out)
+        CSVWriter(separator: UInt8(ascii: ";")).appendLine(["a,b", "x;y", "één"], to: &out)
         #expect(String(decoding: out, as: UTF8.self) == "a,b;\"x;y\";één\r\n")
     }
 
@@ -100,7 +100,7 @@ struct ExportTextFormatTests {
             options.separator = UInt8(ascii: ";")
             options.byteOrderMark = true
             let bytes = try await scenario.fixture.export(options).bytes
-            #expect(Array(bytes.prefix(3)) == CSVText.byteOrderMark)
+            #expect(Array(bytes.prefix(3)) == CSVWriter.byteOrderMark)
             let records = CSVParse.records(String(decoding: bytes, as: UTF8.self), separator: ";")
             let antwerp = try #require(records.first)
             #expect(antwerp["a_modus"] == "Face-to-face interview")

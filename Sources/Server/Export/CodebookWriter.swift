@@ -73,8 +73,8 @@ struct CodebookWriter: ExportWriter {
     }
 
     private func writeCSV(into out: inout [UInt8]) {
-        let csv = CSVText(separator: options.separator)
-        if options.byteOrderMark { out += CSVText.byteOrderMark }
+        let csv = CSVWriter(separator: options.separator)
+        if options.byteOrderMark { out += CSVWriter.byteOrderMark }
         csv.appendLine(
             ["variable", "question"] + languages.map { "label_\($0)" }
                 + ["type", "spss_type", "values", "relevance", "constraint", "required", "versions", "spss_missing"],

@@ -5,16 +5,16 @@ import Shared
 struct LongCSVWriter: ExportWriter {
     let schema: ExportSchema
     let options: ExportOptions
-    private let csv: CSVText
+    private let csv: CSVWriter
 
     init(schema: ExportSchema, options: ExportOptions) {
         self.schema = schema
         self.options = options
-        csv = CSVText(separator: options.separator)
+        csv = CSVWriter(separator: options.separator)
     }
 
     mutating func begin(into out: inout [UInt8]) {
-        if options.byteOrderMark { out += CSVText.byteOrderMark }
+        if options.byteOrderMark { out += CSVWriter.byteOrderMark }
         csv.appendLine(["interview_id", "question", "value", "label"], to: &out)
     }
 

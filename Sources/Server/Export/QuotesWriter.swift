@@ -8,18 +8,18 @@ import Shared
 struct QuotesWriter: ExportWriter {
     let schema: ExportSchema
     let options: ExportOptions
-    private let csv: CSVText
+    private let csv: CSVWriter
     private let textQuestions: [ExportSchema.Question]
 
     init(schema: ExportSchema, options: ExportOptions) {
         self.schema = schema
         self.options = options
-        csv = CSVText(separator: options.separator)
+        csv = CSVWriter(separator: options.separator)
         textQuestions = schema.questions.filter { $0.type == .text }
     }
 
     mutating func begin(into out: inout [UInt8]) {
-        if options.byteOrderMark { out += CSVText.byteOrderMark }
+        if options.byteOrderMark { out += CSVWriter.byteOrderMark }
         csv.appendLine(["interview", "municipality", "province", "question", "question_label", "answer"], to: &out)
     }
 

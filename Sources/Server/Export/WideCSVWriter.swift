@@ -9,13 +9,13 @@ struct WideCSVWriter: ExportWriter {
     let schema: ExportSchema
     let options: ExportOptions
     let metadata: [MetadataColumn]
-    private let csv: CSVText
+    private let csv: CSVWriter
 
     init(schema: ExportSchema, options: ExportOptions) {
         self.schema = schema
         self.options = options
         metadata = MetadataColumn.columns(includePersonalData: options.includePersonalData)
-        csv = CSVText(separator: options.separator)
+        csv = CSVWriter(separator: options.separator)
     }
 
     var header: [String] {
@@ -28,7 +28,7 @@ struct WideCSVWriter: ExportWriter {
     }
 
     mutating func begin(into out: inout [UInt8]) {
-        if options.byteOrderMark { out += CSVText.byteOrderMark }
+        if options.byteOrderMark { out += CSVWriter.byteOrderMark }
         csv.appendLine(header, to: &out)
     }
 
