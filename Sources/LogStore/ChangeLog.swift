@@ -22,10 +22,16 @@ public enum ChangeLog {
     /// Duplicates (same change id) are ignored, so a retried push is harmless.
     @discardableResult
     public static func apply(_ changes: [Change], in db: Database) throws -> [Outcome] {
+        // The stored versions of every field the batch touches, read together, then kept current here.
+        var histories = try versions(of: Set(changes.lazy.map(\.key)), in: db)
         var outcomes: [Outcome] = []
         outcomes.reserveCapacity(changes.count)
         for change in changes {
-            outcomes.append(try apply(change, in: db))
+            let outcome = try apply(change, history: histories[change.key] ?? [], in: db)
+            if case .applied = outcome {
+                histories[change.key, default: []].append(change.version)
+            }
+            outcomes.append(outcome)
         }
         return outcomes
     }
@@ -33,7 +39,11 @@ public enum ChangeLog {
     /// Appends one change and merges it; see ``apply(_:in:)``.
     @discardableResult
     public static func apply(_ change: Change, in db: Database) throws -> Outcome {
-        let history = try versions(of: change.key, in: db)
+        try apply(change, history: versions(of: change.key, in: db), in: db)
+    }
+
+    /// Appends one change and merges it against `history`, every version of its field stored so far.
+    private static func apply(_ change: Change, history: [FieldVersion], in db: Database) throws -> Outcome {
         let decision = Merge.decide(change.version, history: history)
         if decision.isDuplicate { return .duplicate }
 
@@ -91,6 +101,32 @@ public enum ChangeLog {
             versions.append(try fieldVersion(row))
         }
         return versions
+    }
+
+    /// Every version stored so far of each of these fields, for the fields that have any.
+    ///
+    /// One query per 500 fields: the keys go in as one JSON array and meet the log's field index.
+    public static func versions(of keys: Set<FieldKey>, in db: Database) throws -> [FieldKey: [FieldVersion]] {
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT l.entity, l.entity_id, l.field, l.device, l.dseq, l.hlc, l.base, l.value
+                FROM json_each(?) k
+                JOIN change_log l ON l.entity = json_extract(k.value, '$[0]') AND l.entity_id = json_extract(k.value, '$[1]')
+                    AND l.field = json_extract(k.value, '$[2]')
+                """
+        )
+        var result: [FieldKey: [FieldVersion]] = [:]
+        let keys = Array(keys)
+        for start in stride(from: 0, to: keys.count, by: 500) {
+            let chunk = keys[start..<min(start + 500, keys.count)]
+            let array = JSONValue.array(chunk.map { .array([.string($0.entity.rawValue), .string($0.entityId), .string($0.field)]) })
+            let rows = try Row.fetchCursor(statement, arguments: [array.canonicalJSON])
+            while let row = try rows.next() {
+                let key = FieldKey(entity: Entity(rawValue: row["entity"]), entityId: row["entity_id"], field: row["field"])
+                result[key, default: []].append(try fieldVersion(row))
+            }
+        }
+        return result
     }
 
     /// Empties the derived tables and merges the whole log again, in log order.

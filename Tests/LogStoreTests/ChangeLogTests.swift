@@ -32,7 +32,7 @@ struct ChangeLogTests {
         return (values, conflicts)
     }
 
-    @Test("the SQL merge equals the in-memory merge rule in any order, and a rebuild gives the same", arguments: 0..<4)
+    @Test("the SQL merge, in pushes of any size, equals the in-memory merge rule in any order, and a rebuild gives the same", arguments: 0..<4)
     func sqlMatchesReference(batch: Int) async throws {
         try await withTemporaryDirectory { directory in
             let database = try makeDatabase(directory)
@@ -44,13 +44,22 @@ struct ChangeLogTests {
                 scenario.changes.forEach { reference.apply($0) }
                 var shuffled = scenario.changes + scenario.changes.prefix(5)
                 shuffled.shuffle(using: &random)
-                let delivery = shuffled
+                // Delivered in pushes of 1 to 15 changes: a push's histories come partly from the
+                // store and partly from earlier changes of the same push.
+                var batches: [[Change]] = []
+                var rest = shuffled[...]
+                while !rest.isEmpty {
+                    let size = Int.random(in: 1...15, using: &random)
+                    batches.append(Array(rest.prefix(size)))
+                    rest = rest.dropFirst(size)
+                }
+                let delivery = batches
                 let expected = reference
                 let changeCount = scenario.changes.count
 
                 try await database.write { db in
                     try db.execute(sql: "DELETE FROM conflict; DELETE FROM field_state; DELETE FROM change_log;")
-                    let outcomes = try ChangeLog.apply(delivery, in: db)
+                    let outcomes = try delivery.flatMap { try ChangeLog.apply($0, in: db) }
                     let applied = outcomes.filter { if case .applied = $0 { return true } else { return false } }
                     #expect(applied.count == changeCount, "seed \(seed)")
                 }
