@@ -74,7 +74,7 @@ final class BenchLaptop {
             let (batch, cursors) = try pool.read { db in
                 (
                     try Row.fetchAll(
-                        db, sql: "SELECT l.* FROM outbox o JOIN change_log l ON l.device = o.device AND l.dseq = o.dseq ORDER BY o.dseq LIMIT ?",
+                        db, sql: "SELECT l.* FROM outbox o CROSS JOIN change_log l ON l.device = o.device AND l.dseq = o.dseq ORDER BY o.dseq LIMIT ?",
                         arguments: [pushLimit]
                     ).map(ChangeLog.change),
                     Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT scope, seq FROM cursor").map { ($0["scope"] as String, $0["seq"] as Int64) })

@@ -26,7 +26,7 @@ extension ClientStore {
         let ids = try Row.fetchAll(
             db,
             sql: """
-                SELECT l.device, l.dseq FROM outbox o JOIN change_log l ON l.device = o.device AND l.dseq = o.dseq
+                SELECT l.device, l.dseq FROM \(ClientStore.outboxChanges)
                 WHERE l.hlc >= ? ORDER BY l.seq
                 """,
             arguments: [String(HLC(wall: limit + 1, counter: 0, device: device).encoded.prefix(16))]

@@ -38,7 +38,7 @@ extension ClientStore {
             let pending = try String.fetchAll(
                 db,
                 sql: """
-                    SELECT DISTINCT l.entity_id FROM outbox o JOIN change_log l ON l.device = o.device AND l.dseq = o.dseq
+                    SELECT DISTINCT l.entity_id FROM \(ClientStore.outboxChanges)
                     WHERE l.entity = 'interview'
                     """
             )

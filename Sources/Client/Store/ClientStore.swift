@@ -154,13 +154,17 @@ final class ClientStore: Sendable {
 
     // MARK: Sync
 
+    /// The changes waiting in the outbox, joined outbox first: the outbox is small and the log may
+    /// hold every change of the laptop's scopes, which SQLite would otherwise scan.
+    static let outboxChanges = "outbox o CROSS JOIN change_log l ON l.device = o.device AND l.dseq = o.dseq"
+
     /// The oldest changes waiting for the server, at most `limit`.
     func outbox(limit: Int) throws -> [Change] {
         try pool.read { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT l.* FROM outbox o JOIN change_log l ON l.device = o.device AND l.dseq = o.dseq
+                    SELECT l.* FROM \(ClientStore.outboxChanges)
                     ORDER BY o.dseq LIMIT ?
                     """,
                 arguments: [limit]
@@ -291,7 +295,7 @@ final class ClientStore: Sendable {
             try Bool.fetchOne(
                 db,
                 sql: """
-                    SELECT EXISTS (SELECT 1 FROM outbox o JOIN change_log l ON l.device = o.device AND l.dseq = o.dseq
+                    SELECT EXISTS (SELECT 1 FROM \(ClientStore.outboxChanges)
                     WHERE l.entity = 'interview' AND l.entity_id = ?)
                     """,
                 arguments: [id.uuidString.lowercased()]
