@@ -51,7 +51,11 @@ struct SyncRoutes {
         // A clock too far ahead would win every merge: refuse those changes; the laptop stamps them again.
         let tooFarAhead = body.push.filter { ClockSkew.isTooFarAhead($0.hlc, now: now.millisecondsSince1970, limit: config.maxClockSkewMs) }
         let skewedIDs = Set(tooFarAhead.map(\.id))
-        var pushed = try await store.push(skewedIDs.isEmpty ? body.push : body.push.filter { !skewedIDs.contains($0.id) }, from: principal, now: now)
+        let offset = now.millisecondsSince1970 - body.clientTime
+        // The push, the sync time and the measured offset are one transaction (shared with pushes arriving alongside).
+        var pushed = try await store.push(
+            skewedIDs.isEmpty ? body.push : body.push.filter { !skewedIDs.contains($0.id) }, from: principal, now: now, clockOffsetMs: offset
+        )
         if !tooFarAhead.isEmpty {
             try await store.recordClockSkew(device: device, changes: tooFarAhead.count, at: now)
             pushed.rejected += tooFarAhead.map { change in
@@ -63,8 +67,6 @@ struct SyncRoutes {
         }
         let scopes = try await store.readableScopes(for: principal)
         let pulled = try await store.pull(scopes: scopes, cursors: body.cursors, excluding: device, limit: config.pullBatchLimit)
-        let offset = now.millisecondsSince1970 - body.clientTime
-        try await store.recordSync(device: device, at: now, clockOffsetMs: offset)
         context.logger.debug(
             "sync",
             metadata: [

@@ -10,6 +10,8 @@ import Shared
 /// inside it.
 final class SQLiteServerStore: ServerStore {
     let pool: DatabasePool
+    /// Pushes arriving together share one transaction and one fsync.
+    private let pushes: GroupCommit
     private let questionnaires = QuestionnaireCache()
 
     init(path: String) throws {
@@ -19,6 +21,7 @@ final class SQLiteServerStore: ServerStore {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
+        pushes = GroupCommit(writer: pool)
         try Self.migrator.migrate(pool)
     }
 
@@ -242,14 +245,15 @@ final class SQLiteServerStore: ServerStore {
 
     // MARK: Sync
 
-    func push(_ changes: [Change], from principal: Principal, now: Date) async throws -> PushResult {
-        try await pool.write { db in
+    func push(_ changes: [Change], from principal: Principal, now: Date, clockOffsetMs: Int64?) async throws -> PushResult {
+        try await pushes.write { [questionnaires] db in
             var result = PushResult()
             let lookup = SQLiteValidationLookup(db: db, cache: questionnaires)
             var validator = ChangeValidator(principal: principal, lookup: lookup)
             var maxClock: HLC?
+            let stored = try Self.storedIDs(among: changes.map(\.id), in: db)
             for change in changes {
-                if try Self.isStored(change.id, in: db) {
+                if stored.contains(change.id) {
                     result.accepted.append(change.id)
                     continue
                 }
@@ -279,13 +283,29 @@ final class SQLiteServerStore: ServerStore {
                 clock.receive(maxClock, physical: now.millisecondsSince1970)
                 try Self.save(clock, in: db)
             }
+            if let device = principal.device, let clockOffsetMs {
+                try Self.recordSync(device: device, at: now, clockOffsetMs: clockOffsetMs, in: db)
+            }
             return result
         }
     }
 
-    private static func isStored(_ id: ChangeID, in db: Database) throws -> Bool {
-        let statement = try db.cachedStatement(sql: "SELECT 1 FROM change_log WHERE device = ? AND dseq = ?")
-        return try Bool.fetchOne(statement, arguments: [id.device.rawValue, id.seq]) ?? false
+    /// Which of these change ids the log holds already (a retried push), in one query per device.
+    private static func storedIDs(among ids: [ChangeID], in db: Database) throws -> Set<ChangeID> {
+        var stored: Set<ChangeID> = []
+        let statement = try db.cachedStatement(sql: "SELECT dseq FROM change_log WHERE device = ? AND dseq BETWEEN ? AND ?")
+        for (device, ids) in Dictionary(grouping: ids, by: \.device) {
+            let wanted = Set(ids.map(\.seq))
+            guard let low = wanted.min(), let high = wanted.max() else { continue }
+            // A batch is a run of the device's outbox; probe one by one when its numbers are scattered.
+            let ranges = high - low < Int64(4 * wanted.count) ? [(low, high)] : wanted.map { ($0, $0) }
+            for (from, to) in ranges {
+                for seq in try Int64.fetchAll(statement, arguments: [device.rawValue, from, to]) where wanted.contains(seq) {
+                    stored.insert(ChangeID(device: device, seq: seq))
+                }
+            }
+        }
+        return stored
     }
 
     func readableScopes(for principal: Principal) async throws -> [Scope] {
@@ -328,12 +348,14 @@ final class SQLiteServerStore: ServerStore {
     }
 
     func recordSync(device: DeviceID, at: Date, clockOffsetMs: Int64) async throws {
-        try await pool.write { db in
-            try db.execute(
-                sql: "UPDATE device SET last_sync_at = ?, clock_offset_ms = ? WHERE id = ?",
-                arguments: [at.timeIntervalSince1970, clockOffsetMs, device.rawValue]
-            )
-        }
+        try await pool.write { db in try Self.recordSync(device: device, at: at, clockOffsetMs: clockOffsetMs, in: db) }
+    }
+
+    private static func recordSync(device: DeviceID, at: Date, clockOffsetMs: Int64, in db: Database) throws {
+        try db.execute(
+            sql: "UPDATE device SET last_sync_at = ?, clock_offset_ms = ? WHERE id = ?",
+            arguments: [at.timeIntervalSince1970, clockOffsetMs, device.rawValue]
+        )
     }
 
     // MARK: Interviews

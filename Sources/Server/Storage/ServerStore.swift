@@ -20,8 +20,9 @@ protocol ServerStore: Sendable {
     /// Gives municipalities to an interviewer (moving them from whoever had them): assignment changes in each scope.
     func assign(_ nisCodes: [String], to user: UserID, by author: Principal, now: Date) async throws -> [Change]
 
-    /// Merges a pushed batch in one transaction; returns what was accepted and what was not.
-    func push(_ changes: [Change], from principal: Principal, now: Date) async throws -> PushResult
+    /// Merges a pushed batch in one transaction; returns what was accepted and what was not. With a
+    /// clock offset, notes the pushing device's sync time and offset in the same transaction.
+    func push(_ changes: [Change], from principal: Principal, now: Date, clockOffsetMs: Int64?) async throws -> PushResult
     /// The scopes a caller may read.
     func readableScopes(for principal: Principal) async throws -> [Scope]
     /// Changes after the cursors in the given scopes, at most `limit`, leaving out the device's own.
@@ -40,6 +41,13 @@ protocol ServerStore: Sendable {
 }
 
 
+
+extension ServerStore {
+    /// Merges a pushed batch without noting a sync (imports, tests).
+    func push(_ changes: [Change], from principal: Principal, now: Date) async throws -> PushResult {
+        try await push(changes, from: principal, now: now, clockOffsetMs: nil)
+    }
+}
 
 /// The outcome of a push.
 struct PushResult: Equatable, Sendable {

@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+import Synchronization
+import Testing
+import TestSupport
+
+@testable import VeldwerkServer
+
+@Suite("Group commit: concurrent writes share a transaction, each keeps its own outcome")
+struct GroupCommitTests {
+    /// Counts the commits of a database.
+    final class CommitCounter: TransactionObserver, Sendable {
+        let commits = Mutex(0)
+        func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { false }
+        func databaseDidChange(with event: DatabaseEvent) {}
+        func databaseDidCommit(_ db: Database) { commits.withLock { $0 += 1 } }
+        func databaseDidRollback(_ db: Database) {}
+    }
+
+    struct Refused: Error, Equatable { var job: Int }
+
+    @Test("50 writes at once: the failing ones store nothing and get their error, the rest commit together")
+    func concurrentWrites() async throws {
+        try await withTemporaryDirectory { directory in
+            let pool = try DatabasePool(path: directory.appending("group.sqlite").path)
+            try await pool.write { db in try db.execute(sql: "CREATE TABLE row (job INTEGER PRIMARY KEY, step INTEGER NOT NULL)") }
+            let counter = CommitCounter()
+            pool.add(transactionObserver: counter, extent: .databaseLifetime)
+            let commits = GroupCommit(writer: pool)
+
+            let outcomes = await withTaskGroup(of: (Int, Result<Int, Refused>).self) { group in
+                for job in 0..<50 {
+                    group.addTask {
+                        do {
+                            let value = try await commits.write { db in
+                                // The first write holds the writer a while, so the others queue up behind it.
+                                if job == 0 { Thread.sleep(forTimeInterval: 0.5) }
+                                try db.execute(sql: "INSERT INTO row (job, step) VALUES (?, 1)", arguments: [job])
+                                // Every seventh fails after writing: its savepoint must take the row back.
+                                if job % 7 == 3 { throw Refused(job: job) }
+                                return job * 10
+                            }
+                            return (job, .success(value))
+                        } catch {
+                            return (job, .failure(error as? Refused ?? Refused(job: -1)))
+                        }
+                    }
+                }
+                var outcomes: [Int: Result<Int, Refused>] = [:]
+                for await (job, outcome) in group { outcomes[job] = outcome }
+                return outcomes
+            }
+
+            for job in 0..<50 {
+                if job % 7 == 3 {
+                    #expect(outcomes[job] == .failure(Refused(job: job)), "job \(job)")
+                } else {
+                    #expect(outcomes[job] == .success(job * 10), "job \(job)")
+                }
+            }
+            let stored = try await pool.read { db in try Int.fetchAll(db, sql: "SELECT job FROM row ORDER BY job") }
+            #expect(stored == (0..<50).filter { $0 % 7 != 3 })
+            let commitCount = counter.commits.withLock { $0 }
+            #expect(commitCount < 25, "50 writes took \(commitCount) commits: they were not grouped")
+        }
+    }
+
+    @Test("a write after a quiet spell still runs (the flusher stops and starts again)")
+    func writesAfterIdle() async throws {
+        try await withTemporaryDirectory { directory in
+            let pool = try DatabasePool(path: directory.appending("group.sqlite").path)
+            let commits = GroupCommit(writer: pool)
+            try await commits.write { db in try db.execute(sql: "CREATE TABLE t (n INTEGER)") }
+            for n in 1...3 {
+                try await Task.sleep(for: .milliseconds(20))
+                try await commits.write { db in try db.execute(sql: "INSERT INTO t VALUES (?)", arguments: [n]) }
+            }
+            #expect(try await pool.read { db in try Int.fetchAll(db, sql: "SELECT n FROM t") } == [1, 2, 3])
+        }
+    }
+}
