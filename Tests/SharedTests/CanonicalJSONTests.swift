@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Shared
 
@@ -42,6 +43,30 @@ struct CanonicalJSONTests {
             let expected = String(repeating: "0", count: 16 - wall.count) + wall + "-" + String(repeating: "0", count: 8 - counter.count) + counter + "-" + device.rawValue
             #expect(clock.encoded == expected)
             #expect(HLC(encoded: clock.encoded) == clock)
+        }
+    }
+
+    @Test("the fast JSON reader reads stored values exactly as JSONValue's decoder does")
+    func jsonValueParser() throws {
+        func decoded(_ text: String) throws -> JSONValue { try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) }
+        let samples = [
+            "3", "-3", "3.0", "1e2", "2.5", "1e-05", "12345678901234567890", "true", "false", "null", "\"\"",
+            "\"één \\\"quoted\\\" \\n line \\u00e9 \\ud83d\\ude00 \\/\"", "[]", "{}", "[\"a\",\"b\"]",
+            "{\"status\":\"approved\",\"by\":\"u-1\",\"n\":[1,2.5,{\"x\":null}]}", " [ 1 , 2 ] ",
+        ]
+        for sample in samples {
+            #expect(try JSONValueParser.parse(sample) == decoded(sample), "\(sample)")
+        }
+        var random = SeededRandom(seed: 5)
+        for _ in 0..<500 {
+            let value: JSONValue = .object([
+                "d": .double(Double.random(in: -1000...1000, using: &random)), "i": .int(Int64.random(in: -99999...99999, using: &random)),
+                "s": .string(String((0..<8).map { _ in "aé\"\\\n€😀,;".randomElement(using: &random) ?? "a" })),
+            ])
+            #expect(try JSONValueParser.parse(value.canonicalJSON) == decoded(value.canonicalJSON))
+        }
+        for bad in ["", "[1,", "{\"a\" 1}", "tru", "\"open", "1 2"] {
+            #expect(throws: (any Error).self) { try JSONValueParser.parse(bad) }
         }
     }
 }

@@ -90,7 +90,7 @@ final class SQLiteExportReading: ExportReading {
                 let entityID: String = row["entity_id"]
                 if let wanted, !wanted.contains(entityID) { continue }
                 if result.last?.id != entityID { result.append(InterviewFields(id: entityID, fields: [:])) }
-                result[result.count - 1].fields[row["field"]] = try JSONValueParser.parse(row["value"])
+                result[result.count - 1].fields[row["field"]] = try JSONValue(json: row["value"])
             }
             return result
         }

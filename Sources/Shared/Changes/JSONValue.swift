@@ -107,7 +107,8 @@ extension JSONValue {
     /// Parses JSON text into a value.
     ///
     /// The forms ``canonicalJSON`` writes directly (null, booleans, integers, strings without
-    /// escapes) are read directly; the rest goes through `JSONDecoder`.
+    /// escapes) are read directly; the rest by ``JSONValueParser``, which reads what `JSONDecoder`
+    /// would (tested against it).
     public init(json: String) throws {
         switch json {
         case "null": self = .null
@@ -122,7 +123,7 @@ extension JSONValue {
             } else if let value = Int64(json), String(value) == json {
                 self = .int(value)
             } else {
-                self = try JSONDecoder().decode(JSONValue.self, from: Data(utf8))
+                self = try JSONValueParser.parse(json)
             }
         }
     }

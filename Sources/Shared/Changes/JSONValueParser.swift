@@ -1,7 +1,5 @@
-import Shared
-
 /// Parses the JSON text of stored field values into ``JSONValue`` without a `JSONDecoder` per value:
-/// an export decodes millions of them, and this is several times faster.
+/// exports decode millions of them and every pull thousands, and this is several times faster.
 ///
 /// It reads numbers the way `JSONValue`'s `Codable` conformance does: an integral number that fits
 /// `Int64` (even written `3.0` or `1e2`) is `.int`, any other number `.double`.
