@@ -55,13 +55,37 @@ extension ChangeLog {
         return text.flatMap(HLC.init(encoded:))
     }
 
-    /// Changes of one scope after a log position, in log order, with their positions.
-    public static func changes(in scope: Scope, after seq: Int64, limit: Int, in db: Database) throws -> [(seq: Int64, change: Change)] {
-        let statement = try db.cachedStatement(sql: "SELECT * FROM change_log WHERE scope = ? AND seq > ? ORDER BY seq LIMIT ?")
+    /// One change as stored, in the wire form a pull sends: its id and its JSON.
+    public struct WireChange: Sendable {
+        public var seq: Int64
+        public var id: ChangeID
+        /// The change's JSON, as `JSONEncoder` would write the ``Change`` (its stored value copied in as it is).
+        public var json: [UInt8]
+
+        /// The change itself, decoded from ``json``.
+        public func decoded() throws -> Change {
+            try JSONDecoder().decode(Change.self, from: Data(json))
+        }
+    }
+
+    /// Changes of one scope after a log position, in log order, in wire form: nothing is decoded,
+    /// the stored value text goes out as it is.
+    public static func wireChanges(in scope: Scope, after seq: Int64, limit: Int, in db: Database) throws -> [WireChange] {
+        let statement = try db.cachedStatement(
+            sql: "SELECT seq, device, dseq, scope, entity, entity_id, field, value, hlc, base, author FROM change_log WHERE scope = ? AND seq > ? ORDER BY seq LIMIT ?"
+        )
         let rows = try Row.fetchCursor(statement, arguments: [scope.rawValue, seq, limit])
-        var result: [(Int64, Change)] = []
+        var result: [WireChange] = []
         while let row = try rows.next() {
-            result.append((row["seq"], try change(row)))
+            let device: String = row[1]
+            guard let deviceID = DeviceID(rawValue: device) else { throw ChangeLogError.corruptRow("device \(device)") }
+            let id = ChangeID(device: deviceID, seq: row[2])
+            var writer = JSONWriter(capacity: 256)
+            Change.writeJSON(
+                id: id, scope: row[3], entity: row[4], entityId: row[5], field: row[6], valueJSON: row[7], hlc: row[8], base: row[9],
+                author: row[10], to: &writer
+            )
+            result.append(WireChange(seq: row[0], id: id, json: writer.bytes))
         }
         return result
     }

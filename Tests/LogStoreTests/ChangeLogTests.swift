@@ -78,6 +78,25 @@ struct ChangeLogTests {
         }
     }
 
+    @Test("a pull's wire JSON, read straight from the log, decodes to the changes stored, in log order per scope")
+    func wireChangesRoundTrip() async throws {
+        try await withTemporaryDirectory { directory in
+            let database = try makeDatabase(directory)
+            let changes = RandomChanges.changes(1_000, seed: 91)
+            try await database.write { db in _ = try ChangeLog.apply(changes, in: db) }
+            for scope in [Scope.global, .municipality("11001")] {
+                let expected = changes.filter { $0.scope == scope }
+                let firstPage = try await database.read { db in try ChangeLog.wireChanges(in: scope, after: 0, limit: 100, in: db) }
+                let all = try await database.read { db in try ChangeLog.wireChanges(in: scope, after: 0, limit: 10_000, in: db) }
+                #expect(try all.map { try $0.decoded() } == expected)
+                #expect(all.map(\.id) == expected.map(\.id))
+                #expect(firstPage.count == 100)
+                let rest = try await database.read { db in try ChangeLog.wireChanges(in: scope, after: firstPage.last?.seq ?? 0, limit: 10_000, in: db) }
+                #expect((firstPage + rest).map(\.id) == expected.map(\.id), "paging by seq loses or repeats nothing")
+            }
+        }
+    }
+
     @Test("authoring edits sets base to the version seen and queues sequence numbers")
     func authorSetsBase() async throws {
         try await withTemporaryDirectory { directory in

@@ -27,7 +27,7 @@ struct ProgressReviewLoopTests {
             let scopes = try await seed.store.readableScopes(for: laptop.principal)
             #expect(scopes.contains(.municipality(nis)))
             let pulled = try await seed.store.pull(scopes: scopes, cursors: [:], excluding: laptop.device, limit: 100_000)
-            let flagChange = try #require(pulled.changes.last { $0.entityId == key && $0.field == "flags.a_aantal_respondenten" })
+            let flagChange = try #require(try pulled.decodedChanges().last { $0.entityId == key && $0.field == "flags.a_aantal_respondenten" })
             #expect(flagChange.value?.objectValue?["status"] == .string("open"))
             #expect(flagChange.value?.objectValue?["comment"] == .string("Two? The minutes name three."))
             #expect(flagChange.scope == .municipality(nis))
@@ -66,7 +66,7 @@ struct ProgressReviewLoopTests {
 
             // And the verdict reaches the laptop too.
             let later = try await seed.store.pull(scopes: scopes, cursors: pulled.cursors, excluding: laptop.device, limit: 1000)
-            #expect(later.changes.contains { $0.entityId == key && $0.field == "review" && $0.value?.objectValue?["status"] == .string("approved") })
+            #expect(try later.decodedChanges().contains { $0.entityId == key && $0.field == "review" && $0.value?.objectValue?["status"] == .string("approved") })
         }
     }
 
@@ -144,8 +144,8 @@ struct ProgressReviewLoopTests {
             // Both laptops pull the resolution and the value.
             let laptop = Principal(user: interviewer.id, name: interviewer.name, role: .interviewer, device: loser.id.device)
             let pulled = try await seed.store.pull(scopes: [.municipality(nis)], cursors: [:], excluding: loser.id.device, limit: 100_000)
-            #expect(pulled.changes.contains { $0.entity == .conflict && $0.entityId == loser.id.description })
-            #expect(pulled.changes.last { $0.key == loser.key }?.value == expected)
+            #expect(try pulled.decodedChanges().contains { $0.entity == .conflict && $0.entityId == loser.id.description })
+            #expect(try pulled.decodedChanges().last { $0.key == loser.key }?.value == expected)
             _ = laptop
 
             do {

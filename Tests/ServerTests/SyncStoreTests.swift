@@ -24,8 +24,8 @@ struct SyncStoreTests {
         try await withStore { store in
             #expect(try await store.loadStudyIfEmpty(roster: try Roster.defaultStudy(), questionnaire: try XLSFormCompiler.defaultStudy(), now: Date()) == false)
             let pulled = try await store.pull(scopes: [.global], cursors: [:], excluding: nil, limit: 10_000)
-            #expect(pulled.changes.filter { $0.entity == .municipality }.count == 313)
-            #expect(pulled.changes.filter { $0.entity == .questionnaire }.count == 1)
+            #expect(try pulled.decodedChanges().filter { $0.entity == .municipality }.count == 313)
+            #expect(try pulled.decodedChanges().filter { $0.entity == .questionnaire }.count == 1)
             #expect(pulled.more == false)
         }
     }

@@ -62,3 +62,42 @@ public struct EditScenario: Sendable {
         }
     }
 }
+
+/// Random changes with awkward text and every kind of value, for round trips through the wire and the log.
+public enum RandomChanges {
+    static let alphabet = Array("aZ09 éøü€日😀\"\\/\n\r\t\u{1}\u{7f},;:{}[]")
+
+    public static func text(_ random: inout SeededRandom, maxLength: Int = 12) -> String {
+        String((0..<Int.random(in: 0...maxLength, using: &random)).map { _ in alphabet.randomElement(using: &random) ?? "a" })
+    }
+
+    public static func value(_ random: inout SeededRandom, depth: Int = 0) -> JSONValue {
+        switch Int.random(in: 0..<(depth < 2 ? 8 : 6), using: &random) {
+        case 0: return .null
+        case 1: return .bool(Bool.random(using: &random))
+        case 2: return .int(Int64.random(in: Int64.min...Int64.max, using: &random))
+        case 3: return .double(Double.random(in: -1e6...1e6, using: &random))
+        case 4, 5: return .string(text(&random))
+        case 6: return .array((0..<Int.random(in: 0...3, using: &random)).map { _ in value(&random, depth: depth + 1) })
+        default:
+            return .object(Dictionary((0..<Int.random(in: 0...3, using: &random)).map { _ in (text(&random, maxLength: 4), value(&random, depth: depth + 1)) }) { a, _ in a })
+        }
+    }
+
+    /// `count` changes from a few devices, with random fields, values (sometimes none) and bases.
+    public static func changes(_ count: Int, seed: UInt64) -> [Change] {
+        var random = SeededRandom(seed: seed)
+        let devices = (0..<3).compactMap { DeviceID(rawValue: "d-random\($0)") }
+        var clocks = devices.map { HybridClock(device: $0) }
+        return (1...count).map { seq in
+            let index = Int.random(in: 0..<devices.count, using: &random)
+            let hlc = clocks[index].tick(physical: 1_700_000_000_000 + Int64(seq) * 3)
+            return Change(
+                id: ChangeID(device: devices[index], seq: Int64(seq)), scope: Bool.random(using: &random) ? .global : .municipality("11001"),
+                entity: .interview, entityId: "i-" + text(&random, maxLength: 6), field: "answers." + text(&random, maxLength: 6),
+                value: Int.random(in: 0..<5, using: &random) == 0 ? nil : value(&random), hlc: hlc,
+                base: Bool.random(using: &random) ? HLC(wall: hlc.wall - 1, counter: 0, device: devices[0]) : nil, author: UserID("u-" + text(&random, maxLength: 4))
+            )
+        }
+    }
+}

@@ -337,11 +337,11 @@ final class SQLiteServerStore: ServerStore {
                     result.more = true
                     continue
                 }
-                let rows = try ChangeLog.changes(in: scope, after: start, limit: budget, in: db)
+                let rows = try ChangeLog.wireChanges(in: scope, after: start, limit: budget, in: db)
                 budget -= rows.count
                 if budget == 0 { result.more = true }
                 result.cursors[scope.rawValue] = rows.last?.seq ?? start
-                result.changes += rows.lazy.filter { $0.change.id.device != device }.map(\.change)
+                result.changes += rows.lazy.filter { $0.id.device != device }
             }
             return result
         }

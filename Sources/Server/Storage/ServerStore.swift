@@ -55,11 +55,16 @@ struct PushResult: Equatable, Sendable {
     var rejected: [Rejection] = []
 }
 
-/// The outcome of a pull.
-struct PullResult: Equatable, Sendable {
-    var changes: [Change] = []
+/// The outcome of a pull: the changes in wire form, ready to send.
+struct PullResult: Sendable {
+    var changes: [ChangeLog.WireChange] = []
     var cursors: [String: Int64] = [:]
     var more = false
+
+    /// The changes decoded (for tests and tools; a sync sends ``changes`` as they are).
+    func decodedChanges() throws -> [Change] {
+        try changes.map { try $0.decoded() }
+    }
 }
 
 /// One interview with everything a reviewer needs.
