@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import TestSupport
+
 @testable import Shared
 
 @Suite struct ValidationTests {
@@ -221,5 +223,45 @@ import Testing
         let value = try form.parseAnswer("3 1", for: "c_inbedding")
         try form.validate(value, for: "c_inbedding", answers: [:])
         #expect(value == .array([.string("armoedebeleid"), .string("onderwijs")]))
+    }
+}
+
+@Suite struct StructuralValidationTests {
+    /// A random value for a question: valid or not, of its type or another.
+    static func randomValue(for question: Question, in form: Questionnaire, _ random: inout SeededRandom) -> JSONValue? {
+        let names = form.choices(for: question).map(\.name)
+        switch Int.random(in: 0..<9, using: &random) {
+        case 0: return nil
+        case 1: return .string(names.randomElement(using: &random) ?? "x")
+        case 2: return .array(names.shuffled(using: &random).prefix(Int.random(in: 0...3, using: &random)).map(JSONValue.string))
+        case 3: return .int(Int64.random(in: -5...500, using: &random))
+        case 4: return .double(Double.random(in: -5...500, using: &random))
+        case 5: return .string(["2025-02-30", "2025-01-31", "", "andere", "ja"].randomElement(using: &random) ?? "")
+        case 6: return .bool(Bool.random(using: &random))
+        case 7: return .string("geen-keuze")
+        default: return .object(["a": .int(1)])
+        }
+    }
+
+    @Test("the server's structural check fails exactly when the full check fails for a reason other than required or constraint")
+    func structuralEqualsFullMinusContext() throws {
+        let form = try XLSFormCompiler.defaultStudy()
+        var random = SeededRandom(seed: 2026)
+        for _ in 0..<300 {
+            var answers: [String: JSONValue] = [:]
+            for question in form.questions where question.type.isAnswerable && Bool.random(using: &random) {
+                answers[question.name] = Self.randomValue(for: question, in: form, &random)
+            }
+            for question in form.questions + [form.questions[0]] {
+                let name = Int.random(in: 0..<40, using: &random) == 0 ? "geen_vraag" : question.name
+                let value = Self.randomValue(for: question, in: form, &random)
+                var full: AnswerError?
+                do { try form.validate(value, for: name, answers: answers) } catch let error as AnswerError { full = error }
+                var structural: AnswerError?
+                do { try form.validateStructure(value, for: name, answers: answers) } catch let error as AnswerError { structural = error }
+                let expected = full.flatMap { $0.isContextual ? nil : $0 }
+                #expect(structural.map(String.init(describing:)) == expected.map(String.init(describing:)), "\(name) = \(String(describing: value))")
+            }
+        }
     }
 }

@@ -10,7 +10,9 @@ struct SQLiteValidationLookup: ValidationLookup {
 
     func municipalityExists(_ nis: String) throws -> Bool {
         try Bool.fetchOne(
-            db, sql: "SELECT EXISTS (SELECT 1 FROM field_state WHERE entity = 'municipality' AND entity_id LIKE ? || '@%')", arguments: [nis]
+            // Record ids are `<nis>@<valid from>`: a range on the primary key ('@' + 1 = 'A'), not a LIKE that scans.
+            db, sql: "SELECT EXISTS (SELECT 1 FROM field_state WHERE entity = 'municipality' AND entity_id > ? || '@' AND entity_id < ? || 'A')",
+            arguments: [nis, nis]
         ) ?? false
     }
 

@@ -28,6 +28,10 @@ struct ChangeValidator<Lookup: ValidationLookup> {
     let lookup: Lookup
     /// Interview fields set earlier in the same batch, so an interview created offline validates in one push.
     private var batchFields: [String: [String: JSONValue]] = [:]
+    /// What the store said, asked once per batch: a push carries dozens of changes to the same interview and municipality.
+    private var storedFields: [String: [String: JSONValue]] = [:]
+    private var knownMunicipalities: [String: Bool] = [:]
+    private var assignedMunicipalities: [String: Bool] = [:]
 
     init(principal: Principal, lookup: Lookup) {
         self.principal = principal
@@ -59,13 +63,17 @@ struct ChangeValidator<Lookup: ValidationLookup> {
             guard let code = change.scope.municipalityNIS else { return .reject("Unknown scope \(change.scope).") }
             nis = code
         }
-        guard try lookup.municipalityExists(nis) else {
+        if knownMunicipalities[nis] == nil { knownMunicipalities[nis] = try lookup.municipalityExists(nis) }
+        guard knownMunicipalities[nis] == true else {
             return .reject("Unknown municipality \(nis): it is not in the roster.")
         }
 
         let verdict = try checkEntity(change, nis: nis)
         guard verdict == .accept else { return verdict }
-        if !principal.role.canCoordinate, !(try lookup.isAssigned(nis, to: principal.user)) {
+        if !principal.role.canCoordinate, assignedMunicipalities[nis] == nil {
+            assignedMunicipalities[nis] = try lookup.isAssigned(nis, to: principal.user)
+        }
+        if !principal.role.canCoordinate, assignedMunicipalities[nis] != true {
             return .quarantine("Municipality \(nis) is no longer assigned to \(principal.name); a coordinator will accept or discard this change.")
         }
         if change.entity == .interview {
@@ -74,7 +82,7 @@ struct ChangeValidator<Lookup: ValidationLookup> {
         return .accept
     }
 
-    private func checkEntity(_ change: Change, nis: String) throws -> Verdict {
+    private mutating func checkEntity(_ change: Change, nis: String) throws -> Verdict {
         switch change.entity {
         case .interview:
             return try checkInterview(change, nis: nis)
@@ -116,11 +124,12 @@ struct ChangeValidator<Lookup: ValidationLookup> {
         }
     }
 
-    private func checkInterview(_ change: Change, nis: String) throws -> Verdict {
+    private mutating func checkInterview(_ change: Change, nis: String) throws -> Verdict {
         guard let id = UUID(uuidString: change.entityId), id.uuidString.lowercased() == change.entityId else {
             return .reject("An interview id must be a lowercase UUID, not \"\(change.entityId)\".")
         }
-        var fields = try lookup.interviewFields(change.entityId)
+        if storedFields[change.entityId] == nil { storedFields[change.entityId] = try lookup.interviewFields(change.entityId) }
+        var fields = storedFields[change.entityId] ?? [:]
         fields.merge(batchFields[change.entityId] ?? [:]) { _, new in new }
         if let municipality = fields[Interview.Field.municipality]?.stringValue, municipality != nis {
             return .reject("Interview \(change.entityId) belongs to municipality \(municipality), not \(nis).")
@@ -152,7 +161,11 @@ struct ChangeValidator<Lookup: ValidationLookup> {
                 throw APIError.unprocessable("Interview \(interview.id.uuidString.lowercased()) has no known questionnaire version, so its answers cannot be checked.")
             }
             do {
-                try form.validate(value, for: question, answers: answers)
+                if structuralOnly {
+                    try form.validateStructure(value, for: question, answers: answers)
+                } else {
+                    try form.validate(value, for: question, answers: answers)
+                }
             } catch let error as AnswerError {
                 if structuralOnly, error.isContextual { return }
                 throw APIError.unprocessable(String(describing: error), code: "invalid_answer")
@@ -181,16 +194,6 @@ struct ChangeValidator<Lookup: ValidationLookup> {
             }
         } else {
             throw APIError.unprocessable("Interviews have no field \"\(field)\"; answers are \"answers.<question>\".")
-        }
-    }
-}
-
-extension AnswerError {
-    /// Whether the error depends on other answers or on completeness rather than on the value's type.
-    var isContextual: Bool {
-        switch self {
-        case .required, .constraint: return true
-        default: return false
         }
     }
 }

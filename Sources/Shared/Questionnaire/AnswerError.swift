@@ -45,3 +45,13 @@ public enum AnswerError: Error, Equatable, Sendable, CustomStringConvertible, Lo
 
     public var errorDescription: String? { description }
 }
+
+extension AnswerError {
+    /// Whether the error depends on other answers or on completeness rather than on the value's type.
+    public var isContextual: Bool {
+        switch self {
+        case .required, .constraint: return true
+        default: return false
+        }
+    }
+}

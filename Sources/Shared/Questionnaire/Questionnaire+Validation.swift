@@ -66,6 +66,21 @@ extension Questionnaire {
         }
     }
 
+    /// The checks of ``validate(_:for:answers:)`` that hold whatever the other answers say: the
+    /// question exists and takes an answer, and a non-empty value has its type (for a choice list
+    /// with a `choice_filter`, a choice the other answers offer). Not `required`, not `constraint`.
+    ///
+    /// What the server checks on synced edits; relevance is only worked out when a filter needs it.
+    public func validateStructure(_ value: JSONValue?, for name: String, answers: [String: JSONValue]) throws {
+        guard let question = question(named: name) else { throw AnswerError.unknownQuestion(name) }
+        guard question.type.isAnswerable else { throw AnswerError.notAnswerable(name) }
+        guard let value, !Self.isEmpty(value) else { return }
+        guard question.choiceFilter != nil else { return try checkType(value, for: question, answers: answers) }
+        var withValue = answers
+        withValue[name] = value
+        try checkType(value, for: question, answers: relevance(withValue).effective)
+    }
+
     /// Converts text typed on the command line into the answer for question `name`.
     ///
     /// - integer: `42`, `-3` (not `3.5` or `abc`) → `.int`
