@@ -31,8 +31,7 @@ final class BenchLaptop {
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        pool = try DatabasePool(path: home.appendingPathComponent("laptop.sqlite").path, configuration: configuration)
+        pool = try DatabasePool.durable(path: home.appendingPathComponent("laptop.sqlite").path, configuration: configuration)
         var migrator = DatabaseMigrator()
         ChangeLog.registerMigrations(&migrator)
         migrator.registerMigration("bench-laptop-v1") { db in

@@ -82,9 +82,7 @@ struct MergeBenchmark {
 
     /// The same database set-up as the server: WAL, `synchronous = FULL`, the change-log schema.
     static func openPool(_ url: URL) throws -> DatabasePool {
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        let pool = try DatabasePool(path: url.path, configuration: configuration)
+        let pool = try DatabasePool.durable(path: url.path)
         var migrator = DatabaseMigrator()
         ChangeLog.registerMigrations(&migrator)
         try migrator.migrate(pool)

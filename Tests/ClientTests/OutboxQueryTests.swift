@@ -18,3 +18,13 @@ struct OutboxQueryTests {
         #expect(!plan.contains { $0.hasPrefix("SCAN l") }, "a scan of change_log per sync: \(plan)")
     }
 }
+
+@Suite("Laptop durability")
+struct LaptopDurabilityTests {
+    @Test("the laptop's store commits with synchronous = FULL: an answer saved is on disk, power cut included")
+    func clientWriterIsFull() throws {
+        let fixture = try ClientFixture()
+        defer { fixture.remove() }
+        #expect(try fixture.store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)
+    }
+}

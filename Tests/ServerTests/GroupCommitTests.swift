@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LogStore
 import Synchronization
 import Testing
 import TestSupport
@@ -65,6 +66,23 @@ struct GroupCommitTests {
         }
     }
 
+    @Test("a group of notes that need not be durable commits with synchronous = NORMAL and puts FULL back")
+    func lightWrites() async throws {
+        try await withTemporaryDirectory { directory in
+            let pool = try DatabasePool.durable(path: directory.appending("group.sqlite").path)
+            let commits = GroupCommit(writer: pool)
+            try await commits.write { db in try db.execute(sql: "CREATE TABLE note (n INTEGER)") }
+            let during = try await commits.write(durable: false) { db in
+                try db.execute(sql: "INSERT INTO note VALUES (1)")
+                return try Int.fetchOne(db, sql: "PRAGMA synchronous")
+            }
+            let durableDuring = try await commits.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+            #expect(during == 1, "NORMAL while only notes commit")
+            #expect(durableDuring == 2, "FULL again for a durable write")
+            #expect(try await pool.read { db in try Int.fetchAll(db, sql: "SELECT n FROM note") } == [1])
+        }
+    }
+
     @Test("a write after a quiet spell still runs (the flusher stops and starts again)")
     func writesAfterIdle() async throws {
         try await withTemporaryDirectory { directory in
@@ -76,6 +94,18 @@ struct GroupCommitTests {
                 try await commits.write { db in try db.execute(sql: "INSERT INTO t VALUES (?)", arguments: [n]) }
             }
             #expect(try await pool.read { db in try Int.fetchAll(db, sql: "SELECT n FROM t") } == [1, 2, 3])
+        }
+    }
+}
+
+@Suite("Durability settings")
+struct DurabilityTests {
+    @Test("the server store's writer commits with synchronous = FULL (GRDB's WAL set-up would leave NORMAL)")
+    func serverWriterIsFull() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteServerStore(path: directory.appending("server.sqlite").path)
+            #expect(try await store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)
+            #expect(try await store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
         }
     }
 }

@@ -18,10 +18,7 @@ final class ClientStore: Sendable {
         path = home.appendingPathComponent("veldwerk.sqlite").path
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        pool = try DatabasePool(path: path, configuration: configuration)
+        pool = try DatabasePool.durable(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
     }
 

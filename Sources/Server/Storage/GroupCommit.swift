@@ -11,6 +11,8 @@ import Synchronization
 /// on disk, as before.
 final class GroupCommit: Sendable {
     private struct Job: Sendable {
+        /// Whether the caller needs the write on disk before its answer (false: a note that may be lost in a power cut).
+        let durable: Bool
         /// Runs the write inside the shared transaction; returns how to answer the caller once it commits.
         let run: @Sendable (Database) -> @Sendable () -> Void
         /// Answers the caller with an error (the shared transaction failed).
@@ -33,9 +35,14 @@ final class GroupCommit: Sendable {
     }
 
     /// Runs `body` in a savepoint of the next group transaction and returns its result once that transaction committed.
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    ///
+    /// - Parameter durable: false for writes that may be lost in a power cut (a laptop's last sync
+    ///   time): a group of only such writes commits without waiting for the disk (`synchronous =
+    ///   NORMAL` in WAL mode); the next durable commit puts them on disk with its own.
+    func write<T: Sendable>(durable: Bool = true, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let job = Job(
+                durable: durable,
                 run: { db in
                     do {
                         var value: T?
@@ -73,12 +80,37 @@ final class GroupCommit: Sendable {
                 return taken
             }
             guard !group.isEmpty else { return }
+            let durable = group.contains { $0.durable }
             do {
-                let answers = try await writer.write { db in group.map { $0.run(db) } }
+                let answers = try await writer.writeWithoutTransaction { db in
+                    try Self.withSynchronousNormal(unless: durable, db) {
+                        var answers: [@Sendable () -> Void] = []
+                        try db.inTransaction(.immediate) {
+                            answers = group.map { $0.run(db) }
+                            return .commit
+                        }
+                        return answers
+                    }
+                }
                 for answer in answers { answer() }
             } catch {
                 for job in group { job.fail(error) }
             }
+        }
+    }
+
+    /// Runs `body` with `synchronous = NORMAL` unless `durable`, then puts the connection's level back.
+    private static func withSynchronousNormal<T>(unless durable: Bool, _ db: Database, _ body: () throws -> T) throws -> T {
+        guard !durable else { return try body() }
+        let level = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? 2
+        try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        do {
+            let result = try body()
+            try db.execute(sql: "PRAGMA synchronous = \(level)")
+            return result
+        } catch {
+            try? db.execute(sql: "PRAGMA synchronous = \(level)")
+            throw error
         }
     }
 }
