@@ -60,7 +60,13 @@ struct FieldworkRoutes {
         }
         router.get("/v1/users") { request, context in
             _ = try context.requireCoordinator()
-            let role = request.uri.queryParameters.get("role").flatMap(Role.init(rawValue:))
+            var role: Role?
+            if let text = request.uri.queryParameters.get("role"), !text.isEmpty {
+                guard let named = Role(rawValue: text) else {
+                    throw APIError.badRequest("role must be interviewer, coordinator, researcher or admin, not \"\(text)\".")
+                }
+                role = named
+            }
             return ListResponse(items: try await store.users(role: role))
         }
         router.post("/v1/users") { request, context in
@@ -80,8 +86,12 @@ struct FieldworkRoutes {
         router.post("/v1/users/:id/enrolment-code") { request, context in
             _ = try context.requireCoordinator()
             let id = UserID(context.parameters.get("id") ?? "")
-            let body = try? await request.decodeJSON(EnrolmentCodeRequest.self, what: "code request", limit: 4096)
-            let hours = body?.validHours ?? config.enrolmentCodeLifetime / 3600
+            var request = request
+            var body = EnrolmentCodeRequest()
+            if try await request.collectBody(upTo: 4096).readableBytes > 0 {
+                body = try await request.decodeJSON(EnrolmentCodeRequest.self, what: "code request", limit: 4096)
+            }
+            let hours = body.validHours ?? config.enrolmentCodeLifetime / 3600
             guard hours > 0, hours <= 24 * 90 else { throw APIError.unprocessable("validHours must be between 0 and 2160 (90 days).") }
             guard let user = try await store.user(id) else { throw APIError.notFound("There is no user \(id).") }
             guard user.role == .interviewer else { throw APIError.unprocessable("\(user.name) is a \(user.role.rawValue); enrolment codes are for interviewers' laptops.") }
@@ -125,8 +135,17 @@ struct FieldworkRoutes {
         }
         router.get("/v1/quarantine") { request, context in
             _ = try context.requireCoordinator()
-            let status = request.uri.queryParameters.get("status")
-            let filter: QuarantinedChange.Status? = status == "all" ? nil : QuarantinedChange.Status(rawValue: status ?? "open") ?? .open
+            let status = request.uri.queryParameters.get("status") ?? ""
+            let filter: QuarantinedChange.Status?
+            switch status {
+            case "", "open": filter = .open
+            case "all": filter = nil
+            default:
+                guard let named = QuarantinedChange.Status(rawValue: status) else {
+                    throw APIError.badRequest("status must be open, accepted, discarded or all, not \"\(status)\".")
+                }
+                filter = named
+            }
             return ListResponse(items: try await store.quarantine(status: filter))
         }
         for (verb, accept) in [("accept", true), ("discard", false)] {

@@ -24,6 +24,9 @@ struct ReviewRoutes {
     @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> ReviewQueue {
         _ = try context.requireCoordinator()
         let show = request.uri.queryParameters.get("show") ?? "todo"
+        guard ReviewQueueBuilder.shows.contains(show) else {
+            throw APIError.badRequest("show must be one of \(ReviewQueueBuilder.shows.joined(separator: ", ")), not \"\(show)\".")
+        }
         let items = ReviewQueueBuilder.items(try await store.fieldworkSnapshot())
         return ReviewQueue(interviews: items.filter { ReviewQueueBuilder.matches($0, show: show) })
     }
