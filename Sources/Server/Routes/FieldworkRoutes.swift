@@ -85,7 +85,7 @@ struct FieldworkRoutes {
         }
         router.post("/v1/users/:id/enrolment-code") { request, context in
             _ = try context.requireCoordinator()
-            let id = UserID(context.parameters.get("id") ?? "")
+            let id = UserID(context.pathParameter("id"))
             var request = request
             var body = EnrolmentCodeRequest()
             if try await request.collectBody(upTo: 4096).readableBytes > 0 {
@@ -103,7 +103,10 @@ struct FieldworkRoutes {
         }
         router.post("/v1/devices/:id/revoke") { _, context in
             _ = try context.requireCoordinator()
-            guard let id = DeviceID(rawValue: context.parameters.get("id") ?? "") else { throw APIError.badRequest("That is not a device id.") }
+            let text = context.pathParameter("id")
+            guard let id = DeviceID(rawValue: text) else {
+                throw APIError.badRequest("\"\(text)\" is not a device id (a-z, 0-9 and '-', e.g. d-3f9a0c2b7e41).")
+            }
             try await store.revokeDevice(id, now: config.now())
             guard let device = try await store.devices().first(where: { $0.id == id }) else { throw APIError.notFound("There is no device \(id).") }
             return device
@@ -128,7 +131,7 @@ struct FieldworkRoutes {
         }
         router.post("/v1/cases/:nis/status") { request, context in
             let principal = try context.requireCoordinator()
-            let nis = context.parameters.get("nis") ?? ""
+            let nis = context.pathParameter("nis")
             guard Scope.isNIS(nis) else { throw APIError.badRequest("\"\(nis)\" is not a NIS code (five digits).") }
             let body = try await request.decodeJSON(CaseStatusRequest.self, what: "case status", limit: 4096)
             return try await store.setCaseStatus(nis, to: body.status, by: principal, now: config.now())
@@ -151,7 +154,10 @@ struct FieldworkRoutes {
         for (verb, accept) in [("accept", true), ("discard", false)] {
             router.post(RouterPath("/v1/quarantine/:id/\(verb)")) { _, context in
                 _ = try context.requireCoordinator()
-                guard let id = ChangeID(context.parameters.get("id") ?? "") else { throw APIError.badRequest("That is not a change id (device:seq).") }
+                let text = context.pathParameter("id")
+                guard let id = ChangeID(text) else {
+                    throw APIError.badRequest("\"\(text)\" is not a change id (device:seq, e.g. d-3f9a0c2b7e41:17).")
+                }
                 return try await store.resolveQuarantine(id, accept: accept, now: config.now())
             }
         }
