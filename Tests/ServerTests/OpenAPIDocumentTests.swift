@@ -162,6 +162,8 @@ struct OpenAPIDocumentTests {
             let researcher = try await exchange.call("POST", "/v1/users", token: coordinator, json: #"{"name": "Rita Onderzoeker", "role": "researcher"}"#, expect: 200)
             let researcherToken = try #require(try JSONDecoder().decode(CreatedUser.self, from: Data(researcher.body.utf8)).token)
             try await exchange.call("POST", "/v1/users", token: coordinator, json: #"{"name": " ", "role": "interviewer"}"#, expect: 422)
+            try await exchange.call("POST", "/v1/users", token: coordinator, json: #"{"name": "Ada Admin", "role": "admin"}"#, expect: 403)
+            try await exchange.call("POST", "/v1/users/import", token: coordinator, body: "name,role\nAda Admin,admin\n", contentType: "text/csv", expect: 403)
             try await exchange.call("POST", "/v1/users/import", token: coordinator, body: "name,email\nAn Peeters,an@example.org\n", contentType: "text/csv", expect: 200)
             try await exchange.call("POST", "/v1/users/import", token: coordinator, body: "naam\nAn\n", contentType: "text/csv", expect: 422)
             try await exchange.call("POST", "/v1/users/\(seed.interviewers[1].id)/enrolment-code", token: coordinator, expect: 200)
@@ -203,6 +205,7 @@ struct OpenAPIDocumentTests {
             try await exchange.call("POST", "/v1/quarantine/\(late[1].id)/discard", token: coordinator, expect: 200)
             try await exchange.call("POST", "/v1/quarantine/\(late[1].id)/discard", token: coordinator, expect: 409)
             try await exchange.call("POST", "/v1/quarantine/d-nobody:1/accept", token: coordinator, expect: 404)
+            try await exchange.call("POST", "/v1/quarantine/\(late[1].id.device)%3A\(late[1].id.seq)/accept", token: coordinator, expect: 409)
             try await exchange.call("POST", "/v1/quarantine/nonsense/accept", token: coordinator, expect: 400)
 
             // Exports.

@@ -70,18 +70,24 @@ struct FieldworkRoutes {
             return ListResponse(items: try await store.users(role: role))
         }
         router.post("/v1/users") { request, context in
-            _ = try context.requireCoordinator()
+            let principal = try context.requireCoordinator()
             let body = try await request.decodeJSON(CreateUserRequest.self, what: "new user", limit: 64 * 1024)
+            guard body.role != .admin || principal.role == .admin else {
+                throw APIError.forbidden("Only an admin may create another admin; you are signed in as \(principal.role.rawValue).")
+            }
             let csv = CSVWriter.text([["name", "email", "role"], [body.name, body.email ?? "", body.role.rawValue]])
-            guard let created = try await store.createUsers(csv: csv, codeLifetime: config.enrolmentCodeLifetime, now: config.now()).first else {
+            let created = try await store.createUsers(csv: csv, codeLifetime: config.enrolmentCodeLifetime, now: config.now(), creator: principal.role)
+            guard let created = created.first else {
                 throw APIError.unprocessable("No user was created.")
             }
             return created
         }
         router.post("/v1/users/import") { request, context in
-            _ = try context.requireCoordinator()
+            let principal = try context.requireCoordinator()
             let text = try await request.text(what: "user list", limit: 4 * 1024 * 1024)
-            return ListResponse(items: try await store.createUsers(csv: text, codeLifetime: config.enrolmentCodeLifetime, now: config.now()))
+            return ListResponse(
+                items: try await store.createUsers(csv: text, codeLifetime: config.enrolmentCodeLifetime, now: config.now(), creator: principal.role)
+            )
         }
         router.post("/v1/users/:id/enrolment-code") { request, context in
             _ = try context.requireCoordinator()
