@@ -58,7 +58,7 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             path: "Sources/Server",
-            resources: [.copy("Templates")],
+            resources: [.copy("Templates"), .copy("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -20,7 +20,7 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 
 # Python tools some tests and scripts use: pyreadstat reads the SPSS export back as SPSS would,
-# pexpect drives the CLI in a pseudo-terminal. Installed from PyPI when missing.
+# pexpect drives the CLI in a pseudo-terminal, schemathesis fuzzes the API. Installed from PyPI when missing.
 if command -v python3 >/dev/null 2>&1; then
   for module in pyreadstat pexpect; do
     if ! python3 -c "import $module" >/dev/null 2>&1; then
@@ -29,4 +29,10 @@ if command -v python3 >/dev/null 2>&1; then
         || echo "setup: could not install $module; the tests that need it will say they were skipped" >&2
     fi
   done
+  # schemathesis fuzzes the HTTP API against its OpenAPI document (scripts/schemathesis.sh), with the 4.x command line.
+  if ! python3 -c 'import schemathesis, sys; sys.exit(0 if schemathesis.__version__.startswith("4.") else 1)' >/dev/null 2>&1; then
+    echo "setup: pip install schemathesis 4"
+    python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore "schemathesis>=4,<5" >/dev/null 2>&1 \
+      || echo "setup: could not install schemathesis; scripts/schemathesis.sh will say so" >&2
+  fi
 fi

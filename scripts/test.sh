@@ -9,5 +9,7 @@ if [ $# -eq 0 ]; then
   # A short run of the kill scripts (the full 100 rounds: ROUNDS=100 scripts/kill-client.sh).
   ROUNDS=5 scripts/kill-client.sh
   ROUNDS=5 scripts/kill-server.sh
+  # A short schemathesis run against the OpenAPI document (a longer one: MAX_EXAMPLES=200 scripts/schemathesis.sh).
+  MAX_EXAMPLES=25 scripts/schemathesis.sh
 fi
 swift test --skip-build "$@"

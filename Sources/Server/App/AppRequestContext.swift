@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -13,6 +14,12 @@ struct AppRequestContext: RequestContext {
         self.coreContext = .init(source: source)
         self.principal = nil
         self.maxUploadSize = 8 * 1024 * 1024
+    }
+
+    /// A path parameter as the client meant it: percent-escapes decoded (`d-1%3A5` is the change id `d-1:5`), "" when absent.
+    func pathParameter(_ name: String) -> String {
+        let raw = parameters.get(name) ?? ""
+        return raw.removingPercentEncoding ?? raw
     }
 
     /// The caller, or 401 when the request has no valid token.

@@ -17,11 +17,24 @@ func buildApplication(
     _ config: ServerConfig, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let store = try await openStore(config, logger: logger)
+    let router = try await buildRouter(store: store, config: config)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "veldwerk"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
+        logger: logger
+    )
+}
+
+/// Every route and middleware of the server: what ``buildApplication(_:logger:onServerRunning:)`` serves,
+/// and what the OpenAPI document's test lists (`Router.routes`).
+func buildRouter(store: SQLiteServerStore, config: ServerConfig) async throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: GzipMiddleware())
     router.add(middleware: BearerAuthenticator(store: store))
     router.get("/healthz") { _, _ in HealthStatus(status: "ok") }
+    try OpenAPIRoutes.bundled().register(on: router)
     SyncRoutes(store: store, config: config).register(on: router)
     InterviewRoutes(store: store, config: config).register(on: router)
     FieldworkRoutes(store: store, config: config).register(on: router)
@@ -29,12 +42,7 @@ func buildApplication(
     try await router.addCoordinationRoutes(store: store, config: config, downloads: downloads)
     downloads.register(on: router)
     DeviceClockRoutes(store: store, config: config).register(on: router)
-    return Application(
-        router: router,
-        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "veldwerk"),
-        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
-        logger: logger
-    )
+    return router
 }
 
 /// Opens (and on first use creates) the SQLite store, loading the default study into an empty database.

@@ -44,6 +44,9 @@ enum ReviewQueueBuilder {
         }
     }
 
+    /// The values `show` takes; `todo` (the default) is what needs a coordinator now.
+    static let shows = ["todo", "pending", "answered", "flagged", "approved", "all"]
+
     /// Whether an item belongs under a filter: `todo`, `pending`, `answered`, `flagged`, `approved`, `all`.
     static func matches(_ item: ReviewItem, show: String) -> Bool {
         switch show {

@@ -121,7 +121,7 @@ struct DashboardRoutes {
 
     @Sendable func municipality(_ request: Request, context: AppRequestContext) async throws -> Response {
         let query = try ProgressQuery(request)
-        let nis = context.parameters.get("nis") ?? ""
+        let nis = context.pathParameter("nis")
         let snapshot = try await store.fieldworkSnapshot()
         let cases = ProgressCalculator(snapshot: snapshot, list: query.list).cases().cases
         guard let item = cases.first(where: { $0.nis == nis }) ?? cases.first(where: { $0.mergedCodes.contains(nis) }) else {
@@ -196,7 +196,7 @@ struct DashboardRoutes {
         let form = try await Self.form(TokenForm.self, request, context)
         try DashboardSession.checkCSRF(form.csrf, request: request)
         let id = try ReviewRoutes.interviewID(context)
-        let question = context.parameters.get("question") ?? ""
+        let question = context.pathParameter("question")
         _ = try await store.resolveFlag(id, question: question, by: try context.requireCoordinator(), now: config.now())
         return .redirect(to: "/dashboard/interviews/\(id.uuidString.lowercased())?notice=flag-resolved", type: .normal)
     }
@@ -204,7 +204,7 @@ struct DashboardRoutes {
     @Sendable func resolveConflict(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = try await Self.form(ResolveForm.self, request, context)
         try DashboardSession.checkCSRF(form.csrf, request: request)
-        let text = context.parameters.get("id") ?? ""
+        let text = context.pathParameter("id")
         guard let loser = ChangeID(text) else { throw APIError.badRequest("\"\(text)\" is not a conflict id.") }
         guard let choice = form.choice.flatMap(ConflictChoice.init(rawValue:)) else {
             throw APIError.unprocessable("Choose which version to keep, or enter a new value.")

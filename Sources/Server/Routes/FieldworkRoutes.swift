@@ -60,28 +60,44 @@ struct FieldworkRoutes {
         }
         router.get("/v1/users") { request, context in
             _ = try context.requireCoordinator()
-            let role = request.uri.queryParameters.get("role").flatMap(Role.init(rawValue:))
+            var role: Role?
+            if let text = request.uri.queryParameters.get("role"), !text.isEmpty {
+                guard let named = Role(rawValue: text) else {
+                    throw APIError.badRequest("role must be interviewer, coordinator, researcher or admin, not \"\(text)\".")
+                }
+                role = named
+            }
             return ListResponse(items: try await store.users(role: role))
         }
         router.post("/v1/users") { request, context in
-            _ = try context.requireCoordinator()
+            let principal = try context.requireCoordinator()
             let body = try await request.decodeJSON(CreateUserRequest.self, what: "new user", limit: 64 * 1024)
+            guard body.role != .admin || principal.role == .admin else {
+                throw APIError.forbidden("Only an admin may create another admin; you are signed in as \(principal.role.rawValue).")
+            }
             let csv = CSVWriter.text([["name", "email", "role"], [body.name, body.email ?? "", body.role.rawValue]])
-            guard let created = try await store.createUsers(csv: csv, codeLifetime: config.enrolmentCodeLifetime, now: config.now()).first else {
+            let created = try await store.createUsers(csv: csv, codeLifetime: config.enrolmentCodeLifetime, now: config.now(), creator: principal.role)
+            guard let created = created.first else {
                 throw APIError.unprocessable("No user was created.")
             }
             return created
         }
         router.post("/v1/users/import") { request, context in
-            _ = try context.requireCoordinator()
+            let principal = try context.requireCoordinator()
             let text = try await request.text(what: "user list", limit: 4 * 1024 * 1024)
-            return ListResponse(items: try await store.createUsers(csv: text, codeLifetime: config.enrolmentCodeLifetime, now: config.now()))
+            return ListResponse(
+                items: try await store.createUsers(csv: text, codeLifetime: config.enrolmentCodeLifetime, now: config.now(), creator: principal.role)
+            )
         }
         router.post("/v1/users/:id/enrolment-code") { request, context in
             _ = try context.requireCoordinator()
-            let id = UserID(context.parameters.get("id") ?? "")
-            let body = try? await request.decodeJSON(EnrolmentCodeRequest.self, what: "code request", limit: 4096)
-            let hours = body?.validHours ?? config.enrolmentCodeLifetime / 3600
+            let id = UserID(context.pathParameter("id"))
+            var request = request
+            var body = EnrolmentCodeRequest()
+            if try await request.collectBody(upTo: 4096).readableBytes > 0 {
+                body = try await request.decodeJSON(EnrolmentCodeRequest.self, what: "code request", limit: 4096)
+            }
+            let hours = body.validHours ?? config.enrolmentCodeLifetime / 3600
             guard hours > 0, hours <= 24 * 90 else { throw APIError.unprocessable("validHours must be between 0 and 2160 (90 days).") }
             guard let user = try await store.user(id) else { throw APIError.notFound("There is no user \(id).") }
             guard user.role == .interviewer else { throw APIError.unprocessable("\(user.name) is a \(user.role.rawValue); enrolment codes are for interviewers' laptops.") }
@@ -93,7 +109,10 @@ struct FieldworkRoutes {
         }
         router.post("/v1/devices/:id/revoke") { _, context in
             _ = try context.requireCoordinator()
-            guard let id = DeviceID(rawValue: context.parameters.get("id") ?? "") else { throw APIError.badRequest("That is not a device id.") }
+            let text = context.pathParameter("id")
+            guard let id = DeviceID(rawValue: text) else {
+                throw APIError.badRequest("\"\(text)\" is not a device id (a-z, 0-9 and '-', e.g. d-3f9a0c2b7e41).")
+            }
             try await store.revokeDevice(id, now: config.now())
             guard let device = try await store.devices().first(where: { $0.id == id }) else { throw APIError.notFound("There is no device \(id).") }
             return device
@@ -118,21 +137,33 @@ struct FieldworkRoutes {
         }
         router.post("/v1/cases/:nis/status") { request, context in
             let principal = try context.requireCoordinator()
-            let nis = context.parameters.get("nis") ?? ""
+            let nis = context.pathParameter("nis")
             guard Scope.isNIS(nis) else { throw APIError.badRequest("\"\(nis)\" is not a NIS code (five digits).") }
             let body = try await request.decodeJSON(CaseStatusRequest.self, what: "case status", limit: 4096)
             return try await store.setCaseStatus(nis, to: body.status, by: principal, now: config.now())
         }
         router.get("/v1/quarantine") { request, context in
             _ = try context.requireCoordinator()
-            let status = request.uri.queryParameters.get("status")
-            let filter: QuarantinedChange.Status? = status == "all" ? nil : QuarantinedChange.Status(rawValue: status ?? "open") ?? .open
+            let status = request.uri.queryParameters.get("status") ?? ""
+            let filter: QuarantinedChange.Status?
+            switch status {
+            case "", "open": filter = .open
+            case "all": filter = nil
+            default:
+                guard let named = QuarantinedChange.Status(rawValue: status) else {
+                    throw APIError.badRequest("status must be open, accepted, discarded or all, not \"\(status)\".")
+                }
+                filter = named
+            }
             return ListResponse(items: try await store.quarantine(status: filter))
         }
         for (verb, accept) in [("accept", true), ("discard", false)] {
             router.post(RouterPath("/v1/quarantine/:id/\(verb)")) { _, context in
                 _ = try context.requireCoordinator()
-                guard let id = ChangeID(context.parameters.get("id") ?? "") else { throw APIError.badRequest("That is not a change id (device:seq).") }
+                let text = context.pathParameter("id")
+                guard let id = ChangeID(text) else {
+                    throw APIError.badRequest("\"\(text)\" is not a change id (device:seq, e.g. d-3f9a0c2b7e41:17).")
+                }
                 return try await store.resolveQuarantine(id, accept: accept, now: config.now())
             }
         }

@@ -22,7 +22,7 @@ struct InterviewRoutes {
     }
 
     private func interviewID(_ context: AppRequestContext) throws -> Interview.ID {
-        let text = context.parameters.get("id") ?? ""
+        let text = context.pathParameter("id")
         guard let id = UUID(uuidString: text) else { throw APIError.badRequest("\"\(text)\" is not an interview id (a UUID).") }
         return id
     }

@@ -24,6 +24,9 @@ struct ReviewRoutes {
     @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> ReviewQueue {
         _ = try context.requireCoordinator()
         let show = request.uri.queryParameters.get("show") ?? "todo"
+        guard ReviewQueueBuilder.shows.contains(show) else {
+            throw APIError.badRequest("show must be one of \(ReviewQueueBuilder.shows.joined(separator: ", ")), not \"\(show)\".")
+        }
         let items = ReviewQueueBuilder.items(try await store.fieldworkSnapshot())
         return ReviewQueue(interviews: items.filter { ReviewQueueBuilder.matches($0, show: show) })
     }
@@ -50,7 +53,7 @@ struct ReviewRoutes {
     @Sendable func resolveFlag(_ request: Request, context: AppRequestContext) async throws -> ReviewActionResponse {
         let principal = try context.requireCoordinator()
         let id = try Self.interviewID(context)
-        let question = context.parameters.get("question") ?? ""
+        let question = context.pathParameter("question")
         return ReviewActionResponse(changes: try await store.resolveFlag(id, question: question, by: principal, now: config.now()))
     }
 
@@ -63,7 +66,7 @@ struct ReviewRoutes {
 
     @Sendable func resolveConflict(_ request: Request, context: AppRequestContext) async throws -> ReviewActionResponse {
         let principal = try context.requireCoordinator()
-        let text = context.parameters.get("id") ?? ""
+        let text = context.pathParameter("id")
         guard let loser = ChangeID(text) else { throw APIError.badRequest("\"\(text)\" is not a conflict id (the overruled change's id, device:seq).") }
         let body = try await request.decodeJSON(ConflictResolutionRequest.self, what: "conflict resolution", limit: 256 * 1024)
         if body.choice == .new, body.value == nil {
@@ -74,7 +77,7 @@ struct ReviewRoutes {
     }
 
     static func interviewID(_ context: AppRequestContext) throws -> Interview.ID {
-        let text = context.parameters.get("id") ?? ""
+        let text = context.pathParameter("id")
         guard let id = UUID(uuidString: text) else { throw APIError.badRequest("\"\(text)\" is not an interview id (a UUID).") }
         return id
     }

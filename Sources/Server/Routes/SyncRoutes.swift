@@ -11,6 +11,10 @@ struct SyncRoutes {
     let store: any ServerStore
     let config: ServerConfig
 
+    /// The last millisecond of the year 9999. A `clientTime` outside 0 … this is no laptop clock (and a very
+    /// negative one would overflow the measured offset).
+    static let latestClientTime: Int64 = 253_402_300_799_999
+
     func register(on router: Router<AppRequestContext>) {
         router.post("/v1/enrol", use: enrol)
         router.post("/v1/sync", use: sync)
@@ -42,6 +46,9 @@ struct SyncRoutes {
         let body = try await request.decodeJSON(SyncRequest.self, what: "sync request", limit: config.maxBodyBytes)
         guard body.device == device else {
             throw APIError.forbidden("This token belongs to device \(device), not \(body.device).")
+        }
+        guard (0...Self.latestClientTime).contains(body.clientTime) else {
+            throw APIError.unprocessable("clientTime must be the laptop's clock in milliseconds since 1970, not \(body.clientTime); nothing was stored.")
         }
         guard body.push.count <= config.pushBatchLimit else {
             throw APIError.tooLarge("A sync may push at most \(config.pushBatchLimit) changes; send the rest in the next request.")

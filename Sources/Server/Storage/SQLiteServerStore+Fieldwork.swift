@@ -114,8 +114,9 @@ extension SQLiteServerStore {
 
     /// Creates users from CSV text with columns `name` and optionally `email` and `role` (default interviewer).
     ///
-    /// All rows are checked before any is stored; interviewers get an enrolment code each.
-    func createUsers(csv: String, codeLifetime: TimeInterval, now: Date) async throws -> [CreatedUser] {
+    /// All rows are checked before any is stored; interviewers get an enrolment code each. Only an admin
+    /// (`creator`) may create admins: their tokens export personal data.
+    func createUsers(csv: String, codeLifetime: TimeInterval, now: Date, creator: Role = .admin) async throws -> [CreatedUser] {
         let table: CSVReader.Table
         do {
             table = try CSVReader.table(csv)
@@ -132,6 +133,9 @@ extension SQLiteServerStore {
             let roleText = (record["role"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
             guard let role = roleText.isEmpty ? .interviewer : Role(rawValue: roleText) else {
                 throw APIError.unprocessable("Row \(record.row): role \"\(roleText)\" is not interviewer, coordinator, researcher or admin.")
+            }
+            if role == .admin && creator != .admin {
+                throw APIError.forbidden("Row \(record.row): only an admin may create another admin; you are signed in as \(creator.rawValue). Nobody was created.")
             }
             let email = (record["email"] ?? "").trimmingCharacters(in: .whitespaces)
             if !email.isEmpty && !email.contains("@") { throw APIError.unprocessable("Row \(record.row): \"\(email)\" is not an e-mail address.") }

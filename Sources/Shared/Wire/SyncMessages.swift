@@ -117,7 +117,7 @@ public struct ErrorBody: Codable, Equatable, Sendable {
     }
 }
 
-/// `PUT /v1/interviews/{id}/fields`: a coordinator edits fields of an interview on the server.
+/// `PATCH /v1/interviews/{id}`: a coordinator edits fields of an interview on the server.
 public struct FieldEditRequest: Codable, Equatable, Sendable {
     /// Field name → new value, e.g. `answers.b_aanpak` → `"netwerk"`. `null` clears the field.
     public var fields: [String: JSONValue]
