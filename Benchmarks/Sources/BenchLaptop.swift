@@ -90,7 +90,7 @@ final class BenchLaptop {
             guard response.status == 200 else {
                 throw BenchError("sync answered \(response.status): \(String(decoding: response.body, as: UTF8.self))")
             }
-            let answer = try JSONDecoder().decode(SyncResponse.self, from: response.body)
+            let answer = try SyncResponse(wireJSON: response.body)
             let waiting = try pool.write { db in
                 for id in answer.accepted + answer.rejected.map(\.changeId) {
                     try db.execute(sql: "DELETE FROM outbox WHERE device = ? AND dseq = ?", arguments: [id.device.rawValue, id.seq])

@@ -33,6 +33,19 @@ struct CanonicalJSONTests {
         }
     }
 
+    @Test("nested arrays and objects (keys in any case, digits, accents, emoji) write as JSONEncoder with sorted keys writes them")
+    func nestedValues() throws {
+        var random = SeededRandom(seed: 31)
+        let keys = ["a", "B", "b", "A", "a10", "a9", "a_1", "é", "e", "Z", "😀", "", "10", "9", "x/y", "ß", "ss", "İ", "i"]
+        for _ in 0..<2_000 {
+            var value = RandomChanges.value(&random)
+            if Bool.random(using: &random) {
+                value = .object(Dictionary(keys.shuffled(using: &random).prefix(Int.random(in: 1...8, using: &random)).map { ($0, RandomChanges.value(&random, depth: 1)) }) { a, _ in a })
+            }
+            #expect(value.canonicalJSON == value.encodedCanonicalJSON)
+        }
+    }
+
     @Test("HLC text: fixed-width hex wall and counter, then the device")
     func hlcText() throws {
         let device = try #require(DeviceID(rawValue: "d-3f9a0c2b7e41"))

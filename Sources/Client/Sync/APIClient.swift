@@ -19,7 +19,18 @@ struct APIClient: Sendable {
     }
 
     func sync(_ request: SyncRequest) async throws -> SyncResponse {
-        try await send("POST", "/v1/sync", body: request)
+        let body = try await exchange("POST", "/v1/sync", raw: try Self.encoder.encode(request), contentType: "application/json")
+        do {
+            return try SyncResponse(wireJSON: body)
+        } catch {
+            throw ClientError.badResponse("SyncResponse: \(error)")
+        }
+    }
+
+    private static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
     }
 
     /// Bodies at least this large go gzip-encoded (`Content-Encoding: gzip`); smaller ones as they are.
@@ -31,13 +42,23 @@ struct APIClient: Sendable {
     /// answers such a body with 400 or 415; the request is then sent once more uncompressed.
     func send<Response: Decodable>(_ method: String, _ path: String, body: (some Encodable)? = nil as String?) async throws -> Response {
         guard let body else { return try await send(method, path, raw: nil, contentType: nil) }
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        return try await send(method, path, raw: try encoder.encode(body), contentType: "application/json")
+        return try await send(method, path, raw: try Self.encoder.encode(body), contentType: "application/json")
     }
 
     /// Sends a body as it is (a CSV text, a workbook) and decodes the JSON answer.
     func send<Response: Decodable>(_ method: String, _ path: String, raw: Data?, contentType: String?) async throws -> Response {
+        let body = try await exchange(method, path, raw: raw, contentType: contentType)
+        do {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            return try decoder.decode(Response.self, from: body)
+        } catch {
+            throw ClientError.badResponse("\(Response.self): \(error)")
+        }
+    }
+
+    /// Sends a request and returns the body of a 2xx answer; a server error becomes ``ClientError/server(status:code:message:)``.
+    private func exchange(_ method: String, _ path: String, raw: Data?, contentType: String?) async throws -> Data {
         var headers = [("Accept", "application/json")]
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
         if let contentType { headers.append(("Content-Type", contentType)) }
@@ -58,13 +79,7 @@ struct APIClient: Sendable {
             }
             throw ClientError.server(status: result.status, code: "http_\(result.status)", message: "HTTP \(result.status) without an explanation")
         }
-        do {
-            let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .iso8601
-            return try decoder.decode(Response.self, from: result.body)
-        } catch {
-            throw ClientError.badResponse("\(Response.self): \(error)")
-        }
+        return result.body
     }
 
     /// A 415, or a 400 saying the body is not JSON: what a server that cannot unpack gzip answers.

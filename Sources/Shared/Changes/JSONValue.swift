@@ -92,7 +92,31 @@ extension JSONValue {
         case .bool(let value): return value ? "true" : "false"
         case .int(let value): return String(value)
         case .string(let value) where Self.needsNoEscaping(value): return "\"" + value + "\""
-        default: return encodedCanonicalJSON
+        default:
+            var writer = JSONWriter()
+            writeCanonicalJSON(to: &writer)
+            return String(decoding: writer.bytes, as: UTF8.self)
+        }
+    }
+
+    /// Writes ``canonicalJSON``: keys sorted, slashes not escaped, decimals as `JSONEncoder` writes them.
+    func writeCanonicalJSON(to writer: inout JSONWriter) {
+        switch self {
+        case .null: writer.null()
+        case .bool(let value): writer.bool(value)
+        case .int(let value): writer.int(value)
+        case .double: writer.raw(encodedCanonicalJSON)
+        case .string(let value): writer.string(value, escapingSlashes: false)
+        case .array(let items): writer.array(items) { writer, item in item.writeCanonicalJSON(to: &writer) }
+        case .object(let members):
+            writer.byte("{")
+            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { writer.byte(",") }
+                writer.string(member.key, escapingSlashes: false)
+                writer.byte(":")
+                member.value.writeCanonicalJSON(to: &writer)
+            }
+            writer.byte("}")
         }
     }
 

@@ -9,7 +9,12 @@ struct JSONValueParser {
 
     /// The value of `text`; throws ``Failure`` for text that is not one complete JSON value.
     static func parse(_ text: String) throws -> JSONValue {
-        var parser = JSONValueParser(bytes: Array(text.utf8))
+        try parse(bytes: Array(text.utf8))
+    }
+
+    /// The value of UTF-8 `bytes`; see ``parse(_:)``.
+    static func parse(bytes: [UInt8]) throws -> JSONValue {
+        var parser = JSONValueParser(bytes: bytes)
         let value = try parser.value()
         parser.skipSpace()
         guard parser.index == parser.bytes.count else { throw Failure(offset: parser.index) }

@@ -37,14 +37,14 @@ public struct JSONWriter: Sendable {
         raw(String(value))
     }
 
-    /// A string with quotes, escaped: quote, backslash, slash and control characters.
-    public mutating func string(_ text: String) {
+    /// A string with quotes, escaped: quote, backslash, control characters and (unless told not to) slash.
+    public mutating func string(_ text: String, escapingSlashes: Bool = true) {
         bytes.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
             case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
-            case UInt8(ascii: "/"): bytes.append(contentsOf: [0x5C, 0x2F])
+            case UInt8(ascii: "/") where escapingSlashes: bytes.append(contentsOf: [0x5C, 0x2F])
             case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
             case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
