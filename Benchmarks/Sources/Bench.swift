@@ -1,12 +1,14 @@
 import Foundation
 
-/// `veldwerk-bench [merge|wire|incremental|load|all] [--quick] [--markdown FILE]`: the figures of Benchmarks/README.md.
+/// `veldwerk-bench [merge|wire|incremental|load|all] [--quick] [--equal-priority] [--markdown FILE]`: the figures of Benchmarks/README.md.
 @main
 struct Bench {
     static func main() {
         var arguments = Array(CommandLine.arguments.dropFirst())
         let quick = arguments.contains("--quick")
-        arguments.removeAll { $0 == "--quick" }
+        // The simulated laptops run below the server's priority unless asked to compete with it.
+        let equalPriority = arguments.contains("--equal-priority")
+        arguments.removeAll { $0 == "--quick" || $0 == "--equal-priority" }
         var markdownPath: String?
         if let index = arguments.firstIndex(of: "--markdown"), index + 1 < arguments.count {
             markdownPath = arguments[index + 1]
@@ -26,7 +28,7 @@ struct Bench {
                 try IncrementalBenchmark(largeLog: quick ? 100_000 : 1_000_000, syncs: quick ? 60 : 300).run(into: report)
             }
             if selected.contains("load") {
-                try LoadBenchmark(interviewers: quick ? 100 : 1_000).run(into: report)
+                try LoadBenchmark(interviewers: quick ? 100 : 1_000, laptopNiceness: equalPriority ? 0 : 10).run(into: report)
             }
         } catch {
             print("benchmark failed: \(error)")
