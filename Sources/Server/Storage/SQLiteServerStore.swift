@@ -288,22 +288,10 @@ final class SQLiteServerStore: ServerStore {
         }
     }
 
-    /// Which of these change ids the log holds already (a retried push), in one query per device.
+    /// Which of these change ids the log holds already (a retried push): one index probe each.
     private static func storedIDs(among ids: [ChangeID], in db: Database) throws -> Set<ChangeID> {
-        var stored: Set<ChangeID> = []
-        let statement = try db.cachedStatement(sql: "SELECT dseq FROM change_log WHERE device = ? AND dseq BETWEEN ? AND ?")
-        for (device, ids) in Dictionary(grouping: ids, by: \.device) {
-            let wanted = Set(ids.map(\.seq))
-            guard let low = wanted.min(), let high = wanted.max() else { continue }
-            // A batch is a run of the device's outbox; probe one by one when its numbers are scattered.
-            let ranges = high - low < Int64(4 * wanted.count) ? [(low, high)] : wanted.map { ($0, $0) }
-            for (from, to) in ranges {
-                for seq in try Int64.fetchAll(statement, arguments: [device.rawValue, from, to]) where wanted.contains(seq) {
-                    stored.insert(ChangeID(device: device, seq: seq))
-                }
-            }
-        }
-        return stored
+        let statement = try db.cachedStatement(sql: "SELECT 1 FROM change_log WHERE device = ? AND dseq = ?")
+        return try Set(ids.filter { id in try Bool.fetchOne(statement, arguments: [id.device.rawValue, id.seq]) ?? false })
     }
 
     func readableScopes(for principal: Principal) async throws -> [Scope] {

@@ -35,7 +35,7 @@ enum WireReader {
     }
 
     static func object(_ value: JSONValue?, _ what: String) throws -> [String: JSONValue] {
-        guard case .object(let members)? = value else { throw Failure(what: what, expected: "an object") }
+        guard let members = value?.objectValue else { throw Failure(what: what, expected: "an object") }
         return members
     }
 
@@ -45,7 +45,7 @@ enum WireReader {
     }
 
     static func string(_ value: JSONValue?, _ what: String) throws -> String {
-        guard case .string(let text)? = value else { throw Failure(what: what, expected: "a string") }
+        guard let text = value?.stringValue else { throw Failure(what: what, expected: "a string") }
         return text
     }
 
