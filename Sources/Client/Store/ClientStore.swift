@@ -129,15 +129,23 @@ final class ClientStore: Sendable {
     @discardableResult
     func record(_ edits: [FieldEdit], now: Date = Date()) throws -> [Change] {
         try pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT device, user_id, last_seq, clock, clock_offset_ms FROM profile WHERE id = 1"),
-                let device = DeviceID(rawValue: row["device"])
+            guard let row = try Row.fetchOne(db, sql: "SELECT device, user_id, role, last_seq, clock, clock_offset_ms FROM profile WHERE id = 1"),
+                let device = DeviceID(rawValue: row["device"]), let role = Role(rawValue: row["role"])
             else { throw ClientError.notEnrolled }
+            // The server checks every change against the same table; what it would refuse is never recorded here.
+            let user = UserID(row["user_id"] as String)
+            for edit in edits {
+                switch WriteAuthority.check(scope: edit.scope, entity: edit.entity, field: edit.field, value: edit.value, role: role, author: user) {
+                case .allowed: continue
+                case .forbidden(let reason), .invalid(let reason): throw ClientError.invalidInput("Not saved: \(reason)")
+                }
+            }
             var lastSeq: Int64 = row["last_seq"]
             let clockText: String? = row["clock"]
             var clock = HybridClock(device: device, last: clockText.flatMap(HLC.init(encoded:)))
             let offset: Int64 = row["clock_offset_ms"]
             let changes = try ChangeLog.author(
-                edits, lastSeq: &lastSeq, clock: &clock, author: UserID(row["user_id"] as String),
+                edits, lastSeq: &lastSeq, clock: &clock, author: user,
                 physical: now.millisecondsSince1970 + offset, in: db
             )
             let queue = try db.cachedStatement(sql: "INSERT INTO outbox (device, dseq) VALUES (?, ?)")

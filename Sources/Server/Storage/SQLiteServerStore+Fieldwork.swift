@@ -279,7 +279,17 @@ extension SQLiteServerStore {
             guard row["status"] as String == QuarantinedChange.Status.open.rawValue else {
                 throw APIError.conflict("Change \(id) was \(row["status"] as String) already.")
             }
-            if accept { try ChangeLog.apply(change, in: db) }
+            if accept {
+                // Checked when it was pushed; a record may have been written in its own scope since.
+                let lookup = SQLiteValidationLookup(db: db, cache: QuestionnaireCache())
+                if let owner = try lookup.scope(ofRecord: change.entity, id: change.entityId), owner != change.scope {
+                    throw APIError.conflict(
+                        "Change \(id) names \(change.scope), but \(change.entity) \(change.entityId) belongs to \(owner); a record never moves to another scope. Discard it.",
+                        code: "scope_mismatch"
+                    )
+                }
+                try ChangeLog.apply(change, in: db)
+            }
             let status: QuarantinedChange.Status = accept ? .accepted : .discarded
             try db.execute(sql: "UPDATE quarantine SET status = ? WHERE change_id = ?", arguments: [status.rawValue, id.description])
             return QuarantinedChange(change: change, reason: row["reason"], receivedAt: Date(timeIntervalSince1970: row["received_at"]), status: status)

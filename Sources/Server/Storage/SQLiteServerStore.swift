@@ -260,8 +260,8 @@ final class SQLiteServerStore: ServerStore {
                     try ChangeLog.apply(change, in: db)
                     result.accepted.append(change.id)
                     maxClock = max(maxClock ?? change.hlc, change.hlc)
-                case .reject(let reason):
-                    result.rejected.append(Rejection(changeId: change.id, code: .invalid, reason: reason))
+                case .reject(let code, let reason):
+                    result.rejected.append(Rejection(changeId: change.id, code: code, reason: reason))
                 case .quarantine(let reason):
                     try db.execute(
                         sql: """
@@ -361,7 +361,14 @@ final class SQLiteServerStore: ServerStore {
             }
             let edits = try fields.keys.sorted().map { name in
                 let value = fields[name] ?? nil
-                try ChangeValidator.checkInterviewEdit(field: name, value: value, interview: interview, answers: answers, lookup: lookup)
+                switch WriteAuthority.check(scope: .municipality(nis), entity: .interview, field: name, value: value, role: author.role, author: author.user) {
+                case .allowed: break
+                case .forbidden(let reason): throw APIError.forbidden(reason)
+                case .invalid(let reason): throw APIError.unprocessable(reason)
+                }
+                try ChangeValidator.checkInterviewEdit(
+                    field: name, value: value, interview: interview, answers: answers, lookup: lookup, scopeNIS: nis
+                )
                 return FieldEdit(scope: .municipality(nis), entity: .interview, entityId: key, field: name, value: value)
             }
             return try Self.author(edits, by: author.user, now: now, in: db)

@@ -40,4 +40,11 @@ struct SQLiteValidationLookup: ValidationLookup {
             arguments: [nis, JSONValue.string(user.rawValue).canonicalJSON]
         ) ?? false
     }
+
+    func scope(ofRecord entity: Entity, id: String) throws -> Scope? {
+        // The first change of the record: every later one must name the same scope.
+        try String.fetchOne(
+            db, sql: "SELECT scope FROM change_log WHERE entity = ? AND entity_id = ? ORDER BY seq LIMIT 1", arguments: [entity.rawValue, id]
+        ).flatMap(Scope.init(rawValue:))
+    }
 }

@@ -9,6 +9,8 @@ protocol ValidationLookup {
     func userExists(_ id: UserID) throws -> Bool
     /// Whether the municipality is assigned to the user now.
     func isAssigned(_ nis: String, to user: UserID) throws -> Bool
+    /// The scope a record was first written in, or nil for a record the log does not hold.
+    func scope(ofRecord entity: Entity, id: String) throws -> Scope?
 }
 
 /// Decides, change by change, whether a pushed change may be merged.
@@ -19,9 +21,13 @@ protocol ValidationLookup {
 struct ChangeValidator<Lookup: ValidationLookup> {
     enum Verdict: Equatable {
         case accept
-        case reject(String)
+        /// Not stored: `code` is ``Rejection/Code/forbidden`` (the author may not write this) or `invalid`.
+        case reject(Rejection.Code, String)
         /// Valid, but the device does not hold the scope (any more): keep it for a coordinator.
         case quarantine(String)
+
+        static func invalid(_ reason: String) -> Verdict { .reject(.invalid, reason) }
+        static func forbidden(_ reason: String) -> Verdict { .reject(.forbidden, reason) }
     }
 
     let principal: Principal
@@ -32,40 +38,49 @@ struct ChangeValidator<Lookup: ValidationLookup> {
     private var storedFields: [String: [String: JSONValue]] = [:]
     private var knownMunicipalities: [String: Bool] = [:]
     private var assignedMunicipalities: [String: Bool] = [:]
+    /// The scope of every record the batch touched: stored, or set by an earlier change of the batch.
+    private var recordScopes: [RecordKey: Scope?] = [:]
+
+    private struct RecordKey: Hashable {
+        var entity: Entity
+        var id: String
+    }
 
     init(principal: Principal, lookup: Lookup) {
         self.principal = principal
         self.lookup = lookup
     }
 
+    /// Checks one pushed change: who sent it, whether the authority table lets the author write it
+    /// (``WriteAuthority``), whether it stays in its record's scope, and what the store must know.
     mutating func check(_ change: Change) throws -> Verdict {
         guard let device = principal.device, change.id.device == device else {
-            return .reject("Change \(change.id) does not carry this laptop's device id \(principal.device?.rawValue ?? "(none: use a device token)").")
+            return .forbidden("Change \(change.id) does not carry this laptop's device id \(principal.device?.rawValue ?? "(none: use a device token)").")
         }
-        guard change.hlc.device == device else { return .reject("Change \(change.id) has a clock of another device (\(change.hlc.device)).") }
-        guard change.author == principal.user else { return .reject("Change \(change.id) names author \(change.author), not you (\(principal.user)).") }
+        guard change.hlc.device == device else { return .forbidden("Change \(change.id) has a clock of another device (\(change.hlc.device)).") }
+        guard change.author == principal.user else { return .forbidden("Change \(change.id) names author \(change.author), not you (\(principal.user)).") }
         guard !change.entityId.isEmpty, change.entityId.utf8.count <= 200, !change.field.isEmpty, change.field.utf8.count <= 200 else {
-            return .reject("Change \(change.id) needs an entity id and a field name of at most 200 bytes.")
+            return .invalid("Change \(change.id) needs an entity id and a field name of at most 200 bytes.")
+        }
+        if let bad = ControlCharacters.firstForbidden(in: change.entityId) ?? ControlCharacters.firstForbidden(in: change.field) {
+            return .invalid("Change \(change.id) has the control character \(ControlCharacters.describe(bad)) in its entity id or field name.")
         }
         if let text = change.value?.canonicalJSON, text.utf8.count > 256 * 1024 {
-            return .reject("Change \(change.id) carries a value larger than 256 KiB.")
+            return .invalid("Change \(change.id) carries a value larger than 256 KiB.")
         }
+        switch WriteAuthority.check(
+            scope: change.scope, entity: change.entity, field: change.field, value: change.value, role: principal.role, author: principal.user
+        ) {
+        case .allowed: break
+        case .forbidden(let reason): return .forbidden("Change \(change.id) was not stored: \(reason)")
+        case .invalid(let reason): return .invalid("Change \(change.id) was not stored: \(reason)")
+        }
+        if let verdict = try checkRecordScope(change) { return verdict }
 
-        let nis: String
-        switch change.scope {
-        case .global:
-            guard principal.role.canCoordinate else {
-                return .reject("Only coordinators edit the global scope (questionnaire and roster); change \(change.id) was not stored.")
-            }
-            return [Entity.municipality, .questionnaire, .conflict].contains(change.entity)
-                ? .accept : .reject("Entity \(change.entity) does not belong in the global scope.")
-        default:
-            guard let code = change.scope.municipalityNIS else { return .reject("Unknown scope \(change.scope).") }
-            nis = code
-        }
+        guard let nis = change.scope.municipalityNIS else { return .accept }
         if knownMunicipalities[nis] == nil { knownMunicipalities[nis] = try lookup.municipalityExists(nis) }
         guard knownMunicipalities[nis] == true else {
-            return .reject("Unknown municipality \(nis): it is not in the roster.")
+            return .invalid("Unknown municipality \(nis): it is not in the roster.")
         }
 
         let verdict = try checkEntity(change, nis: nis)
@@ -79,7 +94,19 @@ struct ChangeValidator<Lookup: ValidationLookup> {
         if change.entity == .interview {
             batchFields[change.entityId, default: [:]][change.field] = change.value ?? .null
         }
+        recordScopes[RecordKey(entity: change.entity, id: change.entityId)] = change.scope
         return .accept
+    }
+
+    /// A record belongs to the scope it was first written in, for its whole life: a change naming
+    /// another scope would move it out of its owner's reach (and into the author's).
+    private mutating func checkRecordScope(_ change: Change) throws -> Verdict? {
+        let key = RecordKey(entity: change.entity, id: change.entityId)
+        if recordScopes[key] == nil { recordScopes[key] = .some(try lookup.scope(ofRecord: change.entity, id: change.entityId)) }
+        guard let owner = recordScopes[key] ?? nil, owner != change.scope else { return nil }
+        return .forbidden(
+            "Change \(change.id) was not stored: \(WriteAuthority.entityName(change.entity).lowercased()) \(change.entityId) belongs to \(owner), not \(change.scope); a record never moves to another scope."
+        )
     }
 
     private mutating func checkEntity(_ change: Change, nis: String) throws -> Verdict {
@@ -87,52 +114,42 @@ struct ChangeValidator<Lookup: ValidationLookup> {
         case .interview:
             return try checkInterview(change, nis: nis)
         case .contactAttempt:
-            guard UUID(uuidString: change.entityId) != nil else { return .reject("A contact attempt id must be a UUID, not \"\(change.entityId)\".") }
-            guard ContactAttempt.Field.all.contains(change.field) else {
-                return .reject("Contact attempts have no field \"\(change.field)\".")
-            }
+            guard UUID(uuidString: change.entityId) != nil else { return .invalid("A contact attempt id must be a UUID, not \"\(change.entityId)\".") }
             if change.field == ContactAttempt.Field.municipality, change.value?.stringValue != nis {
-                return .reject("A contact attempt in scope \(change.scope) must name municipality \(nis).")
-            }
-            if change.field == ContactAttempt.Field.mode, let value = change.value, ContactAttempt.Mode(rawValue: value.stringValue ?? "") == nil {
-                return .reject("Contact mode must be one of \(ContactAttempt.Mode.allCases.map(\.rawValue).joined(separator: ", ")).")
-            }
-            if change.field == ContactAttempt.Field.outcome, let value = change.value,
-                ContactAttempt.Outcome(rawValue: value.stringValue ?? "") == nil
-            {
-                return .reject("Contact outcome must be one of \(ContactAttempt.Outcome.allCases.map(\.rawValue).joined(separator: ", ")).")
+                return .invalid("A contact attempt in scope \(change.scope) must name municipality \(nis).")
             }
             return .accept
         case .caseFile:
-            guard principal.role.canCoordinate else { return .reject("Only a coordinator sets a case status; it follows from contacts otherwise.") }
-            guard change.entityId == nis, change.field == "status" else { return .reject("A case change sets \"status\" of the scope's municipality.") }
-            if let value = change.value, CaseStatus(rawValue: value.stringValue ?? "") == nil {
-                return .reject("Case status must be one of \(CaseStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
-            }
+            guard change.entityId == nis else { return .invalid("A case change sets \"status\" of the scope's municipality.") }
             return .accept
         case .assignment:
-            guard principal.role.canCoordinate else { return .reject("Only a coordinator assigns municipalities.") }
-            guard change.entityId == nis, change.field == "interviewer", let user = change.value?.stringValue,
-                try lookup.userExists(UserID(user))
-            else { return .reject("An assignment sets \"interviewer\" of the scope's municipality to a known user.") }
+            guard change.entityId == nis, let user = change.value?.stringValue, try lookup.userExists(UserID(user)) else {
+                return .invalid("An assignment sets \"interviewer\" of the scope's municipality to a known user.")
+            }
             return .accept
         case .conflict:
-            guard principal.role.canCoordinate else { return .reject("Only a coordinator resolves conflicts.") }
             return .accept
         default:
-            return .reject("Unknown entity \"\(change.entity)\" in a municipality scope.")
+            return .forbidden("Unknown entity \"\(change.entity)\" in a municipality scope.")
         }
     }
 
     private mutating func checkInterview(_ change: Change, nis: String) throws -> Verdict {
         guard let id = UUID(uuidString: change.entityId), id.uuidString.lowercased() == change.entityId else {
-            return .reject("An interview id must be a lowercase UUID, not \"\(change.entityId)\".")
+            return .invalid("An interview id must be a lowercase UUID, not \"\(change.entityId)\".")
         }
         if storedFields[change.entityId] == nil { storedFields[change.entityId] = try lookup.interviewFields(change.entityId) }
         var fields = storedFields[change.entityId] ?? [:]
         fields.merge(batchFields[change.entityId] ?? [:]) { _, new in new }
         if let municipality = fields[Interview.Field.municipality]?.stringValue, municipality != nis {
-            return .reject("Interview \(change.entityId) belongs to municipality \(municipality), not \(nis).")
+            return .invalid("Interview \(change.entityId) belongs to municipality \(municipality), not \(nis).")
+        }
+        if change.field.hasPrefix(Interview.Field.flagPrefix), !principal.role.canCoordinate {
+            switch WriteAuthority.checkFlagAnswer(change.value, stored: fields[change.field], field: change.field) {
+            case .allowed: break
+            case .forbidden(let reason): return .forbidden(reason)
+            case .invalid(let reason): return .invalid(reason)
+            }
         }
         let interview = Interview(id: id, fields: fields.filter { $0.value != .null })
         do {
@@ -141,12 +158,14 @@ struct ChangeValidator<Lookup: ValidationLookup> {
                 scopeNIS: nis
             )
         } catch let error as APIError {
-            return .reject(error.message)
+            return .invalid(error.message)
         }
         return .accept
     }
 
-    /// Checks one field edit of an interview; throws an ``APIError`` (422) a person can act on.
+    /// Checks one field edit of an interview against its questionnaire and record; throws an
+    /// ``APIError`` (422) a person can act on. Who may write the field, and its shape, are
+    /// ``WriteAuthority``'s to check first.
     ///
     /// - Parameter structuralOnly: check type and choices but not `required` and `constraint` (for synced edits).
     static func checkInterviewEdit(
@@ -170,28 +189,13 @@ struct ChangeValidator<Lookup: ValidationLookup> {
                 if structuralOnly, error.isContextual { return }
                 throw APIError.unprocessable(String(describing: error), code: "invalid_answer")
             }
-        } else if field.hasPrefix(Interview.Field.flagPrefix) {
-            if let value, value.objectValue == nil {
-                throw APIError.unprocessable("A review flag is an object such as {\"comment\": \"…\", \"status\": \"open\"}.")
+        } else if field == Interview.Field.municipality {
+            // Types and who may write are the authority table's (WriteAuthority); this needs the record.
+            guard let nis = value?.stringValue, scopeNIS == nil || nis == scopeNIS else {
+                throw APIError.unprocessable("An interview's municipality is set once, to the municipality of its scope.")
             }
-        } else if let personal = Interview.Field.plain[field] {
-            _ = personal
-            switch field {
-            case Interview.Field.state:
-                if let value, Interview.State(rawValue: value.stringValue ?? "") == nil {
-                    throw APIError.unprocessable("Interview state must be draft, complete or withdrawn.")
-                }
-            case Interview.Field.municipality:
-                guard let nis = value?.stringValue, scopeNIS == nil || nis == scopeNIS else {
-                    throw APIError.unprocessable("An interview's municipality is set once, to the municipality of its scope.")
-                }
-            case Interview.Field.review:
-                if let value, value.objectValue == nil { throw APIError.unprocessable("review is an object such as {\"status\": \"approved\"}.") }
-            case Interview.Field.questionnaireVersion, Interview.Field.questionnaire:
-                if let value, value.stringValue == nil { throw APIError.unprocessable("\(field) is a string.") }
-            default:
-                if let value, value.stringValue == nil { throw APIError.unprocessable("\(field) is a string or null.") }
-            }
+        } else if field.hasPrefix(Interview.Field.flagPrefix) || Interview.Field.plain[field] != nil {
+            return
         } else {
             throw APIError.unprocessable("Interviews have no field \"\(field)\"; answers are \"answers.<question>\".")
         }

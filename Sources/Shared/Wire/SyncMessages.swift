@@ -83,8 +83,11 @@ public struct SyncResponse: Codable, Equatable, Sendable {
 /// A pushed change the server did not merge.
 public struct Rejection: Codable, Equatable, Sendable {
     public enum Code: String, Codable, Sendable {
-        /// The change is not valid (unknown question, wrong type, unknown entity); it is not stored.
+        /// The change is not valid (unknown question, wrong type, malformed value); it is not stored.
         case invalid
+        /// The author may not write this field (``WriteAuthority``), or the change would move a record
+        /// to another scope; it is not stored.
+        case forbidden
         /// The device no longer holds the scope; the change is kept for a coordinator to accept or discard.
         case quarantined
         /// The change's clock is too far ahead of the server's (see ``ClockSkew``); it is not stored. The
