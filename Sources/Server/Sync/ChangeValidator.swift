@@ -59,6 +59,10 @@ struct ChangeValidator<Lookup: ValidationLookup> {
         }
         guard change.hlc.device == device else { return .forbidden("Change \(change.id) has a clock of another device (\(change.hlc.device)).") }
         guard change.author == principal.user else { return .forbidden("Change \(change.id) names author \(change.author), not you (\(principal.user)).") }
+        if let base = change.base, base >= change.hlc {
+            // A base is the clock of a version the author had seen, so it is older than the author's own edit.
+            return .invalid("Change \(change.id) claims to have seen a version (\(base)) no older than itself (\(change.hlc)).")
+        }
         guard !change.entityId.isEmpty, change.entityId.utf8.count <= 200, !change.field.isEmpty, change.field.utf8.count <= 200 else {
             return .invalid("Change \(change.id) needs an entity id and a field name of at most 200 bytes.")
         }
@@ -114,7 +118,9 @@ struct ChangeValidator<Lookup: ValidationLookup> {
         case .interview:
             return try checkInterview(change, nis: nis)
         case .contactAttempt:
-            guard UUID(uuidString: change.entityId) != nil else { return .invalid("A contact attempt id must be a UUID, not \"\(change.entityId)\".") }
+            guard let id = UUID(uuidString: change.entityId), id.uuidString.lowercased() == change.entityId else {
+                return .invalid("A contact attempt id must be a lowercase UUID, not \"\(change.entityId)\".")
+            }
             if change.field == ContactAttempt.Field.municipality, change.value?.stringValue != nis {
                 return .invalid("A contact attempt in scope \(change.scope) must name municipality \(nis).")
             }

@@ -76,14 +76,27 @@ public enum WriteAuthority {
         public var shape: ValueShape
         /// Whether null (clearing the field) is allowed.
         public var nullable: Bool
+        /// Whether a laptop may send it. The roster and questionnaires are published only through the
+        /// server's own routes (`roster load`, `questionnaire load`), which check them whole.
+        public var pushable: Bool
 
-        public init(_ scope: ScopeKind, _ entity: Entity, _ field: FieldPattern, _ writers: Set<Role>, _ shape: ValueShape, nullable: Bool = false) {
+        public init(
+            _ scope: ScopeKind, _ entity: Entity, _ field: FieldPattern, _ writers: Set<Role>, _ shape: ValueShape, nullable: Bool = false,
+            pushable: Bool = true
+        ) {
             self.scope = scope
             self.entity = entity
             self.field = field
             self.writers = writers
             self.shape = shape
             self.nullable = nullable
+            self.pushable = pushable
+        }
+
+        /// Who may write it, as the table in docs/ARCHITECTURE.md says it.
+        public var writersText: String {
+            let roles = Role.allCases.filter(writers.contains).map(\.rawValue).joined(separator: ", ")
+            return pushable ? roles : roles + " (on the server only)"
         }
     }
 
@@ -102,8 +115,8 @@ public enum WriteAuthority {
     /// The table. docs/ARCHITECTURE.md prints it; a test keeps the two the same.
     public static let rules: [Rule] = [
         // Global scope: the study's set-up.
-        Rule(.global, .municipality, .exact("record"), coordinators, .object),
-        Rule(.global, .questionnaire, .exact("definition"), coordinators, .object),
+        Rule(.global, .municipality, .exact("record"), coordinators, .object, pushable: false),
+        Rule(.global, .questionnaire, .exact("definition"), coordinators, .object, pushable: false),
         Rule(.global, .conflict, .exact("resolution"), coordinators, .object, nullable: true),
         // A municipality's scope: who works it, its case, contacts and interviews.
         Rule(.municipality, .assignment, .exact("interviewer"), coordinators, .user),
@@ -139,7 +152,8 @@ public enum WriteAuthority {
         return rules.first { $0.scope == kind && $0.entity == entity && $0.field.matches(field) }
     }
 
-    /// Checks one change against the table: may `role` (as user `author`) write `value` into this field?
+    /// Checks one change a laptop sends or a person edits against the table: may `role` (as user
+    /// `author`) write `value` into this field?
     public static func check(
         scope: Scope, entity: Entity, field: String, value: JSONValue?, role: Role, author: UserID
     ) -> Verdict {
@@ -153,6 +167,11 @@ public enum WriteAuthority {
         guard rule.writers.contains(role) else {
             let who = rule.writers == coordinators ? "coordinators" : rule.writers.map(\.rawValue).sorted().joined(separator: ", ")
             return .forbidden("Only \(who) may write \(rule.field) of \(entityName(entity).lowercased()); \(role.rawValue)s may not.")
+        }
+        guard rule.pushable else {
+            return .forbidden(
+                "\(entityName(entity)) is published on the server (`veldwerk admin questionnaire load`, `roster load`), where it is checked whole; a laptop does not send it."
+            )
         }
         guard let value, value != .null else {
             return rule.nullable ? .allowed : .invalid("\(rule.field) of \(entityName(entity).lowercased()) cannot be cleared; it is \(rule.shape).")
