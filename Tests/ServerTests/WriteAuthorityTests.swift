@@ -179,6 +179,33 @@ struct WriteAuthorityTests {
         }
     }
 
+    @Test("a coordinator's resolution with a value of the wrong shape is refused, and the conflict stays open")
+    func resolutionUsesTheTable() async throws {
+        try await withSeededStudy { seed in
+            var mine = try await laptop(seed, interviewer: 0)
+            let nis = seed.order[0]
+            let attempt = UUID().uuidString.lowercased()
+            // The coordinator sets a time first; the laptop, not having seen it, sets another: a kept conflict.
+            try await seed.store.pool.write { db in
+                _ = try SQLiteServerStore.author(
+                    [FieldEdit(scope: .municipality(nis), entity: .contactAttempt, entityId: attempt, field: "at", value: .string("2024-12-05T10:00:00Z"))],
+                    by: seed.coordinator.id, now: StudySeed.now, in: db
+                )
+            }
+            let pushed = mine.change(.municipality(nis), .contactAttempt, attempt, "at", .string("2024-12-05T09:00:00Z"))
+            #expect(try await push([pushed], from: mine, to: seed.store).accepted == [pushed.id])
+            let open = try await seed.store.conflicts(openOnly: true).filter { $0.key.entityId == attempt }
+            #expect(open.count == 1)
+            await #expect(throws: APIError.self) {
+                _ = try await seed.store.resolveConflict(
+                    pushed.id, choice: .new, value: .object(["deep": .array([.object([:])])]), by: seed.coordinatorPrincipal, now: StudySeed.now
+                )
+            }
+            #expect(try await seed.store.conflicts(openOnly: true).filter { $0.key.entityId == attempt }.count == 1)
+            #expect(try await field(.contactAttempt, attempt, "at", in: seed.store)?.value == "\"2024-12-05T10:00:00Z\"")
+        }
+    }
+
     @Test("a coordinator's PATCH goes through the same table: a nested startedAt is refused and nothing is stored")
     func coordinatorEditsUseTheTable() async throws {
         try await withSeededStudy { seed in

@@ -111,6 +111,12 @@ extension SQLiteServerStore {
             case .current: chosen = current
             case .new: chosen = value == .null ? nil : value
             }
+            // A value typed by the coordinator goes through the same table as every other change.
+            switch WriteAuthority.check(scope: loser.scope, entity: loser.entity, field: loser.field, value: chosen, role: author.role, author: author.user) {
+            case .allowed: break
+            case .forbidden(let reason): throw APIError.forbidden(reason)
+            case .invalid(let reason): throw APIError.unprocessable(reason)
+            }
             if loser.entity == .interview, let id = UUID(uuidString: loser.entityId) {
                 var fields = try ChangeLog.fields(of: .interview, id: loser.entityId, in: db)
                 fields[loser.field] = chosen
