@@ -17,6 +17,8 @@ public struct ExportArguments: ParsableArguments {
     @Option(help: "Only interviews started on or after this day (YYYY-MM-DD).") public var from: String?
     @Option(help: "Only interviews started on or before this day (YYYY-MM-DD).") public var to: String?
     @Option(help: "Only interviews changed after this log position (an incremental export; all states by default).") public var since: Int64?
+    @Flag(help: "CSV cells exactly as typed: do not put an apostrophe before a cell a spreadsheet would run as a formula (=, +, -, @).")
+    public var raw = false
 
     public init() {}
 
@@ -52,6 +54,7 @@ public struct ExportArguments: ParsableArguments {
         if let from { parameters.append(("from", from)) }
         if let to { parameters.append(("to", to)) }
         if let since { parameters.append(("since", String(since))) }
+        if raw { parameters.append(("raw", "true")) }
         return parameters
     }
 
