@@ -25,4 +25,25 @@ struct ControlCharacterStoreTests {
             #expect(try await store.users().isEmpty)
         }
     }
+
+    @Test("a synced text answer with an escape sequence is rejected and not stored; one with newline and tab is kept")
+    func syncedAnswers() async throws {
+        try await withTemporaryDirectory { directory in
+            let fixture = try await ExportFixture(directory: directory)
+            var laptop = try await fixture.laptop("Ann", municipalities: ["11002"])
+            let id = ExportScenario.antwerp
+            let day = Int64(1_733_000_000_000)
+            let meta = ExportScenario.meta("11002", state: "draft", user: laptop.principal.user, started: "2024-12-02T09:30:00Z")
+            try await fixture.sync(laptop.edit(interview: id, nis: "11002", meta, at: day), from: laptop)
+            let escaped = laptop.edit(interview: id, nis: "11002", [(Interview.Field.answer("f_opmerkingen"), .string("rood\u{1B}[31m"))], at: day + 1000)
+            let result = try await fixture.store.push(escaped, from: laptop.principal, now: fixture.now)
+            #expect(result.accepted.isEmpty)
+            #expect(result.rejected.map(\.code) == [.invalid])
+            #expect(result.rejected.first?.reason.contains("U+001B") == true)
+            let kept = "Eerste regel\n\tingesprongen"
+            try await fixture.sync(laptop.edit(interview: id, nis: "11002", [(Interview.Field.answer("f_opmerkingen"), .string(kept))], at: day + 2000), from: laptop)
+            let merged = try await fixture.mergedInterviews()
+            #expect(merged[id]?["answers.f_opmerkingen"] == .string(kept))
+        }
+    }
 }
