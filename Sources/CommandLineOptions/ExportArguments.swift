@@ -17,6 +17,10 @@ public struct ExportArguments: ParsableArguments {
     @Option(help: "Only interviews started on or after this day (YYYY-MM-DD).") public var from: String?
     @Option(help: "Only interviews started on or before this day (YYYY-MM-DD).") public var to: String?
     @Option(help: "Only interviews changed after this log position (an incremental export; all states by default).") public var since: Int64?
+    @Flag(help: "CSV cells exactly as typed: do not put an apostrophe before a cell a spreadsheet would run as a formula (=, +, -, @).")
+    public var raw = false
+    @Flag(help: "Replace the --out file if it exists (only once the new export is complete; a folder is never replaced).")
+    public var force = false
 
     public init() {}
 
@@ -41,7 +45,17 @@ public struct ExportArguments: ParsableArguments {
             && bytes.enumerated().allSatisfy { $0.offset == 4 || $0.offset == 7 || (48...57).contains($0.element) }
     }
 
-    /// The options as the parameters of `GET /v1/export`, in the order the route documents them.
+    /// The `--out` file, checked: not a folder, not an existing file without `--force`.
+    /// - Throws: a `ValidationError` with the ``OutputFileError`` sentence; nothing is touched.
+    public func outputFile(_ path: String) throws -> OutputFile {
+        do {
+            return try OutputFile(path: path, force: force)
+        } catch let error as OutputFileError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// The options as the parameters of `GET /v1/export`, in the order the route documents them (`--force` is not one).
     public var parameters: [(String, String)] {
         var parameters: [(String, String)] = [("format", format), ("separator", separator)]
         if labels { parameters.append(("labels", "true")) }
@@ -52,6 +66,7 @@ public struct ExportArguments: ParsableArguments {
         if let from { parameters.append(("from", from)) }
         if let to { parameters.append(("to", to)) }
         if let since { parameters.append(("since", String(since))) }
+        if raw { parameters.append(("raw", "true")) }
         return parameters
     }
 

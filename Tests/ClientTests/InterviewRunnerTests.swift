@@ -85,6 +85,22 @@ struct RunnerDriver {
         #expect(driver.runner.current == "a_aantal_respondenten")  // a_dienst_andere is not relevant
     }
 
+    @Test func arrowKeysInAnAnswerAreRefusedAndAskedAgain() {
+        var driver = RunnerDriver(form: form, answers: ["a_modus": .string("zelf")])
+        #expect(driver.runner.current == "a_functie")
+        driver.type("Onderwijs\u{1B}[Dregisseur", ".")
+        #expect(driver.lastLines.contains("The answer holds U+001B (escape, as an arrow key sends): type it again without arrow keys."))
+        #expect(driver.saves.isEmpty)
+        #expect(driver.runner.current == "a_functie")
+        driver.type("Onderwijs\tregisseur", "tweede regel", ".")
+        #expect(driver.savedAnswers["a_functie"] == .string("Onderwijs\tregisseur\ntweede regel"))
+        driver.type("welzijn\u{1B}[A")
+        #expect(driver.lastLines.contains("The answer holds U+001B (escape, as an arrow key sends): type it again without arrow keys."))
+        #expect(driver.runner.current == "a_dienst")
+        driver.type("welzijn")
+        #expect(driver.savedAnswers["a_dienst"] == .string("welzijn"))
+    }
+
     @Test func wrongInputsAreRefusedWithoutSaving() {
         var driver = RunnerDriver(form: form, answers: ["a_modus": .string("zelf"), "a_functie": .string("x"), "a_dienst": .string("onderwijs")])
         #expect(driver.runner.current == "a_aantal_respondenten")

@@ -74,7 +74,7 @@ struct ExportEndToEndTests {
             try await command.run()
             let bytes = try Data(contentsOf: sav)
             #expect(bytes.starts(with: Array("$FL2".utf8)))
-            #expect(!FileManager.default.fileExists(atPath: directory.appending(".study.sav.partial").path))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix(".study.sav") }.isEmpty)
         }
     }
 }

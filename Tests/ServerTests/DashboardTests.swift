@@ -128,6 +128,20 @@ struct DashboardTests {
 
             let shown = try await client.get("/dashboard/interviews/\(id)?notice=flagged", headers: ["Cookie": cookie])
             #expect(shown.body.contains("Which service exactly?"))
+
+            // A textarea sends its line breaks as CR LF: the comment keeps them as newlines; an escape is refused.
+            let multiLine = try await client.postForm(
+                "/dashboard/interviews/\(id)/flags", [("csrf", token), ("question", "a_dienst"), ("comment", "Which service?\r\nAnd since when?")],
+                headers: ["Cookie": cookie]
+            )
+            #expect(multiLine.status == 303)
+            let escaped = try await client.postForm(
+                "/dashboard/interviews/\(id)/flags", [("csrf", token), ("question", "a_modus"), ("comment", "Really\u{1B}[2J?")], headers: ["Cookie": cookie]
+            )
+            #expect(escaped.status == 422)
+            let flags = try #require(try await seed.store.interviewDetail(uuid)).interview.flags
+            #expect(flags["a_dienst"]?.objectValue?["comment"] == .string("Which service?\nAnd since when?"))
+            #expect(flags["a_modus"] == nil)
         }
     }
 

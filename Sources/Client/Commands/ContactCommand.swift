@@ -47,6 +47,7 @@ struct LogContact: AsyncParsableCommand {
             throw ValidationError("--appointment \"\(appointment)\" is not a time; use \(TimeArgument.help).")
         }
         if outcome == .appointment, appointment == nil { throw ValidationError("--outcome appointment needs --appointment TIME (when you meet).") }
+        try TextArgument.check(note, option: "--note", as: .multiLine)
     }
 
     struct Output: Encodable {

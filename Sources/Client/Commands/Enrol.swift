@@ -18,6 +18,8 @@ struct Enrol: AsyncParsableCommand {
         guard server.hasPrefix("http://") || server.hasPrefix("https://") else {
             throw ValidationError("--server must start with http:// or https://, e.g. http://127.0.0.1:8080.")
         }
+        try TextArgument.check(code, option: "--code")
+        try TextArgument.check(name, option: "--name")
     }
 
     func run() async throws {

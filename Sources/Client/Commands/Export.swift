@@ -9,6 +9,7 @@ struct Export: AsyncParsableCommand {
         abstract: "Download the merged dataset: csv, csv-long, jsonl, sav, codebook, codebook-csv or quotes.",
         discussion: """
             Streams one consistent snapshot from the server into --out, with a progress counter.
+            An existing file is replaced only with --force, and only once the download is complete; a folder never.
             Pseudonymised; admins may add --include-personal-data. Sign in first with `veldwerk login`.
             Examples:
               veldwerk export --format sav --out studie.sav
@@ -18,7 +19,7 @@ struct Export: AsyncParsableCommand {
     )
 
     @OptionGroup var export: ExportArguments
-    @Option(help: "Where to save the file.") var out: String
+    @Option(help: "The file to save (not a folder; an existing file needs --force).") var out: String
     @OptionGroup var profile: ProfileOptions
     @OptionGroup var output: OutputOptions
 
@@ -32,6 +33,32 @@ struct Export: AsyncParsableCommand {
         var versions: [String]
     }
 
+    func validate() throws {
+        _ = try export.outputFile(out)
+    }
+
+    /// Downloads into a temporary file that replaces `--out` only when the server answered 2xx and every byte arrived.
+    ///
+    /// A refusal of the file found only now (a file appeared since `validate()`, the folder is not
+    /// writable) is bad input, exit code 2.
+    private func download(_ request: TransportRequest, meter: DownloadMeter) async throws -> DownloadResult {
+        do {
+            return try await OutputFile(path: out, force: export.force).write { handle in
+                let result = try await CurlTransport(totalTimeout: 0).download(request, into: handle) { bytes in meter.update(bytes) }
+                // An error answer's body went to memory, not the file; throwing removes the temporary file.
+                guard (200..<300).contains(result.status) else {
+                    if let body = try? JSONDecoder().decode(ErrorBody.self, from: result.errorBody) {
+                        throw ClientError.server(status: result.status, code: body.error.code, message: body.error.message)
+                    }
+                    throw ClientError.server(status: result.status, code: "http_\(result.status)", message: "HTTP \(result.status) without an explanation")
+                }
+                return result
+            }
+        } catch let error as OutputFileError {
+            throw ClientError.invalidInput(error.description)
+        }
+    }
+
     func run() async throws {
         try await reportingErrors {
             let store = try profile.openStore()
@@ -40,27 +67,9 @@ struct Export: AsyncParsableCommand {
             let request = TransportRequest(
                 method: "GET", url: base + "/v1/export?" + export.query, headers: [("Authorization", "Bearer \(login.token)")]
             )
-            let target = URL(fileURLWithPath: out)
-            let partial = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial")
             let meter = DownloadMeter(enabled: !output.json && isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
-            let result: DownloadResult
-            do {
-                result = try await CurlTransport(totalTimeout: 0).download(request, to: partial) { bytes in meter.update(bytes) }
-            } catch {
-                try? FileManager.default.removeItem(at: partial)
-                meter.finish()
-                throw error
-            }
-            meter.finish()
-            guard (200..<300).contains(result.status) else {
-                try? FileManager.default.removeItem(at: partial)
-                if let body = try? JSONDecoder().decode(ErrorBody.self, from: result.errorBody) {
-                    throw ClientError.server(status: result.status, code: body.error.code, message: body.error.message)
-                }
-                throw ClientError.server(status: result.status, code: "http_\(result.status)", message: "HTTP \(result.status) without an explanation")
-            }
-            if FileManager.default.fileExists(atPath: target.path) { try FileManager.default.removeItem(at: target) }
-            try FileManager.default.moveItem(at: partial, to: target)
+            defer { meter.finish() }
+            let result = try await download(request, meter: meter)
             let summary = Summary(
                 file: out, format: export.format, bytes: result.bytes,
                 logPosition: result.headers["veldwerk-log-position"].flatMap { Int64($0) },

@@ -47,7 +47,10 @@ struct ReviewApprove: AsyncParsableCommand {
     @OptionGroup var profile: ProfileOptions
     @OptionGroup var output: OutputOptions
 
-    func validate() throws { try validateInterviewID(interview) }
+    func validate() throws {
+        try validateInterviewID(interview)
+        try TextArgument.check(comment, option: "--comment", as: .multiLine)
+    }
 
     func run() async throws {
         try await reportingErrors {
@@ -75,6 +78,7 @@ struct ReviewFlag: AsyncParsableCommand {
     func validate() throws {
         try validateInterviewID(interview)
         guard !comment.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ValidationError("--comment must say what to check.") }
+        try TextArgument.check(comment, option: "--comment", as: .multiLine)
     }
 
     func run() async throws {

@@ -605,6 +605,8 @@ struct InterviewRunner {
             return message.isEmpty ? "The answer is not accepted: it must meet \(question.constraint?.source ?? "the form's condition")." : message
         case .required:
             return "\(question.name) is required: give an answer."
+        case .controlCharacter(_, let character):
+            return AnswerError.controlCharacterSentence(character) + "."
         case .unknownQuestion, .notAnswerable:
             return "\(error)"
         }

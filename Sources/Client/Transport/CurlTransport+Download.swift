@@ -1,4 +1,5 @@
 import CCurl
+import CommandLineOptions
 import Foundation
 
 /// What a download brought: the status, the response headers (names lower-cased), the bytes written
@@ -23,11 +24,19 @@ extension CurlTransport {
         guard FileManager.default.createFile(atPath: file.path, contents: nil), let handle = FileHandle(forWritingAtPath: file.path) else {
             throw ClientError.invalidInput("Cannot write \(file.path): check that the folder exists and is writable.")
         }
-        return try await withCheckedThrowingContinuation { continuation in
+        defer { try? handle.close() }
+        return try await download(request, into: handle, progress: progress)
+    }
+
+    /// Streams a response body into an open file, as ``download(_:to:progress:)`` does; the caller
+    /// owns the handle (``OutputFile`` passes its temporary file) and closes it.
+    func download(
+        _ request: TransportRequest, into handle: FileHandle, progress: @escaping @Sendable (Int64) -> Void
+    ) async throws -> DownloadResult {
+        try await withCheckedThrowingContinuation { continuation in
             Self.downloadQueue.async {
                 continuation.resume(with: Result {
-                    defer { try? handle.close() }
-                    return try self.downloadBlocking(request, sink: DownloadSink(handle: handle, progress: progress))
+                    try self.downloadBlocking(request, sink: DownloadSink(handle: handle, progress: progress))
                 })
             }
         }

@@ -11,19 +11,21 @@ struct ExportCommand: AsyncParsableCommand {
         abstract: "Export the merged dataset: csv, csv-long, jsonl, sav, codebook, codebook-csv or quotes.",
         discussion: """
             Reads one consistent snapshot and streams it to --out (or standard output with --out -).
+            An existing file is replaced only with --force, and only once the new one is complete; a folder never.
             Pseudonymised unless --include-personal-data (the host operator is an admin).
             Example: veldwerk-server export --format sav --out study.sav --data /srv/veldwerk
             """
     )
 
     @OptionGroup var export: ExportArguments
-    @Option(help: "Where to write the file; - for standard output.") var out: String
+    @Option(help: "The file to write (not a folder; an existing file needs --force); - for standard output.") var out: String
     @Flag(help: "Print the export's manifest (log position, versions, interviews) as JSON.") var json = false
     @OptionGroup var data: DataOptions
     @Flag(help: .hidden) var referenceScan = false
 
     func validate() throws {
         _ = try export.options()
+        if out != "-" { _ = try export.outputFile(out) }
     }
 
     func run() async throws {
@@ -39,7 +41,9 @@ struct ExportCommand: AsyncParsableCommand {
             let handle = FileHandle.standardOutput
             manifest = try await exporter.write { chunk in try handle.write(contentsOf: chunk) }
         } else {
-            manifest = try await Self.writeFile(exporter, to: URL(fileURLWithPath: out))
+            manifest = try await export.outputFile(out).write { handle in
+                try await exporter.write { chunk in try handle.write(contentsOf: chunk) }
+            }
         }
         if json {
             try printJSON(manifest)
@@ -47,26 +51,6 @@ struct ExportCommand: AsyncParsableCommand {
             let count = manifest.interviews.map { "\($0) interviews" } ?? "the codebook"
             let line = "Wrote \(count) to \(out == "-" ? "standard output" : out): \(manifest.questionnaire) version(s) \(manifest.versions.joined(separator: ", ")), as of log position \(manifest.logPosition) (next incremental export: --since \(manifest.logPosition)).\n"
             FileHandle.standardError.write(Data(line.utf8))
-        }
-    }
-
-    /// Writes to a temporary file beside `url` and moves it into place when complete, so a failed
-    /// export never leaves a half file under the real name.
-    static func writeFile(_ exporter: Exporter, to url: URL) async throws -> ExportManifest {
-        let partial = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
-        guard FileManager.default.createFile(atPath: partial.path, contents: nil), let handle = FileHandle(forWritingAtPath: partial.path) else {
-            throw ValidationError("Cannot write \(url.path): check the folder exists and is writable.")
-        }
-        do {
-            let manifest = try await exporter.write { chunk in try handle.write(contentsOf: chunk) }
-            try handle.close()
-            if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
-            try FileManager.default.moveItem(at: partial, to: url)
-            return manifest
-        } catch {
-            try? handle.close()
-            try? FileManager.default.removeItem(at: partial)
-            throw error
         }
     }
 

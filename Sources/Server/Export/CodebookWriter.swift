@@ -73,7 +73,7 @@ struct CodebookWriter: ExportWriter {
     }
 
     private func writeCSV(into out: inout [UInt8]) {
-        let csv = CSVWriter(separator: options.separator)
+        let csv = options.csvWriter
         if options.byteOrderMark { out += CSVWriter.byteOrderMark }
         csv.appendLine(
             ["variable", "question"] + languages.map { "label_\($0)" }

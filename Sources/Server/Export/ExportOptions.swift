@@ -6,7 +6,7 @@ import Shared
 /// Read from `name=value` parameters (the route's query string; the commands build the same list):
 /// `format`, `labels=true`, `language=en`, `separator=semicolon`, `bom=true`, `personal=true`,
 /// `state=complete|draft|withdrawn|all` (repeatable), `province=NAME` (repeatable),
-/// `from=YYYY-MM-DD`, `to=YYYY-MM-DD` (on the day the interview started), `since=SEQ`.
+/// `from=YYYY-MM-DD`, `to=YYYY-MM-DD` (on the day the interview started), `since=SEQ`, `raw=true`.
 struct ExportOptions: Sendable, Equatable {
     var format: ExportFormat
     /// Choice labels instead of choice codes in the wide CSV.
@@ -28,12 +28,20 @@ struct ExportOptions: Sendable, Equatable {
     var to: String?
     /// Only interviews with a change after this log position (an incremental export).
     var since: Int64?
+    /// CSV cells exactly as stored; by default a cell a spreadsheet would run as a formula gets a
+    /// leading apostrophe (see ``Shared/CSVWriter/neutralised(_:)``). JSON Lines and SPSS are never changed.
+    var raw = false
     /// The question whose answer `ja` means the respondent agreed to be quoted.
     var quoteConsentQuestion = "f_citaat_toestemming"
     var quoteConsentValue = "ja"
 
     init(format: ExportFormat) {
         self.format = format
+    }
+
+    /// The CSV writer these options ask for: their separator, formulas neutralised unless `raw`.
+    var csvWriter: CSVWriter {
+        CSVWriter(separator: separator, neutralisesFormulas: !raw)
     }
 
     /// The states kept: as asked; else complete interviews only, or every state for an incremental
@@ -61,6 +69,7 @@ struct ExportOptions: Sendable, Equatable {
             case "labels": labels = try Self.flag(name, value)
             case "bom": byteOrderMark = try Self.flag(name, value)
             case "personal": includePersonalData = try Self.flag(name, value)
+            case "raw": raw = try Self.flag(name, value)
             case "language":
                 guard !value.isEmpty, value.count <= 16 else { throw ExportError.invalidOption("language takes a language code such as nl or en.") }
                 language = value
@@ -108,6 +117,7 @@ struct ExportOptions: Sendable, Equatable {
         if let from { result.append(("from", from)) }
         if let to { result.append(("to", to)) }
         if let since { result.append(("since", String(since))) }
+        if raw { result.append(("raw", "true")) }
         return result
     }
 

@@ -10,7 +10,7 @@ struct LongCSVWriter: ExportWriter {
     init(schema: ExportSchema, options: ExportOptions) {
         self.schema = schema
         self.options = options
-        csv = CSVWriter(separator: options.separator)
+        csv = options.csvWriter
     }
 
     mutating func begin(into out: inout [UInt8]) {

@@ -14,7 +14,7 @@ struct QuotesWriter: ExportWriter {
     init(schema: ExportSchema, options: ExportOptions) {
         self.schema = schema
         self.options = options
-        csv = CSVWriter(separator: options.separator)
+        csv = options.csvWriter
         textQuestions = schema.questions.filter { $0.type == .text }
     }
 

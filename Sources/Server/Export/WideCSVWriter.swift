@@ -15,7 +15,7 @@ struct WideCSVWriter: ExportWriter {
         self.schema = schema
         self.options = options
         metadata = MetadataColumn.columns(includePersonalData: options.includePersonalData)
-        csv = CSVWriter(separator: options.separator)
+        csv = options.csvWriter
     }
 
     var header: [String] {

@@ -178,7 +178,7 @@ struct DashboardRoutes {
         let form = try await Self.form(ApproveForm.self, request, context)
         try DashboardSession.checkCSRF(form.csrf, request: request)
         let id = try ReviewRoutes.interviewID(context)
-        _ = try await store.approveInterview(id, comment: form.comment, by: try context.requireCoordinator(), now: config.now())
+        _ = try await store.approveInterview(id, comment: Self.lineBreaks(form.comment), by: try context.requireCoordinator(), now: config.now())
         return .redirect(to: "/dashboard/interviews/\(id.uuidString.lowercased())?notice=approved", type: .normal)
     }
 
@@ -187,9 +187,15 @@ struct DashboardRoutes {
         try DashboardSession.checkCSRF(form.csrf, request: request)
         let id = try ReviewRoutes.interviewID(context)
         _ = try await store.flagAnswer(
-            id, question: form.question ?? "", comment: form.comment ?? "", by: try context.requireCoordinator(), now: config.now()
+            id, question: form.question ?? "", comment: Self.lineBreaks(form.comment) ?? "", by: try context.requireCoordinator(), now: config.now()
         )
         return .redirect(to: "/dashboard/interviews/\(id.uuidString.lowercased())?notice=flagged", type: .normal)
+    }
+
+    /// A textarea's text with its line breaks as the store keeps them: an HTML form sends each as CR LF,
+    /// and a stored comment holds no carriage return (see ``ControlCharacters``).
+    static func lineBreaks(_ text: String?) -> String? {
+        text?.replacingOccurrences(of: "\r\n", with: "\n")
     }
 
     @Sendable func resolveFlag(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -29,6 +29,8 @@ struct SyncRoutes {
 
     @Sendable func enrol(_ request: Request, context: AppRequestContext) async throws -> EnrolResponse {
         let body = try await request.decodeJSON(EnrolRequest.self, what: "enrolment request", limit: 64 * 1024)
+        try APIError.checkControlCharacters(body.code, in: "code")
+        try APIError.checkControlCharacters(body.deviceName, in: "deviceName")
         let name = body.deviceName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 100 else {
             throw APIError.unprocessable("deviceName must be 1 to 100 characters, e.g. the laptop's host name.")

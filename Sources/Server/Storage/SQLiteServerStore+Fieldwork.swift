@@ -130,6 +130,13 @@ extension SQLiteServerStore {
         for record in table.records {
             let name = (record["name"] ?? "").trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty else { throw APIError.unprocessable("Row \(record.row): the name is empty.") }
+            for (column, text) in [("name", record["name"]), ("email", record["email"]), ("role", record["role"])] {
+                do {
+                    try APIError.checkControlCharacters(text, in: "the \(column)")
+                } catch let error as APIError {
+                    throw APIError.unprocessable("Row \(record.row): \(error.message) Nobody was created.", code: error.code)
+                }
+            }
             let roleText = (record["role"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
             guard let role = roleText.isEmpty ? .interviewer : Role(rawValue: roleText) else {
                 throw APIError.unprocessable("Row \(record.row): role \"\(roleText)\" is not interviewer, coordinator, researcher or admin.")

@@ -14,7 +14,8 @@ extension SQLiteServerStore {
     }
 
     func approveInterview(_ id: Interview.ID, comment: String?, by author: Principal, now: Date) async throws -> [Change] {
-        try await pool.write { db in
+        try APIError.checkControlCharacters(comment, in: "The comment", as: .multiLine)
+        return try await pool.write { db in
             let (interview, nis) = try Self.reviewedInterview(id, in: db)
             guard interview.state == .complete else {
                 throw APIError.conflict(
@@ -48,6 +49,7 @@ extension SQLiteServerStore {
         let comment = comment.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !comment.isEmpty else { throw APIError.unprocessable("A flag needs a comment that tells the interviewer what to check.") }
         guard comment.count <= 2000 else { throw APIError.unprocessable("A flag's comment is at most 2000 characters.") }
+        try APIError.checkControlCharacters(comment, in: "The comment", as: .multiLine)
         return try await pool.write { db in
             let (interview, nis) = try Self.reviewedInterview(id, in: db)
             guard interview.state != .withdrawn else {

@@ -140,6 +140,8 @@ final class SQLiteServerStore: ServerStore {
     func createUser(name: String, role: Role, email: String?, now: Date) async throws -> User {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw APIError.unprocessable("A user needs a name.") }
+        try APIError.checkControlCharacters(name, in: "The name")
+        try APIError.checkControlCharacters(email, in: "The e-mail address")
         let user = User(id: UserID("u-" + DeviceID.random().rawValue.dropFirst(2)), name: trimmed, email: email, role: role)
         try await pool.write { db in
             try db.execute(

@@ -14,12 +14,16 @@ public enum AnswerError: Error, Equatable, Sendable, CustomStringConvertible, Lo
     case required(question: String)
     /// The answer fails the question's constraint; `message` is the form's `constraint_message`.
     case constraint(question: String, message: String)
+    /// The answer holds a control character it may not: a text answer keeps only newline and tab,
+    /// every other answer none (see ``ControlCharacters``).
+    case controlCharacter(question: String, character: Unicode.Scalar)
 
     /// The question concerned.
     public var question: String {
         switch self {
         case .unknownQuestion(let name), .notAnswerable(let name): return name
-        case .wrongType(let name, _, _), .unknownChoice(let name, _, _), .required(let name), .constraint(let name, _):
+        case .wrongType(let name, _, _), .unknownChoice(let name, _, _), .required(let name), .constraint(let name, _),
+            .controlCharacter(let name, _):
             return name
         }
     }
@@ -40,7 +44,15 @@ public enum AnswerError: Error, Equatable, Sendable, CustomStringConvertible, Lo
             return "\(name) is required; give an answer"
         case .constraint(let name, let message):
             return "\(name): \(message)"
+        case .controlCharacter(let name, let character):
+            return "\(name): \(Self.controlCharacterSentence(character))"
         }
+    }
+
+    /// `The answer holds U+001B (escape, as an arrow key sends): type it again without arrow keys`.
+    public static func controlCharacterSentence(_ character: Unicode.Scalar) -> String {
+        let advice = character == "\u{1B}" ? "type it again without arrow keys" : "type it again without it"
+        return "The answer holds \(ControlCharacters.describe(character)): \(advice)"
     }
 
     public var errorDescription: String? { description }

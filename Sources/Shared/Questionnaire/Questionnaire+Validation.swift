@@ -97,6 +97,9 @@ extension Questionnaire {
     /// - Throws: `AnswerError`.
     public func parseAnswer(_ text: String, for name: String, answers: [String: JSONValue] = [:]) throws -> JSONValue {
         guard let question = question(named: name) else { throw AnswerError.unknownQuestion(name) }
+        if let character = ControlCharacters.firstForbidden(in: text, as: question.type == .text ? .multiLine : .singleLine) {
+            throw AnswerError.controlCharacter(question: name, character: character)
+        }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         func wrong() -> AnswerError {
             .wrongType(question: name, expected: question.type.expectedAnswer, got: JSONValue.string(text).canonicalJSON)
@@ -148,6 +151,22 @@ extension Questionnaire {
         }
     }
 
+    /// A text answer keeps newline and tab; a choice name, a date and any other string no control character.
+    private static func checkControlCharacters(_ value: JSONValue, for question: Question) throws {
+        let kind: ControlCharacters.Kind = question.type == .text ? .multiLine : .singleLine
+        let texts: [String]
+        switch value {
+        case .string(let text): texts = [text]
+        case .array(let items): texts = items.compactMap(\.stringValue)
+        default: texts = []
+        }
+        for text in texts {
+            if let character = ControlCharacters.firstForbidden(in: text, as: kind) {
+                throw AnswerError.controlCharacter(question: question.name, character: character)
+            }
+        }
+    }
+
     private static func choiceName(_ item: String, in offered: [Choice], question: String) throws -> String {
         if let choice = offered.first(where: { $0.name == item }) { return choice.name }
         if item.allSatisfy({ ("0"..."9").contains($0) }), let number = Int(item), number >= 1, number <= offered.count {
@@ -159,6 +178,7 @@ extension Questionnaire {
 
     private func checkType(_ value: JSONValue, for question: Question, answers: [String: JSONValue]) throws {
         let name = question.name
+        try Self.checkControlCharacters(value, for: question)
         let wrong = AnswerError.wrongType(question: name, expected: question.type.expectedAnswer, got: value.canonicalJSON)
         switch question.type {
         case .note, .calculate:
