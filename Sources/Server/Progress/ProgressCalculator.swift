@@ -119,7 +119,7 @@ struct ProgressCalculator: Sendable {
                 default: break
                 }
             }
-            if interview.state == .complete, interview.review == nil { awaitingReview += 1 }
+            if interview.state == .complete, [nil, .editedAfterApproval].contains(snapshot.reviewStatus(of: interview)) { awaitingReview += 1 }
         }
 
         return ProgressReport(

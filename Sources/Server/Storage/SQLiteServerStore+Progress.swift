@@ -20,7 +20,9 @@ extension SQLiteServerStore: CoordinationStore {
             }
             for (id, record) in try Self.scopedRecords(of: .interview, in: db) {
                 guard let uuid = UUID(uuidString: id) else { continue }
-                snapshot.interviews[record.nis, default: []].append(Interview(id: uuid, fields: record.fields))
+                let interview = Interview(id: uuid, fields: record.fields)
+                snapshot.interviews[record.nis, default: []].append(interview)
+                if let status = try Self.reviewStatus(ofInterview: id, review: interview.review, in: db) { snapshot.reviewStatuses[uuid] = status }
             }
             let overrides = try Row.fetchAll(
                 db, sql: "SELECT entity_id, value, hlc FROM field_state WHERE entity = ? AND field = 'status' AND value IS NOT NULL",
