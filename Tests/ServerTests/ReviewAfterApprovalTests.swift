@@ -11,7 +11,7 @@ struct ReviewAfterApprovalTests {
 
     /// The review status every reader shows for one interview: the API detail, the review queue,
     /// the dashboard's municipality page, and the wide CSV and JSON Lines exports.
-    private func statuses(_ seed: StudySeed, _ id: UUID, nis: String) async throws -> [String: String] {
+    private func statuses(_ seed: StudySeed, _ id: UUID) async throws -> [String: String] {
         let key = id.uuidString.lowercased()
         var seen: [String: String] = [:]
         let detail = try #require(try await seed.store.interviewDetail(id))
@@ -27,7 +27,6 @@ struct ReviewAfterApprovalTests {
         let lines = try await export(seed, .jsonl).split(separator: "\n")
         let line = try #require(lines.first { $0.contains(key) })
         seen["jsonl"] = try JSONValue(json: String(line)).objectValue?["review"]?.stringValue ?? ""
-        _ = nis
         return seen
     }
 
@@ -49,7 +48,7 @@ struct ReviewAfterApprovalTests {
             let position = try #require(ReviewStatus.approvedThrough(review))
             let logged = try await seed.store.pool.read { db in try ChangeLog.lastSeq(in: db) }
             #expect(position == logged - Int64(approval.count))
-            let approved = try await statuses(seed, id, nis: nis)
+            let approved = try await statuses(seed, id)
             #expect(approved == ["detail": "approved", "queue": "approved", "dashboard": "approved", "csv": "approved", "jsonl": "approved"])
 
             // The interviewer's laptop changes an answer after the approval.
@@ -60,7 +59,7 @@ struct ReviewAfterApprovalTests {
             let pushed = try await seed.store.push([edit], from: laptop.principal, now: StudySeed.now)
             #expect(pushed.rejected.isEmpty)
 
-            let edited = try await statuses(seed, id, nis: nis)
+            let edited = try await statuses(seed, id)
             #expect(edited["detail"] == "editedAfterApproval")
             #expect(edited["queue"] == "editedAfterApproval")
             #expect(edited["dashboard"] == "edited after approval")
@@ -75,7 +74,7 @@ struct ReviewAfterApprovalTests {
 
             // Approving again records the new position: approved once more.
             _ = try await seed.store.approveInterview(id, comment: "Seen the change.", by: seed.coordinatorPrincipal, now: StudySeed.now + 120)
-            let again = try await statuses(seed, id, nis: nis)
+            let again = try await statuses(seed, id)
             #expect(again == ["detail": "approved", "queue": "approved", "dashboard": "approved", "csv": "approved", "jsonl": "approved"])
         }
     }
