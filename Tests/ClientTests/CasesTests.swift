@@ -53,6 +53,34 @@ import Testing
         #expect(summary.statusSource == "coordinator")
     }
 
+    @Test("An attempt whose `at` arrives as a nested object counts when it was logged: no crash, no jump", arguments: [
+        JSONValue.object(["date": .string("2099-01-01T00:00:00Z")]), .array([.string("1999-01-01T00:00:00Z")]), .int(4_102_444_800_000),
+    ])
+    func aMalformedTimeCountsWhenLogged(_ bad: JSONValue) throws {
+        let fixture = try ClientFixture()
+        defer { fixture.remove() }
+        let store = fixture.store
+        let earlier = Date().addingTimeInterval(-3600)
+        try store.logContact(municipality: "11001", at: earlier, mode: .phone, outcome: .appointment, note: nil, appointment: nil, interviewer: ClientFixture.user)
+        // A peer's attempt synced in with a nested object as its time, logged now: after the earlier attempt.
+        let odd = "00000000-0000-4000-8000-00000000000a"
+        try fixture.applyFromServer([
+            FieldEdit(scope: .municipality("11001"), entity: .contactAttempt, entityId: odd, field: ContactAttempt.Field.at, value: bad),
+            FieldEdit(scope: .municipality("11001"), entity: .contactAttempt, entityId: odd, field: ContactAttempt.Field.outcome, value: .string("refused")),
+            FieldEdit(scope: .municipality("11001"), entity: .contactAttempt, entityId: odd, field: ContactAttempt.Field.municipality, value: .string("11001")),
+        ])
+        let summary = try store.caseSummary(municipality: "11001")
+        #expect(summary.status == .refused)
+        #expect(summary.lastAttempt?.id == odd)
+        #expect(summary.lastAttempt?.at == nil)
+        // An attempt logged after it, at a time after its logging, comes after it.
+        try store.logContact(
+            municipality: "11001", at: Date().addingTimeInterval(60), mode: .phone, outcome: .callback, note: nil, appointment: nil, interviewer: ClientFixture.user
+        )
+        #expect(try store.contactAttempts(municipality: "11001").map(\.outcome) == [.appointment, .refused, .callback])
+        #expect(try store.caseSummary(municipality: "11001").status == .contacted)
+    }
+
     @Test func fiveFruitlessAttemptsInARowMakeACaseUnreachable() {
         func attempt(_ minute: Int, _ outcome: ContactAttempt.Outcome) -> ContactAttempt {
             ContactAttempt(id: UUID(), fields: ["at": .string(String(format: "2025-01-10T10:%02d:00Z", minute)), "outcome": .string(outcome.rawValue)])

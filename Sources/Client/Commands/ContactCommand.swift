@@ -75,7 +75,7 @@ struct LogContact: AsyncParsableCommand {
             let summary = try store.caseSummary(municipality: nis, now: now)
             let waiting = try store.outboxCount()
             let result = Output(
-                id: id.uuidString.lowercased(), nis: nis, at: InterviewRunner.isoTime(when), mode: mode, outcome: outcome,
+                id: id.uuidString.lowercased(), nis: nis, at: ContactAttempt.atText(when), mode: mode, outcome: outcome,
                 appointmentAt: meeting.map(InterviewRunner.isoTime), status: summary.status, pendingChanges: waiting
             )
             try output.emit(result) {

@@ -13,10 +13,13 @@ struct Review: AsyncParsableCommand {
 struct ReviewList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "List interviews to review.",
-        discussion: "--show todo (default: flags answered and complete interviews not reviewed yet), pending, answered, flagged, approved or all."
+        discussion: """
+            --show todo (default: flags answered, complete interviews not reviewed yet, and interviews edited after their approval), \
+            pending, edited (edited after approval), answered, flagged, approved or all.
+            """
     )
 
-    @Option(help: "Which interviews: todo, pending, answered, flagged, approved, all.") var show = "todo"
+    @Option(help: "Which interviews: todo, pending, edited, answered, flagged, approved, all.") var show = "todo"
     @OptionGroup var profile: ProfileOptions
     @OptionGroup var output: OutputOptions
 
@@ -27,12 +30,18 @@ struct ReviewList: AsyncParsableCommand {
             try output.emit(queue) {
                 guard !queue.interviews.isEmpty else { return "Nothing to review." }
                 let rows = queue.interviews.map { item in
-                    [item.id, "\(item.municipalityName) (\(item.municipality))", item.interviewerName ?? "—", item.state, item.reviewStatus ?? "not reviewed",
+                    [item.id, "\(item.municipalityName) (\(item.municipality))", item.interviewerName ?? "—", item.state, Self.reviewText(item.reviewStatus),
                      "\(item.openFlags)", "\(item.answeredFlags)"]
                 }
                 return ProgressCommand.table(["Interview", "Municipality", "Interviewer", "State", "Review", "Flags open", "Answered"], rows)
             }
         }
+    }
+
+    /// A review status in words: `edited after approval`, `approved`, …, or `not reviewed`.
+    static func reviewText(_ status: String?) -> String {
+        guard let status else { return "not reviewed" }
+        return ReviewStatus(rawValue: status)?.label.text("en") ?? status
     }
 }
 

@@ -4,12 +4,14 @@ import LogStore
 import Shared
 
 extension ClientStore {
-    /// The contact attempts logged for one municipality (by anyone, as of the last sync), oldest first.
+    /// The contact attempts logged for one municipality (by anyone, as of the last sync), oldest first
+    /// (``ContactAttempt/chronological(_:)``, the order the server derives case statuses in too).
     func contactAttempts(municipality nis: String) throws -> [ContactAttempt] {
         try pool.read { db in
-            try ChangeLog.records(of: .contactAttempt, scope: .municipality(nis), in: db)
-                .compactMap { id, fields in UUID(uuidString: id).map { ContactAttempt(id: $0, fields: fields) } }
-                .sorted { ($0.at ?? "", $0.id.uuidString) < ($1.at ?? "", $1.id.uuidString) }
+            ContactAttempt.chronological(
+                try ChangeLog.storedRecords(of: .contactAttempt, scope: .municipality(nis), in: db)
+                    .compactMap { id, record in UUID(uuidString: id).map { ContactAttempt(id: $0, fields: record.fields, logged: record.earliestClock) } }
+            )
         }
     }
 
@@ -36,16 +38,18 @@ extension ClientStore {
     }
 
     /// Logs one contact attempt as one change set in the municipality's scope; returns its id.
+    ///
+    /// `at` is stored to the millisecond (`2026-03-02T09:15:04.250Z`); attempts at the same time keep
+    /// the order they were logged in (their changes' clocks), whatever their ids.
     @discardableResult
     func logContact(
         municipality nis: String, at: Date, mode: ContactAttempt.Mode, outcome: ContactAttempt.Outcome, note: String?,
-        appointment: Date?, interviewer: UserID, now: Date = Date()
+        appointment: Date?, interviewer: UserID, now: Date = Date(), id: ContactAttempt.ID = UUID()
     ) throws -> ContactAttempt.ID {
-        let id = UUID()
         let key = id.uuidString.lowercased()
         var fields: [(String, JSONValue)] = [
             (ContactAttempt.Field.municipality, .string(nis)),
-            (ContactAttempt.Field.at, .string(InterviewRunner.isoTime(at))),
+            (ContactAttempt.Field.at, .string(ContactAttempt.atText(at))),
             (ContactAttempt.Field.mode, .string(mode.rawValue)),
             (ContactAttempt.Field.outcome, .string(outcome.rawValue)),
             (ContactAttempt.Field.interviewer, .string(interviewer.rawValue)),
@@ -90,7 +94,7 @@ struct CaseSummary: Encodable, Equatable {
         status = CaseStatus.derive(attempts: attempts, interviews: interviews, override: override)
         statusSource = override == nil ? "derived" : "coordinator"
         self.attempts = attempts.count
-        let latest = attempts.max { ($0.at ?? "", $0.id.uuidString) < ($1.at ?? "", $1.id.uuidString) }
+        let latest = ContactAttempt.chronological(attempts).last
         lastAttempt = latest.map { ContactAttemptView($0, pending: pending.contains($0.id.uuidString.lowercased())) }
         let nowText = InterviewRunner.isoTime(now)
         nextAppointment = attempts.compactMap(\.appointmentAt).filter { $0 >= nowText }.min()

@@ -59,11 +59,16 @@ enum DisplayText {
         time(ProgressCalculator.isoTime(Date(timeIntervalSince1970: Double(hlc.wall) / 1000)))
     }
 
+    /// A review status in words (`edited after approval`), or `not reviewed`.
+    static func review(_ status: ReviewStatus?) -> String {
+        status?.label.text("en") ?? "not reviewed"
+    }
+
     /// A flag or review status as a badge class.
     static func reviewBadge(_ status: String?) -> String {
         switch status {
         case "approved", "resolved": return "badge-completed"
-        case "answered": return "badge-appointment"
+        case "answered", ReviewStatus.editedAfterApproval.rawValue: return "badge-appointment"
         case "flagged", "open": return "badge-refused"
         default: return "badge-notcontacted"
         }

@@ -130,13 +130,14 @@ struct InterviewPage: Sendable {
         startedAt = DisplayText.time(interview.startedAt)
         completedAt = DisplayText.time(interview.completedAt)
         let review = interview.review?.objectValue
-        let reviewStatus = review?["status"]?.stringValue
-        self.review = reviewStatus ?? "not reviewed"
-        reviewClass = DisplayText.reviewBadge(reviewStatus)
+        let reviewStatus = detail.reviewStatus
+        self.review = DisplayText.review(reviewStatus)
+        reviewClass = DisplayText.reviewBadge(reviewStatus?.rawValue)
         reviewDetail = review.map { review in
             let by = review["by"]?.stringValue.map { names[UserID($0)] ?? $0 } ?? "?"
             let comment = review["comment"]?.stringValue.map { " — “\($0)”" } ?? ""
-            return "by \(by), \(DisplayText.time(review["at"]?.stringValue))\(comment)"
+            let edited = reviewStatus == .editedAfterApproval ? "; answers changed since (see the history)" : ""
+            return "\(reviewStatus == .editedAfterApproval ? "approved " : "")by \(by), \(DisplayText.time(review["at"]?.stringValue))\(comment)\(edited)"
         } ?? ""
         let openFlags = interview.flags.filter { $0.value.objectValue?["status"]?.stringValue == "open" }.keys.sorted()
         if interview.state != .complete {
@@ -146,7 +147,7 @@ struct InterviewPage: Sendable {
         } else {
             approveBlocked = nil
         }
-        canApprove = approveBlocked == nil && reviewStatus != "approved"
+        canApprove = approveBlocked == nil && reviewStatus != .approved
 
         func answer(_ question: String, value: JSONValue) -> Answer {
             let flag = interview.flags[question]?.objectValue
@@ -244,7 +245,8 @@ struct ReviewPage: Sendable {
     init(items: [ReviewItem], show: String, chrome: PageChrome) {
         self.chrome = chrome
         let filters: [(String, String)] = [
-            ("todo", "To do"), ("pending", "Awaiting review"), ("answered", "Flags answered"), ("flagged", "Flags open"), ("approved", "Approved"), ("all", "All"),
+            ("todo", "To do"), ("pending", "Awaiting review"), ("edited", "Edited after approval"), ("answered", "Flags answered"),
+            ("flagged", "Flags open"), ("approved", "Approved"), ("all", "All"),
         ]
         let show = filters.contains { $0.0 == show } ? show : "todo"
         tabs = filters.map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == show) }
@@ -252,7 +254,8 @@ struct ReviewPage: Sendable {
         rows = selected.map { item in
             Row(
                 link: "/dashboard/interviews/\(item.id)", shortID: String(item.id.prefix(8)), municipality: "\(item.municipalityName) (\(item.municipality))",
-                interviewer: item.interviewerName ?? "—", completedAt: DisplayText.time(item.completedAt), review: item.reviewStatus ?? "not reviewed",
+                interviewer: item.interviewerName ?? "—", completedAt: DisplayText.time(item.completedAt),
+                review: item.reviewStatus.map { ReviewStatus(rawValue: $0)?.label.text("en") ?? $0 } ?? "not reviewed",
                 reviewClass: DisplayText.reviewBadge(item.reviewStatus), openFlags: item.openFlags, answeredFlags: item.answeredFlags,
                 task: ReviewQueueBuilder.task(item)
             )

@@ -179,7 +179,7 @@ struct MunicipalityPage: Sendable {
             )
         }
         interviews = item.interviews.map { interview in
-            let reviewStatus = interview.review?.objectValue?["status"]?.stringValue
+            let reviewStatus = snapshot.reviewStatus(of: interview)
             let openFlags = interview.flags.values.filter { $0.objectValue?["status"]?.stringValue == "open" }.count
             return InterviewRow(
                 id: String(interview.id.uuidString.lowercased().prefix(8)), link: "/dashboard/interviews/\(interview.id.uuidString.lowercased())",
@@ -187,8 +187,8 @@ struct MunicipalityPage: Sendable {
                 stateClass: interview.state == .complete ? "badge-completed" : interview.state == .withdrawn ? "badge-unreachable" : "badge-inprogress",
                 respondentFunction: interview.respondentFunction ?? "—", mode: interview.mode ?? "—",
                 interviewer: interview.interviewer.map { names[$0] ?? $0.rawValue } ?? "—", startedAt: DisplayText.time(interview.startedAt),
-                completedAt: DisplayText.time(interview.completedAt), review: reviewStatus ?? "not reviewed",
-                reviewClass: DisplayText.reviewBadge(reviewStatus), openFlags: openFlags
+                completedAt: DisplayText.time(interview.completedAt), review: DisplayText.review(reviewStatus),
+                reviewClass: DisplayText.reviewBadge(reviewStatus?.rawValue), openFlags: openFlags
             )
         }
         self.list = list.rawValue

@@ -39,7 +39,7 @@ struct CodebookWriter: ExportWriter {
         var rows: [Row] = MetadataColumn.columns(includePersonalData: options.includePersonalData).map { column in
             Row(
                 variable: column.rawValue, question: "", labels: languages.map { column.label.text($0) }, type: "metadata",
-                spssType: column.isTimestamp ? "datetime" : "string", values: "", relevance: "", constraint: "", required: "",
+                spssType: column.isTimestamp ? "datetime" : "string", values: column.values(languages: languages), relevance: "", constraint: "", required: "",
                 versions: schema.versions.joined(separator: " "), missing: ""
             )
         }
@@ -104,6 +104,9 @@ struct CodebookWriter: ExportWriter {
         text += "|---|" + languages.map { _ in "---|" }.joined() + "---|\n"
         for row in rows where row.type == "metadata" {
             text += "| `\(row.variable)` | " + row.labels.map(Self.cell).joined(separator: " | ") + " | \(row.spssType) |\n"
+        }
+        for row in rows where row.type == "metadata" && !row.values.isEmpty {
+            text += "\n`\(row.variable)` values (empty: not reviewed): \(Self.cell(row.values))\n"
         }
         var section: String?
         for question in schema.questions {

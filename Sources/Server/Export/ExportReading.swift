@@ -22,10 +22,12 @@ protocol ExportStore: Sendable {
     func beginExport() async throws -> any ExportReading
 }
 
-/// One interview as stored: its id and its current non-empty fields.
+/// One interview as stored: its id, its current non-empty fields, and its review status as the log derives it.
 struct InterviewFields: Sendable, Equatable {
     var id: String
     var fields: [String: JSONValue]
+    /// From `SQLiteServerStore.reviewStatus(ofInterview:review:in:)`, in the export's snapshot.
+    var reviewStatus: ReviewStatus? = nil
 }
 
 /// What an export needs besides the interviews, read in the same snapshot.

@@ -99,7 +99,7 @@ struct ExportRecordBuilder {
             municipalityPseudonym: interview.municipality.map { municipalityPseudonym($0) },
             interviewPseudonym: options.format == .quotes ? pseudonyms.pseudonym(.interview, stored.id) : nil,
             interviewerName: interview.interviewer.flatMap { users[$0]?.name },
-            reviewStatus: interview.review?.objectValue?["status"]?.stringValue,
+            reviewStatus: stored.reviewStatus?.rawValue,
             cells: cells
         )
     }

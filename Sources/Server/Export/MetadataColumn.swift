@@ -59,6 +59,15 @@ enum MetadataColumn: String, CaseIterable, Sendable {
         return LocalizedText(["nl": texts.0, "en": texts.1], defaultLanguage: "nl")
     }
 
+    /// The values a column takes, with their labels, for the codebook (`approved = goedgekeurd / approved; …`);
+    /// empty for free values.
+    func values(languages: [String]) -> String {
+        guard self == .reviewStatus else { return "" }
+        return ReviewStatus.allCases.map { status in
+            "\(status.rawValue) = " + languages.map { status.label.text($0) }.joined(separator: " / ")
+        }.joined(separator: "; ")
+    }
+
     /// The value in a record, as text; `nil` when empty.
     func value(in record: ExportRecord) -> String? {
         let interview = record.interview

@@ -112,7 +112,7 @@ struct SAVWriter: ExportWriter {
             case .province: width = study.roster.municipalities.map(\.province.utf8.count).max() ?? 1
             case .interviewer: width = 14
             case .state: width = Interview.State.allCases.map(\.rawValue.utf8.count).max() ?? 9
-            case .reviewStatus: width = 16
+            case .reviewStatus: width = ReviewStatus.allCases.map(\.rawValue.utf8.count).max() ?? 19
             case .interviewerName: width = study.users.values.map(\.name.utf8.count).max() ?? 1
             default: width = column.storedField.flatMap { longest[$0] } ?? 1
             }

@@ -42,6 +42,14 @@ struct FieldworkSnapshot: Sendable {
     var laptops: [Laptop] = []
     var openConflicts = 0
     var logPosition: Int64 = 0
+    /// Review statuses as the log derives them (`SQLiteServerStore.reviewStatus(ofInterview:review:in:)`), by interview.
+    var reviewStatuses: [Interview.ID: ReviewStatus] = [:]
+
+    /// An interview's review status: the derived one, or (for an interview this snapshot did not
+    /// derive one for) what its `review` field records.
+    func reviewStatus(of interview: Interview) -> ReviewStatus? {
+        reviewStatuses[interview.id] ?? ReviewStatus.derive(review: interview.review, dataChangedAfterApproval: false)
+    }
 
     /// Every NIS code some fieldwork record is filed under.
     var caseCodes: Set<String> {

@@ -58,7 +58,7 @@ struct ProgressCalculator: Sendable {
                 status: CaseStatus.derive(attempts: attempts, interviews: interviews, override: override?.value),
                 statusIsOverride: override != nil,
                 interviewer: interviewer?.value,
-                attempts: attempts.sorted { ($0.at ?? "", $0.id.uuidString) < ($1.at ?? "", $1.id.uuidString) },
+                attempts: ContactAttempt.chronological(attempts),
                 interviews: interviews.sorted { ($0.startedAt ?? "", $0.id.uuidString) < ($1.startedAt ?? "", $1.id.uuidString) }
             )
         }
@@ -119,7 +119,7 @@ struct ProgressCalculator: Sendable {
                 default: break
                 }
             }
-            if interview.state == .complete, interview.review == nil { awaitingReview += 1 }
+            if interview.state == .complete, [nil, .editedAfterApproval].contains(snapshot.reviewStatus(of: interview)) { awaitingReview += 1 }
         }
 
         return ProgressReport(

@@ -15,7 +15,7 @@ enum ReviewQueueBuilder {
                     ReviewItem(
                         id: interview.id.uuidString.lowercased(), municipality: nis, municipalityName: municipalityName, interviewer: interview.interviewer,
                         interviewerName: interview.interviewer.map { names[$0] ?? $0.rawValue }, state: interview.state.rawValue,
-                        completedAt: interview.completedAt, reviewStatus: interview.review?.objectValue?["status"]?.stringValue,
+                        completedAt: interview.completedAt, reviewStatus: snapshot.reviewStatus(of: interview)?.rawValue,
                         openFlags: statuses.filter { $0 == "open" }.count, answeredFlags: statuses.filter { $0 == "answered" }.count
                     )
                 )
@@ -24,12 +24,12 @@ enum ReviewQueueBuilder {
         return items.sorted { (priority($0), $1.completedAt ?? "", $0.id) < (priority($1), $0.completedAt ?? "", $1.id) }
     }
 
-    /// 0: flags answered, to check; 1: complete, not reviewed; 2: flags open at the interviewer; 3: draft; 4: approved.
+    /// 0: flags answered, to check; 1: complete, not reviewed (or edited after approval); 2: flags open at the interviewer; 3: draft; 4: approved.
     static func priority(_ item: ReviewItem) -> Int {
         if item.answeredFlags > 0 { return 0 }
-        if item.state == Interview.State.complete.rawValue, item.reviewStatus == nil { return 1 }
+        if isAwaitingReview(item) { return 1 }
         if item.openFlags > 0 { return 2 }
-        if item.reviewStatus == "approved" { return 4 }
+        if item.reviewStatus == ReviewStatus.approved.rawValue { return 4 }
         return 3
     }
 
@@ -37,7 +37,9 @@ enum ReviewQueueBuilder {
     static func task(_ item: ReviewItem) -> String {
         switch priority(item) {
         case 0: return "Check the interviewer's answer to \(item.answeredFlags == 1 ? "a flag" : "\(item.answeredFlags) flags")"
-        case 1: return "Review and approve or flag"
+        case 1:
+            return item.reviewStatus == ReviewStatus.editedAfterApproval.rawValue
+                ? "Edited after approval: review the changes and approve again or flag" : "Review and approve or flag"
         case 2: return "Waiting for the interviewer"
         case 4: return "Done"
         default: return item.state == Interview.State.complete.rawValue ? "Approve when the flags are settled" : "Interview not complete yet"
@@ -45,15 +47,23 @@ enum ReviewQueueBuilder {
     }
 
     /// The values `show` takes; `todo` (the default) is what needs a coordinator now.
-    static let shows = ["todo", "pending", "answered", "flagged", "approved", "all"]
+    static let shows = ["todo", "pending", "edited", "answered", "flagged", "approved", "all"]
 
-    /// Whether an item belongs under a filter: `todo`, `pending`, `answered`, `flagged`, `approved`, `all`.
+    /// Complete and not reviewed yet, or edited after its approval: a coordinator's to look at.
+    static func isAwaitingReview(_ item: ReviewItem) -> Bool {
+        item.state == Interview.State.complete.rawValue
+            && (item.reviewStatus == nil || item.reviewStatus == ReviewStatus.editedAfterApproval.rawValue)
+    }
+
+    /// Whether an item belongs under a filter: `todo`, `pending` (awaiting review, edited after approval included),
+    /// `edited` (edited after approval), `answered`, `flagged`, `approved`, `all`.
     static func matches(_ item: ReviewItem, show: String) -> Bool {
         switch show {
-        case "pending": return item.state == Interview.State.complete.rawValue && item.reviewStatus == nil
+        case "pending": return isAwaitingReview(item)
+        case "edited": return item.reviewStatus == ReviewStatus.editedAfterApproval.rawValue
         case "answered": return item.answeredFlags > 0
         case "flagged": return item.openFlags > 0
-        case "approved": return item.reviewStatus == "approved"
+        case "approved": return item.reviewStatus == ReviewStatus.approved.rawValue
         case "all": return true
         default: return priority(item) <= 1
         }

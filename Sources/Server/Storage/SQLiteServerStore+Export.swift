@@ -92,6 +92,10 @@ final class SQLiteExportReading: ExportReading {
                 if result.last?.id != entityID { result.append(InterviewFields(id: entityID, fields: [:])) }
                 result[result.count - 1].fields[row["field"]] = try JSONValue(json: row["value"])
             }
+            for index in result.indices {
+                let review = result[index].fields[Interview.Field.review]
+                result[index].reviewStatus = try SQLiteServerStore.reviewStatus(ofInterview: result[index].id, review: review, in: db)
+            }
             return result
         }
     }

@@ -14,13 +14,15 @@ extension SQLiteServerStore: CoordinationStore {
                 .sorted { ($0.nis, $0.validFrom) < ($1.nis, $1.validFrom) }
             var snapshot = FieldworkSnapshot(roster: Roster(municipalities: municipalities))
 
-            for (id, record) in try Self.scopedRecords(of: .contactAttempt, in: db) {
-                guard let uuid = UUID(uuidString: id) else { continue }
-                snapshot.attempts[record.nis, default: []].append(ContactAttempt(id: uuid, fields: record.fields))
+            for (id, record) in try ChangeLog.storedRecords(of: .contactAttempt, in: db) {
+                guard let uuid = UUID(uuidString: id), let nis = record.scope?.municipalityNIS else { continue }
+                snapshot.attempts[nis, default: []].append(ContactAttempt(id: uuid, fields: record.fields, logged: record.earliestClock))
             }
             for (id, record) in try Self.scopedRecords(of: .interview, in: db) {
                 guard let uuid = UUID(uuidString: id) else { continue }
-                snapshot.interviews[record.nis, default: []].append(Interview(id: uuid, fields: record.fields))
+                let interview = Interview(id: uuid, fields: record.fields)
+                snapshot.interviews[record.nis, default: []].append(interview)
+                if let status = try Self.reviewStatus(ofInterview: id, review: interview.review, in: db) { snapshot.reviewStatuses[uuid] = status }
             }
             let overrides = try Row.fetchAll(
                 db, sql: "SELECT entity_id, value, hlc FROM field_state WHERE entity = ? AND field = 'status' AND value IS NOT NULL",

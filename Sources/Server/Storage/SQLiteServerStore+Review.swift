@@ -4,10 +4,8 @@ import LogStore
 import Shared
 
 extension SQLiteServerStore {
-    /// A flag's or review's status field values.
-    enum ReviewStatus {
-        static let approved = "approved"
-        static let flagged = "flagged"
+    /// A flag's status field values.
+    enum FlagStatus {
         static let open = "open"
         static let answered = "answered"
         static let resolved = "resolved"
@@ -23,7 +21,7 @@ extension SQLiteServerStore {
                     code: "not_complete"
                 )
             }
-            let open = interview.flags.filter { $0.value.objectValue?["status"]?.stringValue == ReviewStatus.open }.keys.sorted()
+            let open = interview.flags.filter { $0.value.objectValue?["status"]?.stringValue == FlagStatus.open }.keys.sorted()
             guard open.isEmpty else {
                 throw APIError.conflict(
                     "\(open.count == 1 ? "A flag is" : "\(open.count) flags are") still open (\(open.joined(separator: ", "))): wait for the interviewer's answer, or resolve the flag first.",
@@ -32,13 +30,18 @@ extension SQLiteServerStore {
             }
             let at = ProgressCalculator.isoTime(now)
             var edits = interview.flags.keys.sorted().compactMap { question -> FieldEdit? in
-                guard var flag = interview.flags[question]?.objectValue, flag["status"]?.stringValue == ReviewStatus.answered else { return nil }
-                flag["status"] = .string(ReviewStatus.resolved)
+                guard var flag = interview.flags[question]?.objectValue, flag["status"]?.stringValue == FlagStatus.answered else { return nil }
+                flag["status"] = .string(FlagStatus.resolved)
                 flag["resolvedBy"] = .string(author.user.rawValue)
                 flag["resolvedAt"] = .string(at)
                 return FieldEdit(scope: .municipality(nis), entity: .interview, entityId: Self.key(id), field: Interview.Field.flag(question), value: .object(flag))
             }
-            var review: [String: JSONValue] = ["status": .string(ReviewStatus.approved), "by": .string(author.user.rawValue), "at": .string(at)]
+            // The log position approved: every change so far. A later change of the data makes the
+            // interview `editedAfterApproval` (see `reviewStatus(ofInterview:review:in:)`).
+            var review: [String: JSONValue] = [
+                ReviewStatus.statusKey: .string(ReviewStatus.approved.rawValue), "by": .string(author.user.rawValue), "at": .string(at),
+                ReviewStatus.approvedThroughKey: .int(try ChangeLog.lastSeq(in: db)),
+            ]
             if let comment = comment?.trimmingCharacters(in: .whitespacesAndNewlines), !comment.isEmpty { review["comment"] = .string(comment) }
             edits.append(FieldEdit(scope: .municipality(nis), entity: .interview, entityId: Self.key(id), field: Interview.Field.review, value: .object(review)))
             return try Self.author(edits, by: author.user, now: now, in: db)
@@ -68,9 +71,11 @@ extension SQLiteServerStore {
             }
             let at = ProgressCalculator.isoTime(now)
             let flag: JSONValue = .object([
-                "comment": .string(comment), "status": .string(ReviewStatus.open), "by": .string(author.user.rawValue), "at": .string(at),
+                "comment": .string(comment), "status": .string(FlagStatus.open), "by": .string(author.user.rawValue), "at": .string(at),
             ])
-            let review: JSONValue = .object(["status": .string(ReviewStatus.flagged), "by": .string(author.user.rawValue), "at": .string(at)])
+            let review: JSONValue = .object([
+                ReviewStatus.statusKey: .string(ReviewStatus.flagged.rawValue), "by": .string(author.user.rawValue), "at": .string(at),
+            ])
             let edits = [
                 FieldEdit(scope: .municipality(nis), entity: .interview, entityId: Self.key(id), field: Interview.Field.flag(question), value: flag),
                 FieldEdit(scope: .municipality(nis), entity: .interview, entityId: Self.key(id), field: Interview.Field.review, value: review),
@@ -85,8 +90,8 @@ extension SQLiteServerStore {
             guard var flag = interview.flags[question]?.objectValue else {
                 throw APIError.notFound("Interview \(Self.key(id)) has no flag on \"\(question)\".")
             }
-            guard flag["status"]?.stringValue != ReviewStatus.resolved else { return [] }
-            flag["status"] = .string(ReviewStatus.resolved)
+            guard flag["status"]?.stringValue != FlagStatus.resolved else { return [] }
+            flag["status"] = .string(FlagStatus.resolved)
             flag["resolvedBy"] = .string(author.user.rawValue)
             flag["resolvedAt"] = .string(ProgressCalculator.isoTime(now))
             let edit = FieldEdit(scope: .municipality(nis), entity: .interview, entityId: Self.key(id), field: Interview.Field.flag(question), value: .object(flag))
@@ -173,6 +178,42 @@ extension SQLiteServerStore {
                 )
             }
         }
+    }
+
+    // MARK: Review status
+
+    /// The review status of one interview as the log says it is now: the one place every reader
+    /// (review queue, dashboard, `GET /v1/interviews/{id}`, exports) takes it from.
+    ///
+    /// An approval that recorded a log position turns into `editedAfterApproval` when some data field
+    /// (``ReviewStatus/countsAsDataEdit(_:)``) has a current version written after that position whose
+    /// value differs from the field's value at the position (the version with the greatest clock
+    /// among the changes up to it: the merge rule, read back in time).
+    static func reviewStatus(ofInterview key: String, review: JSONValue?, in db: Database) throws -> ReviewStatus? {
+        guard let position = ReviewStatus.approvedThrough(review) else {
+            return ReviewStatus.derive(review: review, dataChangedAfterApproval: false)
+        }
+        let later = try Row.fetchAll(
+            db,
+            sql: "SELECT field, value FROM field_state WHERE entity = 'interview' AND entity_id = ? AND change_seq > ?",
+            arguments: [key, position]
+        )
+        var changed = false
+        for row in later {
+            let field: String = row["field"]
+            guard ReviewStatus.countsAsDataEdit(field) else { continue }
+            let nowText: String? = row["value"]
+            let thenText = try String.fetchOne(
+                db,
+                sql: "SELECT value FROM change_log WHERE entity = 'interview' AND entity_id = ? AND field = ? AND seq <= ? ORDER BY hlc DESC LIMIT 1",
+                arguments: [key, field, position]
+            )
+            if try nowText.map(JSONValue.init(json:)) != thenText.map(JSONValue.init(json:)) {
+                changed = true
+                break
+            }
+        }
+        return ReviewStatus.derive(review: review, dataChangedAfterApproval: changed)
     }
 
     // MARK: Helpers

@@ -382,8 +382,9 @@ final class SQLiteServerStore: ServerStore {
             let key = id.uuidString.lowercased()
             let fields = try ChangeLog.fields(of: .interview, id: key, in: db)
             guard !fields.isEmpty else { return nil }
+            let interview = Interview(id: id, fields: fields)
             return InterviewDetail(
-                interview: Interview(id: id, fields: fields),
+                interview: interview, reviewStatus: try Self.reviewStatus(ofInterview: key, review: interview.review, in: db),
                 conflicts: try ChangeLog.conflicts(openOnly: false, entity: .interview, entityId: key, in: db),
                 history: try ChangeLog.history(of: .interview, id: key, in: db)
             )

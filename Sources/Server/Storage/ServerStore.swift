@@ -70,6 +70,8 @@ struct PullResult: Sendable {
 /// One interview with everything a reviewer needs.
 struct InterviewDetail: Codable, Equatable, Sendable {
     var interview: Interview
+    /// The review status derived from the log (`approved`, `flagged`, `editedAfterApproval`); absent when not reviewed.
+    var reviewStatus: ReviewStatus?
     var conflicts: [KeptConflict]
     var history: [Change]
 }

@@ -12,16 +12,17 @@ public enum CaseStatus: String, Codable, Sendable, CaseIterable {
     /// A completed interview wins; then a draft interview (in progress); then the latest attempt's
     /// outcome: refused, appointment (or callback) and interviewed map to their statuses, anything
     /// else to contacted, except that ``unreachableAfter`` attempts in a row without reaching anyone
-    /// (no-answer, wrong-contact) make the case unreachable.
+    /// (no-answer, wrong-contact) make the case unreachable. Attempts are ordered by
+    /// ``ContactAttempt/chronological(_:)``: by time, then in the order they were logged, so the
+    /// laptop and the server, calling this same function on the same merged log, agree.
     public static func derive(attempts: [ContactAttempt], interviews: [Interview], override: CaseStatus? = nil) -> CaseStatus {
         if let override { return override }
         let live = interviews.filter { $0.state != .withdrawn }
         if live.contains(where: { $0.state == .complete }) { return .completed }
         if !live.isEmpty { return .inProgress }
-        guard let latest = attempts.max(by: { ($0.at ?? "", $0.id.uuidString) < ($1.at ?? "", $1.id.uuidString) }) else {
-            return .notContacted
-        }
-        let recent = attempts.sorted { ($0.at ?? "", $0.id.uuidString) < ($1.at ?? "", $1.id.uuidString) }.suffix(unreachableAfter)
+        let ordered = ContactAttempt.chronological(attempts)
+        guard let latest = ordered.last else { return .notContacted }
+        let recent = ordered.suffix(unreachableAfter)
         if recent.count == unreachableAfter, recent.allSatisfy({ $0.outcome == .noAnswer || $0.outcome == .wrongContact }) {
             return .unreachable
         }

@@ -36,9 +36,20 @@ public struct ContactAttempt: Codable, Equatable, Sendable, Identifiable {
     public var note: String?
     public var appointmentAt: String?
     public var interviewer: UserID?
+    /// The clock of the change that logged the attempt (the earliest clock of its fields), when known:
+    /// it orders attempts with the same ``at`` as they were logged. Derived from the log, not sent.
+    public var logged: HLC?
 
-    public init(id: ID, fields: [String: JSONValue]) {
+    private enum CodingKeys: String, CodingKey {
+        case id, municipality, at, mode, outcome, note, appointmentAt, interviewer
+    }
+
+    /// An attempt from its current fields; `logged` is the clock of the change that logged it.
+    ///
+    /// A field of the wrong type (a number or an object where a string belongs) reads as absent.
+    public init(id: ID, fields: [String: JSONValue], logged: HLC? = nil) {
         self.id = id
+        self.logged = logged
         municipality = fields[Field.municipality]?.stringValue
         at = fields[Field.at]?.stringValue
         mode = fields[Field.mode]?.stringValue.flatMap(Mode.init(rawValue:))

@@ -160,7 +160,7 @@ public struct ProgressReport: Codable, Equatable, Sendable {
     public var openFlags: Int
     /// Review flags answered by the interviewer, waiting for the coordinator.
     public var answeredFlags: Int
-    /// Completed interviews without a review verdict.
+    /// Completed interviews without a review verdict, or edited after their approval.
     public var awaitingReview: Int
     /// Cases (by NIS code) that map to no municipality of the list.
     public var unmatchedCases: [String]

@@ -62,7 +62,7 @@ public struct ReviewItem: Codable, Equatable, Sendable {
     public var interviewerName: String?
     public var state: String
     public var completedAt: String?
-    /// `approved`, `flagged`, or nil when not reviewed yet.
+    /// A ``ReviewStatus`` raw value (`approved`, `flagged`, `editedAfterApproval`), or nil when not reviewed yet.
     public var reviewStatus: String?
     public var openFlags: Int
     public var answeredFlags: Int
