@@ -103,7 +103,7 @@ struct SyncStoreTests {
             let changes = (1...20).map { seq in
                 Change(
                     id: ChangeID(device: device, seq: Int64(seq)), scope: .municipality("11001"), entity: .contactAttempt,
-                    entityId: UUID().uuidString, field: "note", value: .string("poging \(seq) — geen antwoord"),
+                    entityId: UUID().uuidString.lowercased(), field: "note", value: .string("poging \(seq) — geen antwoord"),
                     hlc: clock.tick(physical: 1_000 + Int64(seq)), base: nil, author: an.id
                 )
             } + [
