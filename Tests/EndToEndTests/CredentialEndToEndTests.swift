@@ -4,6 +4,7 @@ import Shared
 import Testing
 import TestSupport
 
+@testable import VeldwerkClient
 @testable import VeldwerkServer
 
 /// Credentials through the real programs: `veldwerk login` with any token the server can issue, and
@@ -100,6 +101,23 @@ struct CredentialEndToEndTests {
             let unknown = try await ProgramRunner.run("veldwerk-server", ["admin", "revoke-credential", "t-0000000000000000", "--data", server.data.path])
             #expect(unknown.status != 0)
             #expect(unknown.stderr.contains("There is no credential"))
+        }
+    }
+
+    @Test("veldwerk enrol: after 10 wrong codes from one address the server answers with when to try again, even for a good code")
+    func enrolThrottled() async throws {
+        try await TestServer.with { server in
+            let an = try await server.interviewer("An", municipalities: [])
+            let laptop = try Laptop()
+            defer { laptop.remove() }
+            for index in 0..<10 {
+                let wrong = try await laptop.run(["enrol", "--server", server.url, "--code", "WRNG-00\(index / 10)\(index % 10)"], check: false)
+                #expect(wrong.status == 5, "\(wrong.stderr)")
+            }
+            let refused = try await laptop.run(["enrol", "--server", server.url, "--code", an.code], check: false)
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("try again in 10 minutes"), "\(refused.stderr)")
+            #expect(try laptop.store().profile() == nil, "not enrolled")
         }
     }
 }

@@ -123,7 +123,7 @@ struct CredentialTests {
         }
     }
 
-    @Test("last use is written at most once a minute per token, and joins the group commit without waiting for the disk")
+    @Test("last use is written at most once a minute per token, however often it is used")
     func lastUseOncePerMinute() async throws {
         let clock = MovableClock(StudySeed.now)
         try await withRunningServer(configure: { $0.now = { clock.now } }) { client, seed async throws in
