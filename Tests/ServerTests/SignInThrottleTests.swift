@@ -32,6 +32,21 @@ struct SignInThrottleTests {
         #expect(await throttle.retryAfter(["address:a"]) == 2400)
     }
 
+    @Test("a success from an address clears its failures, so a class enrolling behind one address is not paused by the sum of its typos")
+    func successClearsAddress() async {
+        let clock = MovableClock(StudySeed.now)
+        let throttle = AttemptThrottle(policy: .init(), now: { clock.now })
+        for _ in 0..<5 {
+            for _ in 0..<9 { #expect(await throttle.recordFailure(["address:class"]) == nil) }
+            await throttle.recordSuccess(["address:class"])
+        }
+        #expect(await throttle.retryAfter(["address:class"]) == nil)
+        for _ in 0..<9 { await throttle.recordFailure(["address:class"]) }
+        #expect(await throttle.recordFailure(["address:class"]) == 600, "ten in a row without a success still pause")
+        await throttle.recordSuccess(["address:class"])
+        #expect(await throttle.retryAfter(["address:class"]) == 600, "a pause once earned stays")
+    }
+
     @Test("fewer than 10 failures in any 10 minutes never pause anyone, however many in all")
     func slowFailuresPass() async {
         let clock = MovableClock(StudySeed.now)

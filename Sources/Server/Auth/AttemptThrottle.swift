@@ -5,7 +5,7 @@ import Foundation
 /// too often, doubling the pause each time it happens again.
 ///
 /// A person who mistypes a code a few times never meets it: the default allows 10 failures in 10
-/// minutes per key, then pauses that key for 10 minutes, then 20, 40, … up to a day. The clock is
+/// minutes per key (a success from an address clears its count), then pauses that key for 10 minutes, then 20, 40, … up to a day. The clock is
 /// injected so tests control time.
 actor AttemptThrottle {
     /// The limits, a ``ServerConfig`` setting.
@@ -68,6 +68,14 @@ actor AttemptThrottle {
             records[key] = record
         }
         return pause.map { Int($0.rounded(.up)) }
+    }
+
+    /// Forgets the failures (not a pause already earned) of keys that just succeeded: a class enrolling
+    /// behind one address, where a few mistype their code, is not paused by the sum of their typos.
+    func recordSuccess(_ keys: [String]) {
+        for key in keys where records[key] != nil {
+            records[key]?.failures = []
+        }
     }
 
     /// Forgets keys with nothing left to remember, so the table stays small.

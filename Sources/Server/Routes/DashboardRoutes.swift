@@ -109,6 +109,7 @@ struct DashboardRoutes {
             let error = "The dashboard is for coordinators. \(principal.name) is signed up as \(principal.role.rawValue); interviewers work in the veldwerk program on their laptop."
             return renderer.page("login", LoginPage(chrome: Self.signedOut, error: error), status: .forbidden)
         }
+        await loginAttempts.recordSuccess(["address:" + address])
         let session = try await store.createDashboardSession(for: principal.user, lifetime: DashboardSession.lifetime, now: config.now())
         context.logger.info("dashboard sign-in", metadata: ["auth.user": "\(principal.user)"])
         var response = Response.redirect(to: "/dashboard", type: .normal)

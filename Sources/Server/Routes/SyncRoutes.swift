@@ -64,6 +64,7 @@ struct SyncRoutes {
             )
             throw error
         }
+        await enrolAttempts.recordSuccess(["address:" + address])
         context.logger.info("device enrolled", metadata: ["sync.device": "\(response.device)", "sync.user": "\(response.user.id)"])
         return response
     }
