@@ -71,6 +71,7 @@ struct CredentialTests {
             let list = try items(try await client.get("/v1/credentials", headers: bearer(seed.coordinatorToken)))
             let token = try #require(list.first { $0.user == researcher.id })
             let session = try #require(list.first { $0.kind == .session })
+            #expect(session.lastUsedAt == StudySeed.now, "the dashboard page was opened with it")
             for (id, kind) in [(token.id, CredentialInfo.Kind.apiToken), (laptop.device.rawValue, .device), (session.id, .session)] {
                 let revoked = try await client.send("POST", "/v1/credentials/\(id)/revoke", headers: bearer(seed.coordinatorToken), body: nil)
                 #expect(revoked.status == 200, "\(revoked.body)")
