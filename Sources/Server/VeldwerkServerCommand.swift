@@ -41,9 +41,23 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
     @OptionGroup var data: DataOptions
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
+    @Option(help: "The address browsers use, e.g. https://veldwerk.example.org: with https the dashboard's cookie is Secure and answers carry HSTS.")
+    var publicURL: String?
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: "IP address of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto are believed; repeat for several."
+    )
+    var trustedProxies: [String] = []
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+        if let publicURL {
+            guard let url = URL(string: publicURL), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host?.isEmpty == false
+            else { throw ValidationError("--public-url must be an http:// or https:// address, e.g. https://veldwerk.example.org.") }
+        }
+        for proxy in trustedProxies where proxy.isEmpty || !proxy.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) {
+            throw ValidationError("--trusted-proxy takes an IP address (e.g. 10.0.0.2 or ::1), not \"\(proxy)\".")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error.") }
     }
 
@@ -54,6 +68,8 @@ struct Serve: AsyncParsableCommand {
         var config = data.config
         config.host = host
         config.port = port
+        config.publicURL = publicURL.flatMap(URL.init(string:))
+        config.trustedProxies = trustedProxies
         let databasePath = config.databaseURL.path
         let app = try await buildApplication(config, logger: logger) { boundPort in
             let banner = "Veldwerk server listening on http://\(host):\(boundPort)\nDatabase: \(databasePath)\n"

@@ -80,7 +80,7 @@ struct OpenAPIDocumentTests {
 
     @Test("real requests to every documented operation get documented answers: status, content type, headers and JSON schema")
     func responsesMatchTheDocument() async throws {
-        try await withRunningServer { client, seed in
+        try await withRunningServer(configure: { $0.signInThrottle.maxFailures = 3 }) { client, seed in
             var exchange = Exchange(client: client, document: document)
             let coordinator = seed.coordinatorToken
             let interviewer = seed.interviewers[0]
@@ -106,6 +106,10 @@ struct OpenAPIDocumentTests {
             try await exchange.call("POST", "/v1/enrol", json: #"{"code": "\#(String(repeating: "A", count: 70_000))", "deviceName": "x"}"#, expect: 413)
             try await exchange.call("POST", "/v1/enrol", json: "{}", headers: ["Content-Encoding": "br"], expect: 415)
             try await exchange.call("GET", "/v1/me", token: laptop.token, expect: 200)
+            // Wrong codes: the third failure from this address pauses it (the test server allows 3).
+            try await exchange.call("POST", "/v1/enrol", json: #"{"code": "WRNG-WRNG", "deviceName": "x"}"#, expect: 401)
+            try await exchange.call("POST", "/v1/enrol", json: #"{"code": "WRNG-WRNH", "deviceName": "x"}"#, expect: 401)
+            try await exchange.call("POST", "/v1/enrol", json: #"{"code": "\#(spare.code)", "deviceName": "x"}"#, expect: 429)
 
             // Sync.
             let now = StudySeed.now.millisecondsSince1970
@@ -216,6 +220,18 @@ struct OpenAPIDocumentTests {
             try await exchange.call("GET", "/v1/export?format=nope", token: coordinator, expect: 400)
             try await exchange.call("GET", "/v1/export?format=csv&personal=true", token: researcherToken, expect: 403)
             try await exchange.call("GET", "/v1/export?format=csv", token: laptop.token, expect: 403)
+
+            // Credentials.
+            try await exchange.call("GET", "/v1/credentials", token: coordinator, expect: 200)
+            try await exchange.call("GET", "/v1/credentials?user=\(interviewer.id)", token: coordinator, expect: 200)
+            try await exchange.call("GET", "/v1/credentials", token: laptop.token, expect: 403)
+            let researcherCredential = try #require(
+                try await seed.store.credentials(user: try JSONDecoder().decode(CreatedUser.self, from: Data(researcher.body.utf8)).user.id, now: StudySeed.now).first
+            )
+            try await exchange.call("POST", "/v1/credentials/t-0000000000000000/revoke", token: coordinator, expect: 404)
+            try await exchange.call("POST", "/v1/credentials/\(researcherCredential.id)/revoke", token: laptop.token, expect: 403)
+            try await exchange.call("POST", "/v1/credentials/\(researcherCredential.id)/revoke", token: coordinator, expect: 200)
+            try await exchange.call("GET", "/v1/me", token: researcherToken, expect: 401)
 
             // Revoking the laptop ends its token at once.
             try await exchange.call("POST", "/v1/devices/\(laptop.device)/revoke", token: coordinator, expect: 200)

@@ -10,6 +10,7 @@ struct AdminCommand: AsyncParsableCommand {
         subcommands: [
             AdminUsers.self, AdminCreateUser.self, AdminImportUsers.self, AdminEnrolmentCode.self, AdminDevices.self, AdminRevokeDevice.self,
             AdminAssign.self, AdminAssignments.self, AdminCaseStatus.self, AdminQuarantine.self, AdminQuestionnaire.self, AdminRoster.self,
+            AdminCredentials.self, AdminRevokeCredential.self,
         ]
     )
 }

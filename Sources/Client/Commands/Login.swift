@@ -6,22 +6,57 @@ import Shared
 struct Login: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Sign in with an API token (coordinators, researchers, admins) for the commands that talk to the server directly.",
-        discussion: "Example: veldwerk login --server http://127.0.0.1:8080 --token $VELDWERK_TOKEN"
+        discussion: """
+            Examples:
+              veldwerk login --server http://127.0.0.1:8080 --token "$TOKEN"
+              VELDWERK_TOKEN=... veldwerk login --server http://127.0.0.1:8080
+              veldwerk login --server http://127.0.0.1:8080 --token-stdin < token.txt
+            """
     )
 
     @Option(help: "The server's address.") var server: String
-    @Option(help: "Your API token (from `veldwerk-server admin create-user`).") var token: String
+    // `.unconditional`: a token may begin with '-' (tokens made before the server stopped issuing those),
+    // and must not be taken for an option.
+    @Option(
+        parsing: .unconditional,
+        help: "Your API token (from `veldwerk-server admin create-user`); or leave it out and set VELDWERK_TOKEN, or use --token-stdin."
+    )
+    var token: String?
+    @Flag(help: "Read the token from the first line of standard input (keeps it out of the process list and shell history).")
+    var tokenStdin = false
     @OptionGroup var profile: ProfileOptions
     @OptionGroup var output: OutputOptions
+
+    /// The environment variable a token may come from.
+    static let tokenVariable = "VELDWERK_TOKEN"
 
     func validate() throws {
         guard server.hasPrefix("http://") || server.hasPrefix("https://") else {
             throw ValidationError("--server must start with http:// or https://.")
         }
+        if token != nil && tokenStdin { throw ValidationError("Give the token either with --token or with --token-stdin, not both.") }
+    }
+
+    /// The token from --token, standard input, or VELDWERK_TOKEN, in that order.
+    func resolvedToken() throws -> String {
+        var text: String?
+        if let token {
+            text = token
+        } else if tokenStdin {
+            text = readLine(strippingNewline: true)
+        } else {
+            text = ProcessInfo.processInfo.environment[Self.tokenVariable]
+        }
+        let trimmed = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else {
+            throw ClientError.invalidInput("Give your API token: --token TOKEN, --token-stdin, or the environment variable \(Self.tokenVariable).")
+        }
+        return trimmed
     }
 
     func run() async throws {
         try await reportingErrors {
+            let token = try resolvedToken()
             let store = try profile.openStore()
             let api = APIClient(transport: makeTransport(), baseURL: server, token: token)
             let me: UserSummary = try await api.send("GET", "/v1/me")

@@ -84,7 +84,7 @@ struct RevokeDevice: AsyncParsableCommand {
 
     func run() async throws {
         guard let id = DeviceID(rawValue: device) else { throw ValidationError("\(device) is not a device id.") }
-        try await openAdminStore(data).revokeDevice(id, now: Date())
+        _ = try await openAdminStore(data).revokeCredential(id.rawValue, by: hostOperator, now: Date())
         print("Revoked \(id); it can no longer sync. Its owner can enrol again with a new code.")
     }
 }

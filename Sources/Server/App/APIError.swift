@@ -8,6 +8,8 @@ struct APIError: HTTPResponseError, CustomStringConvertible {
     var status: HTTPResponse.Status
     var code: String
     var message: String
+    /// Seconds a refused caller should wait (429), sent as `Retry-After`.
+    var retryAfter: Int? = nil
 
     var description: String { message }
 
@@ -15,6 +17,7 @@ struct APIError: HTTPResponseError, CustomStringConvertible {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
         let body = ErrorBody(code: code, message: message)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
@@ -31,6 +34,9 @@ struct APIError: HTTPResponseError, CustomStringConvertible {
     static func conflict(_ message: String, code: String = "conflict") -> APIError { APIError(status: .conflict, code: code, message: message) }
     static func unprocessable(_ message: String, code: String = "invalid") -> APIError {
         APIError(status: .unprocessableContent, code: code, message: message)
+    }
+    static func tooManyAttempts(_ message: String, retryAfter: Int) -> APIError {
+        APIError(status: .tooManyRequests, code: "too_many_attempts", message: message, retryAfter: retryAfter)
     }
     static func tooLarge(_ message: String) -> APIError { APIError(status: .contentTooLarge, code: "too_large", message: message) }
 }

@@ -4,14 +4,17 @@ import Logging
 import NIOCore
 
 /// The request context of every route: the core storage plus who is calling, once authenticated.
-struct AppRequestContext: RequestContext {
+struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     var coreContext: CoreRequestContextStorage
+    /// The connecting peer (a proxy's address when the server sits behind one; see ``SourceAddress``).
+    var remoteAddress: SocketAddress?
     /// Set by ``BearerAuthenticator`` when the request carries a valid token.
     var principal: Principal?
     var maxUploadSize: Int
 
     init(source: Source) {
         self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
         self.principal = nil
         self.maxUploadSize = 8 * 1024 * 1024
     }

@@ -19,6 +19,14 @@ struct ServerConfig: Sendable {
     var loadDefaultStudy = true
     /// How far ahead of the server's clock a pushed change may be stamped (see `ClockSkew`).
     var maxClockSkewMs: Int64 = ClockSkew.limitMilliseconds
+    /// The address people's browsers use (`https://veldwerk.example.org`), when known: the dashboard's
+    /// cookie is `Secure` and answers carry HSTS when it is https, and login forms must come from it.
+    var publicURL: URL?
+    /// Addresses of reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed; from
+    /// anyone else those headers are ignored.
+    var trustedProxies: [String] = []
+    /// Limits on failed enrolment codes and dashboard logins, per source address and per code or account.
+    var signInThrottle = AttemptThrottle.Policy()
     /// The wall clock, injected so tests control time.
     var now: @Sendable () -> Date = { Date() }
 

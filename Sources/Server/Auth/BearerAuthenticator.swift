@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 
@@ -5,9 +6,13 @@ import Hummingbird
 ///
 /// A missing token leaves the principal empty (routes that need one answer 401); a token that is
 /// present but unknown or revoked is answered 401 at once, so a revoked laptop learns it plainly.
+/// Nothing is cached: every request looks the token up, so a revocation counts from the next request.
+/// A token's last use is noted at most once a minute (``LastUseRecorder``).
 struct BearerAuthenticator: RouterMiddleware {
     typealias Context = AppRequestContext
     let store: any ServerStore
+    var now: @Sendable () -> Date = { Date() }
+    var uses = LastUseRecorder()
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization] else {
@@ -18,8 +23,17 @@ struct BearerAuthenticator: RouterMiddleware {
             throw APIError.unauthorized("The Authorization header must read \"Bearer <token>\".")
         }
         let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
-        guard let principal = try await store.principal(forTokenHash: Secret.hash(token)) else {
+        let hash = Secret.hash(token)
+        guard let principal = try await store.principal(forTokenHash: hash) else {
             throw APIError.unauthorized("This token is not valid: it is unknown or its laptop was revoked. Enrol again with a new code from a coordinator.")
+        }
+        let time = now()
+        if uses.isDue(hash, now: time) {
+            do {
+                try await store.noteTokenUse(hash: hash, at: time)
+            } catch {
+                context.logger.warning("could not note a token's last use", metadata: ["auth.user": "\(principal.user)", "error.message": "\(error)"])
+            }
         }
         var context = context
         context.principal = principal

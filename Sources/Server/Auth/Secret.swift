@@ -3,9 +3,20 @@ import Foundation
 
 /// Random secrets (tokens, enrolment codes) and the hashes that are all the server stores of them.
 enum Secret {
-    /// A new bearer token: 256 random bits, base64url without padding.
+    /// A new bearer token: 256 random bits, base64url without padding, never beginning with '-'.
+    ///
+    /// Base64url's '-' would begin one token in 64, and a command line then takes the token for an
+    /// option (`veldwerk login --token -x…`); such draws are drawn again (256 bits less a sliver).
     static func newToken() -> String {
         var generator = SystemRandomNumberGenerator()
+        while true {
+            let token = newToken(using: &generator)
+            if !token.hasPrefix("-") { return token }
+        }
+    }
+
+    /// One draw of 32 random bytes as base64url without padding (may begin with '-').
+    static func newToken(using generator: inout some RandomNumberGenerator) -> String {
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         return Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")

@@ -10,11 +10,21 @@ struct DashboardAuthMiddleware: RouterMiddleware {
     let store: any CoordinationStore
     let renderer: DashboardRenderer
     let now: @Sendable () -> Date
+    /// Notes a session's last use at most once a minute.
+    let uses: LastUseRecorder
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let session = DashboardSession.id(in: request), let principal = try await store.dashboardPrincipal(session: session, now: now())
         else {
             return .redirect(to: "/dashboard/login", type: .normal)
+        }
+        let time = now()
+        if uses.isDue(Secret.hash(session), now: time) {
+            do {
+                try await store.noteSessionUse(session: session, at: time)
+            } catch {
+                context.logger.warning("could not note a session's last use", metadata: ["auth.user": "\(principal.user)", "error.message": "\(error)"])
+            }
         }
         var context = context
         context.principal = principal

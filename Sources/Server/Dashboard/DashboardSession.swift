@@ -1,5 +1,4 @@
 import Foundation
-import HTTPTypes
 import Hummingbird
 
 /// The dashboard's session cookie and the CSRF token derived from it.
@@ -39,23 +38,14 @@ enum DashboardSession {
         return difference == 0
     }
 
-    /// The cookie that carries a new session: HttpOnly, SameSite=Strict, limited to the dashboard's paths.
-    static func cookie(_ session: String, request: Request) -> Cookie {
-        Cookie(
-            name: cookieName, value: session, maxAge: Int(lifetime), path: "/dashboard", secure: isHTTPS(request), httpOnly: true,
-            sameSite: .strict
-        )
+    /// The cookie that carries a new session: HttpOnly, SameSite=Strict, limited to the dashboard's paths;
+    /// `Secure` when browsers reach the server over HTTPS (see `DashboardRoutes.isHTTPS`).
+    static func cookie(_ session: String, secure: Bool) -> Cookie {
+        Cookie(name: cookieName, value: session, maxAge: Int(lifetime), path: "/dashboard", secure: secure, httpOnly: true, sameSite: .strict)
     }
 
     /// A cookie that makes the browser forget the session.
-    static func expiredCookie(request: Request) -> Cookie {
-        Cookie(name: cookieName, value: "", maxAge: 0, path: "/dashboard", secure: isHTTPS(request), httpOnly: true, sameSite: .strict)
-    }
-
-    /// Whether the browser reached the server over HTTPS (directly or through a proxy that says so).
-    private static func isHTTPS(_ request: Request) -> Bool {
-        if request.uri.scheme?.rawValue == "https" { return true }
-        guard let forwarded = HTTPField.Name("X-Forwarded-Proto") else { return false }
-        return request.headers[forwarded]?.lowercased() == "https"
+    static func expiredCookie(secure: Bool) -> Cookie {
+        Cookie(name: cookieName, value: "", maxAge: 0, path: "/dashboard", secure: secure, httpOnly: true, sameSite: .strict)
     }
 }

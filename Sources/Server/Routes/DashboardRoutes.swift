@@ -9,6 +9,18 @@ struct DashboardRoutes {
     let renderer: DashboardRenderer
     /// The export download, served under the dashboard session as well.
     var downloads: ExportRoutes?
+    /// Failed logins, per source address and per token tried.
+    let loginAttempts: AttemptThrottle
+    let sources: SourceAddress
+
+    init(store: any CoordinationStore, config: ServerConfig, renderer: DashboardRenderer, downloads: ExportRoutes? = nil) {
+        self.store = store
+        self.config = config
+        self.renderer = renderer
+        self.downloads = downloads
+        self.loginAttempts = AttemptThrottle(policy: config.signInThrottle, now: config.now)
+        self.sources = SourceAddress(trustedProxies: config.trustedProxies)
+    }
 
     struct LoginForm: Decodable {
         var token: String?
@@ -40,7 +52,7 @@ struct DashboardRoutes {
         let open = router.group("dashboard")
         open.get("login", use: loginPage)
         open.post("login", use: login)
-        let pages = router.group("dashboard").add(middleware: DashboardAuthMiddleware(store: store, renderer: renderer, now: config.now))
+        let pages = router.group("dashboard").add(middleware: DashboardAuthMiddleware(store: store, renderer: renderer, now: config.now, uses: LastUseRecorder()))
         pages.get("", use: overview)
         pages.get("municipalities", use: municipalities)
         pages.get("municipalities/:nis", use: municipality)
@@ -68,9 +80,27 @@ struct DashboardRoutes {
     }
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let address = sources.client(request, context: context)
+        if let refusal = LoginOrigin(publicURL: config.publicURL).refusal(request) {
+            context.logger.warning("dashboard sign-in refused: foreign origin", metadata: ["auth.address": "\(address)", "auth.origin": "\(refusal.origin)"])
+            return renderer.page("login", LoginPage(chrome: Self.signedOut, error: refusal.message), status: .forbidden)
+        }
         let form = try await Self.form(LoginForm.self, request, context)
         let token = (form.token ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        // Keys, not the token itself: the throttle's table holds no secret.
+        let keys = ["address:" + address, "account:" + Secret.hash(token)]
+        if let wait = await loginAttempts.retryAfter(keys) {
+            context.logger.warning("dashboard sign-in refused: too many failed logins", metadata: ["auth.address": "\(address)", "auth.retry_after": "\(wait)"])
+            let error = "Too many failed sign-ins from this address or with this token; try again in \(SyncRoutes.minutes(wait))."
+            var response = renderer.page("login", LoginPage(chrome: Self.signedOut, error: error), status: .tooManyRequests)
+            response.headers[.retryAfter] = "\(wait)"
+            return response
+        }
         guard !token.isEmpty, token.count <= 200, let principal = try await store.principal(forTokenHash: Secret.hash(token)) else {
+            let pause = await loginAttempts.recordFailure(keys)
+            context.logger.notice(
+                "dashboard sign-in refused: unknown token", metadata: ["auth.address": "\(address)", "auth.paused_for": "\(pause ?? 0)"]
+            )
             return renderer.page(
                 "login", LoginPage(chrome: Self.signedOut, error: "This token is not valid: it is unknown or was revoked."), status: .unauthorized
             )
@@ -79,10 +109,11 @@ struct DashboardRoutes {
             let error = "The dashboard is for coordinators. \(principal.name) is signed up as \(principal.role.rawValue); interviewers work in the veldwerk program on their laptop."
             return renderer.page("login", LoginPage(chrome: Self.signedOut, error: error), status: .forbidden)
         }
+        await loginAttempts.recordSuccess(["address:" + address])
         let session = try await store.createDashboardSession(for: principal.user, lifetime: DashboardSession.lifetime, now: config.now())
         context.logger.info("dashboard sign-in", metadata: ["auth.user": "\(principal.user)"])
         var response = Response.redirect(to: "/dashboard", type: .normal)
-        response.setCookie(DashboardSession.cookie(session, request: request))
+        response.setCookie(DashboardSession.cookie(session, secure: isHTTPS(request, context)))
         return response
     }
 
@@ -91,8 +122,15 @@ struct DashboardRoutes {
         try DashboardSession.checkCSRF(form.csrf, request: request)
         if let session = DashboardSession.id(in: request) { try await store.endDashboardSession(session) }
         var response = Response.redirect(to: "/dashboard/login", type: .normal)
-        response.setCookie(DashboardSession.expiredCookie(request: request))
+        response.setCookie(DashboardSession.expiredCookie(secure: isHTTPS(request, context)))
         return response
+    }
+
+    /// Whether browsers reach the dashboard over HTTPS: the configured public URL says so, or a trusted proxy does.
+    /// A client's own `X-Forwarded-Proto` counts for nothing.
+    func isHTTPS(_ request: Request, _ context: AppRequestContext) -> Bool {
+        if let publicURL = config.publicURL { return publicURL.scheme?.lowercased() == "https" }
+        return request.uri.scheme?.rawValue == "https" || sources.forwardedHTTPS(request, context: context)
     }
 
     // MARK: Pages
@@ -276,8 +314,6 @@ extension Router where Context == AppRequestContext {
     func addCoordinationRoutes(store: any CoordinationStore, config: ServerConfig, downloads: ExportRoutes? = nil) async throws {
         ProgressRoutes(store: store, config: config).register(on: self)
         ReviewRoutes(store: store, config: config).register(on: self)
-        var dashboard = DashboardRoutes(store: store, config: config, renderer: try await DashboardRenderer.bundled())
-        dashboard.downloads = downloads
-        dashboard.register(on: self)
+        DashboardRoutes(store: store, config: config, renderer: try await DashboardRenderer.bundled(), downloads: downloads).register(on: self)
     }
 }

@@ -108,12 +108,13 @@ struct FieldworkRoutes {
             return ListResponse(items: try await store.devices())
         }
         router.post("/v1/devices/:id/revoke") { _, context in
-            _ = try context.requireCoordinator()
+            let principal = try context.requireCoordinator()
             let text = context.pathParameter("id")
             guard let id = DeviceID(rawValue: text) else {
                 throw APIError.badRequest("\"\(text)\" is not a device id (a-z, 0-9 and '-', e.g. d-3f9a0c2b7e41).")
             }
-            try await store.revokeDevice(id, now: config.now())
+            // The same operation and checks as POST /v1/credentials/{id}/revoke.
+            _ = try await store.revokeCredential(id.rawValue, by: principal, now: config.now())
             guard let device = try await store.devices().first(where: { $0.id == id }) else { throw APIError.notFound("There is no device \(id).") }
             return device
         }

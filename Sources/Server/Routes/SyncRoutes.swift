@@ -10,6 +10,16 @@ extension UserSummary: ResponseEncodable {}
 struct SyncRoutes {
     let store: any ServerStore
     let config: ServerConfig
+    /// Failed enrolment codes, per source address and per code.
+    let enrolAttempts: AttemptThrottle
+    let sources: SourceAddress
+
+    init(store: any ServerStore, config: ServerConfig) {
+        self.store = store
+        self.config = config
+        self.enrolAttempts = AttemptThrottle(policy: config.signInThrottle, now: config.now)
+        self.sources = SourceAddress(trustedProxies: config.trustedProxies)
+    }
 
     /// The last millisecond of the year 9999. A `clientTime` outside 0 … this is no laptop clock (and a very
     /// negative one would overflow the measured offset).
@@ -35,9 +45,37 @@ struct SyncRoutes {
         guard !name.isEmpty, name.count <= 100 else {
             throw APIError.unprocessable("deviceName must be 1 to 100 characters, e.g. the laptop's host name.")
         }
-        let response = try await store.enrol(code: body.code, deviceName: name, now: config.now())
+        let address = sources.client(request, context: context)
+        // Keys, not the code itself: the throttle's table holds no secret.
+        let keys = ["address:" + address, "code:" + Secret.hash(Secret.normalisedCode(body.code))]
+        if let wait = await enrolAttempts.retryAfter(keys) {
+            context.logger.warning("enrolment refused: too many failed codes", metadata: ["auth.address": "\(address)", "auth.retry_after": "\(wait)"])
+            throw APIError.tooManyAttempts(
+                "Too many wrong enrolment codes from this address or for this code; try again in \(Self.minutes(wait)). Check the code with your coordinator.",
+                retryAfter: wait
+            )
+        }
+        let response: EnrolResponse
+        do {
+            response = try await store.enrol(code: body.code, deviceName: name, now: config.now())
+        } catch let error as APIError where error.status == .unauthorized {
+            let pause = await enrolAttempts.recordFailure(keys)
+            context.logger.notice(
+                "enrolment code refused",
+                metadata: ["auth.address": "\(address)", "auth.reason": "\(error.message)", "auth.paused_for": "\(pause ?? 0)"]
+            )
+            throw error
+        }
+        await enrolAttempts.recordSuccess(["address:" + address])
         context.logger.info("device enrolled", metadata: ["sync.device": "\(response.device)", "sync.user": "\(response.user.id)"])
         return response
+    }
+
+    /// "3 minutes", "1 minute", "45 seconds": how long a refused caller waits, for a sentence.
+    static func minutes(_ seconds: Int) -> String {
+        if seconds < 60 { return seconds == 1 ? "1 second" : "\(seconds) seconds" }
+        let minutes = (seconds + 59) / 60
+        return minutes == 1 ? "1 minute" : "\(minutes) minutes"
     }
 
     @Sendable func sync(_ request: Request, context: AppRequestContext) async throws -> WrittenJSON {

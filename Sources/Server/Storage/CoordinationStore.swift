@@ -28,6 +28,8 @@ protocol CoordinationStore: ServerStore {
     func createDashboardSession(for user: UserID, lifetime: TimeInterval, now: Date) async throws -> String
     /// The coordinator behind a live session, or nil when it is unknown, expired, or its user may no longer coordinate.
     func dashboardPrincipal(session: String, now: Date) async throws -> Principal?
+    /// Notes that a session was used (callers note each at most once a minute).
+    func noteSessionUse(session: String, at date: Date) async throws
     /// Ends a session (logout).
     func endDashboardSession(_ session: String) async throws
 }

@@ -10,8 +10,8 @@ import Shared
 /// inside it.
 final class SQLiteServerStore: ServerStore {
     let pool: DatabasePool
-    /// Pushes arriving together share one transaction and one fsync.
-    private let pushes: GroupCommit
+    /// Pushes arriving together share one transaction and one fsync (notes of a credential's last use join them).
+    let pushes: GroupCommit
     private let questionnaires = QuestionnaireCache()
 
     init(path: String) throws {
@@ -78,6 +78,7 @@ final class SQLiteServerStore: ServerStore {
         registerDashboardMigrations(&migrator)
         registerExportMigrations(&migrator)
         registerClockMigrations(&migrator)
+        registerCredentialMigrations(&migrator)
         return migrator
     }
 
@@ -182,6 +183,7 @@ final class SQLiteServerStore: ServerStore {
             guard try Self.user(user, in: db) != nil else {
                 throw APIError.notFound("There is no user \(user); list users or create one first.")
             }
+            try Self.endUnusedEnrolmentCodes(of: user, now: now, in: db)
             try db.execute(
                 sql: "INSERT INTO enrolment_code (code_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
                 arguments: [Secret.hash(Secret.normalisedCode(code)), user.rawValue, now.timeIntervalSince1970, expiresAt.timeIntervalSince1970]
@@ -204,7 +206,7 @@ final class SQLiteServerStore: ServerStore {
             }
             let expiresAt: Double = row["expires_at"]
             guard now.timeIntervalSince1970 < expiresAt else {
-                throw APIError.unauthorized("This enrolment code expired; ask a coordinator for a new one.")
+                throw APIError.unauthorized("This enrolment code expired, or a newer code for the same person replaced it; use the newest code, or ask a coordinator for a new one.")
             }
             let userID = UserID(row["user_id"] as String)
             guard let user = try Self.user(userID, in: db) else { throw APIError.unauthorized("The user of this code no longer exists.") }

@@ -11,9 +11,12 @@ protocol ServerStore: Sendable {
 
     /// The person and laptop behind a token hash, unless unknown or revoked.
     func principal(forTokenHash hash: String) async throws -> Principal?
+    /// Notes that a token was used (callers note each token at most once a minute).
+    func noteTokenUse(hash: String, at date: Date) async throws
     func createUser(name: String, role: Role, email: String?, now: Date) async throws -> User
     func user(_ id: UserID) async throws -> User?
     func issueAPIToken(for user: UserID, now: Date) async throws -> String
+    /// A new single-use code for the user's laptop; the user's unused older codes end with it.
     func issueEnrolmentCode(for user: UserID, lifetime: TimeInterval, now: Date) async throws -> EnrolmentCode
     func enrol(code: String, deviceName: String, now: Date) async throws -> EnrolResponse
 

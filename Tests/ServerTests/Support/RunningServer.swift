@@ -5,13 +5,16 @@ import TestSupport
 @testable import VeldwerkServer
 
 /// Runs the real application on a free port of 127.0.0.1 with a fresh database, seeded with ``StudySeed``,
-/// and stops it when `body` returns.
-func withRunningServer<T>(now: Date = StudySeed.now, _ body: (TestHTTPClient, StudySeed) async throws -> T) async throws -> T {
+/// and stops it when `body` returns. `configure` changes settings before the server starts (its clock, limits, proxies).
+func withRunningServer<T>(
+    now: Date = StudySeed.now, configure: (inout ServerConfig) -> Void = { _ in }, _ body: (TestHTTPClient, StudySeed) async throws -> T
+) async throws -> T {
     try await withTemporaryDirectory { directory in
         var config = ServerConfig()
         config.port = 0
         config.dataDirectory = directory.url
         config.now = { now }
+        configure(&config)
         var logger = Logger(label: "veldwerk.test")
         logger.logLevel = .critical  // cancelling the server task at the end logs errors that mean nothing here
         let (ports, continuation) = AsyncStream<Int>.makeStream()

@@ -1,0 +1,36 @@
+import Foundation
+import Hummingbird
+import Shared
+
+extension CredentialInfo: ResponseEncodable {}
+
+/// `/v1/credentials`: coordinators list people's API tokens, laptops and dashboard sessions (with when
+/// each was made and last used, never the secret) and revoke them. Coordinators and admins only; who
+/// may revoke whose is ``CredentialPolicy``'s, the same checks as `veldwerk-server admin revoke-credential`.
+struct CredentialRoutes {
+    let store: SQLiteServerStore
+    let config: ServerConfig
+
+    static let routes: [(method: String, path: String)] = [("GET", "/v1/credentials"), ("POST", "/v1/credentials/{id}/revoke")]
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/v1/credentials", use: list)
+        router.post("/v1/credentials/:id/revoke", use: revoke)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> ListResponse<CredentialInfo> {
+        _ = try context.requireCoordinator()
+        let user = request.uri.queryParameters.get("user").flatMap { $0.isEmpty ? nil : UserID(String($0)) }
+        return ListResponse(items: try await store.credentials(user: user, now: config.now()))
+    }
+
+    @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> CredentialInfo {
+        let principal = try context.requireCoordinator()
+        let reference = context.pathParameter("id")
+        let revoked = try await store.revokeCredential(reference, by: principal, now: config.now())
+        context.logger.notice(
+            "credential revoked", metadata: ["auth.credential": "\(revoked.id)", "auth.owner": "\(revoked.user)", "auth.user": "\(principal.user)"]
+        )
+        return revoked
+    }
+}
