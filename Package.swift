@@ -41,6 +41,8 @@ let package = Package(
         ),
         // Typed, non-variadic wrappers over libcurl.
         .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        // Typed, non-variadic wrappers over libedit (line editing in the interview runner).
+        .target(name: "CEdit", path: "Sources/CEdit", linkerSettings: [.linkedLibrary("edit")]),
         // Typed wrappers over zlib's init macros.
         .target(name: "CGzip", path: "Sources/CGzip", linkerSettings: [.linkedLibrary("z")]),
         // gzip for HTTP bodies, used by server and client alike.
@@ -64,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "VeldwerkClient",
             dependencies: [
-                "Shared", "LogStore", "CCurl", "CommandLineOptions", "Gzip",
+                "Shared", "LogStore", "CCurl", "CEdit", "CommandLineOptions", "Gzip",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 need_apt=()
-for pkg in libsqlite3-dev libcurl4-openssl-dev zlib1g-dev pkg-config; do
+for pkg in libsqlite3-dev libcurl4-openssl-dev libedit-dev zlib1g-dev pkg-config; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -19,8 +19,9 @@ import Testing
         let interview = try fixture.newInterview()
         let console = Console(["2", "Schepen", ".", "abc"])
         var outboxAtPrompt: [Int] = []
-        var session = TerminalInterview(store: fixture.store, terminal: Terminal(colors: false, stderrIsTTY: false))
-        session.readLine = {
+        var session = TerminalInterview(store: fixture.store, terminal: Terminal(colors: false, stderrIsTTY: false), editor: nil)
+        session.readLine = { prompt, _ in
+            console.written += prompt
             outboxAtPrompt.append((try? fixture.store.outboxCount()) ?? -1)
             return console.readLine()
         }

@@ -73,6 +73,8 @@ struct InterviewRunner {
         var saves: [Save] = []
         var lines: [Line] = []
         var prompt: String = ""
+        /// Text to put on the input line for editing (a terminal's line editor shows it after the prompt).
+        var prefill: String?
         var finished: Finish?
     }
 
@@ -237,6 +239,8 @@ struct InterviewRunner {
         } catch let error as AnswerError {
             output.lines.append(Line(.error, message(for: error, question: question, input: text)))
             output.prompt = prompt
+            // What was refused comes back for editing instead of being typed again (one line of it).
+            if !text.contains("\n") { output.prefill = text }
             return
         } catch {
             output.lines.append(Line(.error, "\(error)"))
@@ -364,6 +368,22 @@ struct InterviewRunner {
         }
         output.lines.append(Line(.hint, instructions(for: question)))
         output.prompt = prompt
+        // The current answer comes back on the line for editing; Enter keeps it. (Text can span lines: it is shown above.)
+        if question.type != .text, let stored = answers[name], !Self.isEmpty(stored) {
+            output.prefill = Self.inputText(stored)
+        }
+    }
+
+    /// An answer as it would be typed: a choice by its name, several separated by spaces, a number as digits.
+    static func inputText(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let text): return text
+        case .int(let number): return String(number)
+        case .double(let number): return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+        case .array(let items): return items.map(inputText).joined(separator: " ")
+        case .bool(let flag): return flag ? "true" : "false"
+        case .null, .object: return ""
+        }
     }
 
     private mutating func presentEnd(_ output: inout Output) {

@@ -7,10 +7,24 @@ import Shared
 struct TerminalInterview {
     let store: ClientStore
     let terminal: Terminal
-    /// Reads one line without its newline; `nil` at end of input.
-    var readLine: () -> String? = { Swift.readLine(strippingNewline: true) }
+    /// Shows the prompt and reads one line without its newline, starting from the prefill text where
+    /// the input is a terminal (``LineEditor``); `nil` at end of input.
+    var readLine: (_ prompt: String, _ prefill: String?) -> String?
     /// Writes text as is.
     var write: (String) -> Void = Terminal.write
+
+    init(store: ClientStore, terminal: Terminal, editor: LineEditor? = LineEditor.make()) {
+        self.store = store
+        self.terminal = terminal
+        if let editor {
+            readLine = { prompt, prefill in editor.readLine(prompt: prompt, prefill: prefill) }
+        } else {
+            readLine = { prompt, _ in
+                Terminal.write(terminal.paint(prompt, .bold))
+                return Swift.readLine(strippingNewline: true)
+            }
+        }
+    }
 
     /// Runs the session to its end; returns how it ended.
     /// - Throws: a store error when an answer cannot be saved (the session stops; nothing unsaved is claimed saved).
@@ -37,8 +51,7 @@ struct TerminalInterview {
                 write("Saved on this laptop; \(waitingSentence(waiting).lowercasedFirst)\n")
                 return finished
             }
-            write(terminal.paint(output.prompt, .bold))
-            if let line = readLine() {
+            if let line = readLine(output.prompt, output.prefill) {
                 output = runner.handle(.line(line))
             } else {
                 write("\n")
