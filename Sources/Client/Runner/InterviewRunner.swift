@@ -89,6 +89,8 @@ struct InterviewRunner {
     private(set) var finished: Finish?
     /// Questions asked before the current one, for `back`.
     private var history: [String] = []
+    /// Where `jump NAME` came from: after the answer the runner goes back there (`.some(nil)`: the end).
+    private var returnAfterJump: String??
     /// Lines of a text answer being typed.
     private var textLines: [String]?
     /// The group whose heading was shown last (`.some(nil)`: questions outside any group).
@@ -321,6 +323,13 @@ struct InterviewRunner {
         let index = { (name: String) in questions.firstIndex { $0.name == name } ?? -1 }
         switch mode {
         case .full:
+            if let back = returnAfterJump {
+                // Answered the question `jump` went to: back to where the person was.
+                returnAfterJump = nil
+                current = back.flatMap { name in askable.contains { $0.name == name } ? name : nil } ?? (back == nil ? nil : firstUnanswered)
+                present(&output)
+                return
+            }
             current = askable.first { index($0.name) > position }?.name
         case .fix:
             current = fixQueue.first { index($0) > position && relevant.contains($0) }
@@ -417,6 +426,8 @@ struct InterviewRunner {
 
     enum Command: Equatable {
         case back, skip, list, help, quit, complete
+        /// The first open question after the last answered one.
+        case end
         /// `jump NAME`; `nil`: the first unanswered question.
         case jump(String?)
 
@@ -433,6 +444,7 @@ struct InterviewRunner {
             case ("help", 1), ("?", 1): self = .help
             case ("quit", 1), ("exit", 1): self = .quit
             case ("complete", 1): self = .complete
+            case ("end", 1): self = .end
             case ("jump", 1), ("goto", 1): self = .jump(nil)
             case ("jump", 2), ("goto", 2): self = .jump(String(text.split(separator: " ")[1]))
             default: return nil
@@ -451,6 +463,7 @@ struct InterviewRunner {
             output.lines.append(contentsOf: listLines())
             output.prompt = prompt
         case .back:
+            returnAfterJump = nil
             while let previous = history.popLast() {
                 if askable.contains(where: { $0.name == previous }) {
                     current = previous
@@ -458,8 +471,21 @@ struct InterviewRunner {
                     return
                 }
             }
-            output.lines.append(Line(.error, "There is no earlier question to go back to."))
-            output.prompt = prompt
+            // Nothing asked in this sitting (just resumed): the question before this one in the form.
+            let questions = askable
+            let here = current.flatMap { name in questions.firstIndex { $0.name == name } } ?? questions.count
+            guard here > 0 else {
+                output.lines.append(Line(.error, "This is the first question; there is none before it."))
+                output.prompt = prompt
+                return
+            }
+            current = questions[here - 1].name
+            present(&output)
+        case .end:
+            returnAfterJump = nil
+            if let here = current { history.append(here) }
+            current = firstOpenAfterLastAnswer
+            present(&output)
         case .skip:
             guard let name = current, let question = form.question(named: name) else {
                 output.lines.append(Line(.error, "There is no question to skip here."))
@@ -495,7 +521,15 @@ struct InterviewRunner {
     private mutating func jump(to target: String?, _ output: inout Output) {
         let questions = askable
         let name: String
-        if let target {
+        if let target, let number = Int(target) {
+            // A number from `list`: the question's place among those asked now.
+            guard number >= 1, number <= questions.count else {
+                output.lines.append(Line(.error, "There is no question number \(number); list numbers them 1 to \(questions.count)."))
+                output.prompt = prompt
+                return
+            }
+            name = questions[number - 1].name
+        } else if let target {
             let exact = form.question(named: target)
             let prefixed = form.questions.filter { $0.name.hasPrefix(target) && $0.type.isAnswerable }
             guard let found = exact ?? (prefixed.count == 1 ? prefixed.first : nil) else {
@@ -526,8 +560,17 @@ struct InterviewRunner {
             name = first
         }
         if let here = current { history.append(here) }
+        // Jumping to a question (not to the first open one) returns to here after its answer.
+        if target != nil, returnAfterJump == nil, current != name { returnAfterJump = .some(current) }
         current = name
         present(&output)
+    }
+
+    /// Where `end` goes: the first relevant question without a value after the last one with a value.
+    var firstOpenAfterLastAnswer: String? {
+        let questions = askable
+        let last = questions.lastIndex { answers[$0.name] != nil } ?? -1
+        return questions[(last + 1)...].first { answers[$0.name] == nil }?.name
     }
 
     private mutating func stop(_ finish: Finish, _ output: inout Output) {
@@ -550,8 +593,10 @@ struct InterviewRunner {
         "Commands (also with a leading colon, e.g. :back):",
         "  back          go to the previous question",
         "  skip          leave an optional question unanswered (in --fix: leave the flag open)",
-        "  jump NAME     go to a question by name (or a unique start of it); jump alone: first unanswered",
-        "  list          show the answers so far",
+        "  jump NAME     go to a question by name (a unique start of it) or by its number in list; after",
+        "                the answer you come back to where you were; jump alone: the first unanswered",
+        "  end           the first open question after the last one answered",
+        "  list          every question with its number and answer",
         "  complete      mark the interview complete (when every required question is answered)",
         "  help          this text",
         "  quit          stop; everything given so far is saved (Ctrl-D does the same)",
@@ -562,8 +607,9 @@ struct InterviewRunner {
         let relevant = Set(askable.map(\.name))
         var lines: [Line] = []
         var answered = 0
+        let numbers = Dictionary(askable.enumerated().map { ($1.name, $0 + 1) }) { first, _ in first }
         for question in form.questions where question.type.isAnswerable {
-            let marker = question.name == current ? "→" : " "
+            let marker = (question.name == current ? "→" : " ") + (numbers[question.name].map { String($0).leftPadded(to: 3) } ?? "   ")
             let stored = answers[question.name]
             let padded = question.name.rightPadded(to: 24)
             if relevant.contains(question.name) {
