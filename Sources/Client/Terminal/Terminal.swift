@@ -13,11 +13,54 @@ import Darwin
 struct Terminal: Sendable {
     var colors: Bool
     var stderrIsTTY: Bool
+    /// Columns to wrap text at (a terminal's width); nil: no wrapping (a pipe or a file).
+    var width: Int? = nil
 
     static func current(environment: [String: String] = ProcessInfo.processInfo.environment) -> Terminal {
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
         let dumb = environment["TERM"] == "dumb"
-        return Terminal(colors: isatty(STDOUT_FILENO) == 1 && !noColor && !dumb, stderrIsTTY: isatty(STDERR_FILENO) == 1)
+        let isTTY = isatty(STDOUT_FILENO) == 1
+        return Terminal(
+            colors: isTTY && !noColor && !dumb, stderrIsTTY: isatty(STDERR_FILENO) == 1,
+            width: isTTY ? columns(environment: environment) : nil
+        )
+    }
+
+    /// The terminal's width: the window size stdout's terminal reports (TIOCGWINSZ), else `COLUMNS`, else 80.
+    static func columns(environment: [String: String]) -> Int {
+        var size = winsize()
+        // 0x5413 is Linux's TIOCGWINSZ (Swift's Glibc module does not export the macro).
+        if ioctl(STDOUT_FILENO, UInt(0x5413), &size) == 0, size.ws_col >= 20 { return Int(size.ws_col) }
+        if let text = environment["COLUMNS"], let columns = Int(text), columns >= 20 { return columns }
+        return 80
+    }
+
+    /// `text` broken into lines of at most `width` characters at spaces; a continuation line keeps the
+    /// line's indentation (a numbered choice's label lines up under itself). A word longer than the
+    /// width stays whole on a line of its own.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        guard text.count > width else { return [text] }
+        let leading = text.prefix { $0 == " " }
+        var indent = String(leading)
+        // "  12. label" and "→  3 name": continuation lines start under the label.
+        if let marker = text.dropFirst(leading.count).firstMatch(of: /^(\d+\.|[-→*•]) +/) {
+            indent += String(repeating: " ", count: marker.output.0.count)
+        }
+        if indent.count > width / 2 { indent = String(leading.prefix(width / 4)) }
+        var lines: [String] = []
+        var line = String(leading)
+        var lineHasWord = false
+        for word in text.dropFirst(leading.count).split(separator: " ", omittingEmptySubsequences: false) {
+            if lineHasWord, line.count + 1 + word.count > width {
+                lines.append(line)
+                line = indent + word
+            } else {
+                line += (lineHasWord ? " " : "") + word
+            }
+            lineHasWord = true
+        }
+        lines.append(line)
+        return lines
     }
 
     enum Color: String {
@@ -29,8 +72,13 @@ struct Terminal: Sendable {
         colors ? "\u{1B}[\(color.rawValue)m\(text)\u{1B}[0m" : text
     }
 
-    /// A runner line with its colour.
+    /// A runner line with its colour, wrapped to the terminal's width.
     func render(_ line: InterviewRunner.Line) -> String {
+        guard let width, line.text.count > width, line.style != .heading else { return paint(line) }
+        return Terminal.wrap(line.text, width: width).map { paint(InterviewRunner.Line(line.style, $0)) }.joined(separator: "\n")
+    }
+
+    private func paint(_ line: InterviewRunner.Line) -> String {
         switch line.style {
         case .title: return paint(line.text, .bold)
         case .heading: return paint("== \(line.text) ==", .boldCyan)
