@@ -14,6 +14,7 @@ struct VeldwerkCommand: AsyncParsableCommand {
             Then sync, see your municipalities and record interviews; everything is saved on the laptop
             at once and sent with the next `veldwerk sync`.
             """,
+        version: "veldwerk \(Release.version)",
         subcommands: [Enrol.self, Login.self, SyncCommand.self, Status.self, Municipalities.self, InterviewCommand.self]
             + [ListInterviews.self, CasesCommand.self, ContactCommand.self, TasksCommand.self]
             + [AdminCommand.self, ProgressCommand.self, Review.self, Export.self]

@@ -24,12 +24,26 @@ struct Enrol: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try profile.openStore()
-            guard try store.profile() == nil else { throw ClientError.alreadyEnrolled }
-            let api = APIClient(transport: makeTransport(), baseURL: server, token: nil)
-            let deviceName = name ?? ProcessInfo.processInfo.hostName
-            let response = try await api.enrol(EnrolRequest(code: code, deviceName: deviceName))
-            try store.saveEnrolment(server: server, response: response)
+            // A refused code or an unreachable server must not leave an empty profile behind.
+            let home = profile.homeURL
+            let database = home.appendingPathComponent("veldwerk.sqlite")
+            let homeExisted = FileManager.default.fileExists(atPath: home.path)
+            let databaseExisted = FileManager.default.fileExists(atPath: database.path)
+            let response: EnrolResponse
+            do {
+                let store = try profile.openStore()
+                guard try store.profile() == nil else { throw ClientError.alreadyEnrolled }
+                let api = APIClient(transport: makeTransport(), baseURL: server, token: nil)
+                let deviceName = name ?? ProcessInfo.processInfo.hostName
+                response = try await api.enrol(EnrolRequest(code: code, deviceName: deviceName))
+                try store.saveEnrolment(server: server, response: response)
+            } catch {
+                if !databaseExisted {
+                    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database.path + suffix) }
+                    if !homeExisted { try? FileManager.default.removeItem(at: home) }
+                }
+                throw error
+            }
             struct Output: Encodable {
                 var user: UserSummary
                 var device: DeviceID
