@@ -6,6 +6,8 @@ enum ClientError: Error, CustomStringConvertible, Equatable {
     case alreadyEnrolled
     case server(status: Int, code: String, message: String)
     case transport(String)
+    /// The server could not be reached during a sync: the laptop's work waits in its outbox.
+    case offline(String)
     case badResponse(String)
     case unknownInterview(String)
     case notAssigned(String)
@@ -21,6 +23,8 @@ enum ClientError: Error, CustomStringConvertible, Equatable {
         case .server(let status, _, let message):
             return "The server refused (\(status)): \(message)"
         case .transport(let message):
+            return "Could not reach the server: \(message). Check the address and the connection, then try again."
+        case .offline(let message):
             return "Could not reach the server: \(message). Your work is saved on this laptop; sync again when you are online."
         case .badResponse(let message):
             return "The server sent an answer this client cannot read (\(message)). Is the URL right, and are client and server the same version?"
@@ -39,7 +43,7 @@ enum ClientError: Error, CustomStringConvertible, Equatable {
     var exitCode: Int32 {
         switch self {
         case .notEnrolled, .alreadyEnrolled: return 3
-        case .transport: return 4
+        case .transport, .offline: return 4
         case .server(let status, _, _) where status == 401 || status == 403: return 5
         case .server, .badResponse: return 6
         case .unknownInterview, .notAssigned, .noQuestionnaire, .invalidInput: return 2

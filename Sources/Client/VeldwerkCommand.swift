@@ -5,6 +5,35 @@ import Shared
 /// `veldwerk`: the interviewer's command-line client. Works offline; syncs over HTTP when it can.
 @main
 struct VeldwerkCommand: AsyncParsableCommand {
+    /// Runs the command line, with the options every command takes allowed before the subcommand too.
+    static func main() async {
+        await main(globalOptionsMovedLast(Array(CommandLine.arguments.dropFirst())))
+    }
+
+    /// Options that every command takes, and whether each takes a value.
+    static let globalOptions: [String: Bool] = ["--home": true, "--json": false]
+
+    /// `veldwerk --home DIR sync` as `veldwerk sync --home DIR`: global options written before the
+    /// subcommand move after it, where the subcommand parses them. Everything else keeps its order.
+    static func globalOptionsMovedLast(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            let name = String(argument.split(separator: "=", maxSplits: 1).first ?? "")
+            guard let takesValue = globalOptions[name] else { break }
+            leading.append(argument)
+            if takesValue, !argument.contains("="), index + 1 < arguments.count {
+                leading.append(arguments[index + 1])
+                index += 1
+            }
+            index += 1
+        }
+        guard !leading.isEmpty, index < arguments.count else { return arguments }
+        // The subcommand path (words before the first option), then its own arguments, then the moved options.
+        return Array(arguments[index...]) + leading
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "veldwerk",
         abstract: "Run structured field interviews offline and sync them with the Veldwerk server.",

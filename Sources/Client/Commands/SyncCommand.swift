@@ -17,7 +17,12 @@ struct SyncCommand: AsyncParsableCommand {
             let store = try profile.openStore()
             let me = try store.requireProfile()
             let api = APIClient(transport: makeTransport(), baseURL: me.serverURL, token: me.token)
-            let summary = try await SyncCommand.runWithProgress(SyncRunner(store: store, api: api), outbox: try store.outboxCount())
+            let summary: SyncSession.Summary
+            do {
+                summary = try await SyncCommand.runWithProgress(SyncRunner(store: store, api: api), outbox: try store.outboxCount())
+            } catch ClientError.transport(let message) {
+                throw ClientError.offline(message)
+            }
             let rejections = try store.rejections()
             try output.emit(summary) {
                 var lines = ["Synced: sent \(summary.acknowledged) changes, received \(summary.pulled)."]
