@@ -11,12 +11,38 @@ struct VeldwerkServerCommand: AsyncParsableCommand {
         commandName: "veldwerk-server",
         abstract: "The Veldwerk server: merges the interviewers' changes and serves coordinators and researchers.",
         discussion: """
-            Start it with `veldwerk-server serve`; the first start creates ./data/veldwerk.sqlite with the default study.
+            First steps for a coordinator (each command takes --data DIR, default ./data):
+              veldwerk-server serve                                   start; the first start loads the default study
+              veldwerk-server admin create-user --name "Cas" --role coordinator   a person and an API token
+              veldwerk-server admin import-users --csv studenten.csv  interviewers (name,email) with enrolment codes
+              veldwerk-server admin enrolment-codes > codes.txt       a printable list of codes for the laptops
+              veldwerk-server admin assign --csv toewijzing.csv       municipalities to interviewers
+              veldwerk-server questionnaire load vragenlijst.xlsx     a new questionnaire version
+              veldwerk-server export --format sav --out studie.sav    the merged dataset
             The admin commands work on the same database, also while the server runs.
             """,
+        version: "veldwerk-server \(Release.version)",
         subcommands: [Serve.self, Admin.self, QuestionnaireCommand.self, RosterCommand.self, ExportCommand.self, GenerateInterviewsCommand.self],
         defaultSubcommand: Serve.self
     )
+
+    /// Runs the command line; a ``DataError`` (a file whose content cannot be used) is one sentence
+    /// on stderr and exit status 65, without the usage banner a mistyped command gets.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as DataError {
+            FileHandle.standardError.write(Data("veldwerk-server: \(error.description)\n".utf8))
+            exit(withError: DataError.exitCode)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options every command that opens the database shares.

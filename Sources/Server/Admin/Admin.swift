@@ -20,6 +20,18 @@ func openAdminStore(_ options: DataOptions) async throws -> SQLiteServerStore {
     try await openStore(options.config, logger: Logger(label: "veldwerk.admin"))
 }
 
+/// A file whose content cannot be used (a broken questionnaire, a bad roster): the command was
+/// right, the data was not. Printed as one sentence, without a usage banner, with exit status 65
+/// (`EX_DATAERR`; a usage error is 64).
+struct DataError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension DataError {
+    static let exitCode = ExitCode(65)
+}
+
 /// Reads a UTF-8 text file, or says plainly why not.
 func readText(_ path: String) throws -> String {
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {

@@ -165,15 +165,15 @@ struct QuestionnaireCommand: AsyncParsableCommand {
             do {
                 form = try QuestionnaireSource.file(URL(fileURLWithPath: file)).compile()
             } catch let error as XLSFormError {
-                throw ValidationError("The questionnaire was not published: \(error.description).")
+                throw DataError("The questionnaire was not published: \(error.description).")
             } catch let error as QuestionnaireLoadError {
-                throw ValidationError(error.description)
+                throw DataError(error.description)
             }
             let result: PublishResult
             do {
                 result = try await store.publishQuestionnaire(form, by: hostOperator, now: Date())
             } catch let error as XLSFormError {
-                throw ValidationError("The questionnaire was not published: \(error.description).")
+                throw DataError("The questionnaire was not published: \(error.description).")
             }
             if json { try printJSON(result) } else { print(FieldworkText.line(result)) }
         }
@@ -212,7 +212,7 @@ struct RosterCommand: AsyncParsableCommand {
             do {
                 roster = try Roster.parse(csv: try readText(file))
             } catch let error as RosterError {
-                throw ValidationError("The municipalities list was not loaded: \(error)")
+                throw DataError("The municipalities list was not loaded: \(error)")
             }
             let result = try await openAdminStore(data).loadRoster(roster, by: hostOperator, now: Date())
             if json { try printJSON(result) } else { print(FieldworkText.line(result)) }

@@ -3,8 +3,10 @@ import Shared
 
 /// Where a questionnaire comes from: an XLSForm workbook, or its sheets as CSV texts.
 enum QuestionnaireSource {
-    case workbook(Data)
-    case sheets(survey: String, choices: String, settings: String?)
+    /// A workbook; `file` is its name as the person gave it, for error messages.
+    case workbook(Data, file: String? = nil)
+    /// CSV sheets; `files` maps the compiler's sheet names (`choices.csv`) to the paths as given.
+    case sheets(survey: String, choices: String, settings: String?, files: [String: String] = [:])
 
     /// Reads a questionnaire from a file: an `.xlsx` workbook, a `survey.csv` (with `choices.csv`
     /// and optionally `settings.csv` beside it), or a folder holding those CSV files.
@@ -14,7 +16,7 @@ enum QuestionnaireSource {
             throw QuestionnaireLoadError("There is no file \(url.path).")
         }
         if !isDirectory.boolValue && url.pathExtension.lowercased() == "xlsx" {
-            return .workbook(try Data(contentsOf: url))
+            return .workbook(try Data(contentsOf: url), file: url.relativePath)
         }
         let folder = isDirectory.boolValue ? url : url.deletingLastPathComponent()
         let survey = isDirectory.boolValue ? folder.appendingPathComponent("survey.csv") : url
@@ -26,15 +28,28 @@ enum QuestionnaireSource {
             throw QuestionnaireLoadError("\(choices.path) is missing: a CSV questionnaire needs choices.csv beside survey.csv.")
         }
         let settings = try? String(contentsOf: folder.appendingPathComponent("settings.csv"), encoding: .utf8)
-        return .sheets(survey: surveyText, choices: choicesText, settings: settings)
+        let files = [
+            "survey.csv": survey.relativePath, "choices.csv": choices.relativePath,
+            "settings.csv": folder.appendingPathComponent("settings.csv").relativePath,
+        ]
+        return .sheets(survey: surveyText, choices: choicesText, settings: settings, files: files)
     }
 
     /// Compiles the form, naming sheet, row, column and reason when it is broken.
     func compile() throws -> Questionnaire {
         switch self {
-        case .sheets(let survey, let choices, let settings):
-            return try XLSFormCompiler.compile(survey: survey, choices: choices, settings: settings)
-        case .workbook(let data):
+        case .sheets(let survey, let choices, let settings, let files):
+            do {
+                let name = files["survey.csv"].map { URL(fileURLWithPath: $0) }.map { url in
+                    url.deletingPathExtension().lastPathComponent == "survey" ? url.deletingLastPathComponent().lastPathComponent : url.deletingPathExtension().lastPathComponent
+                }
+                return try XLSFormCompiler.compile(survey: survey, choices: choices, settings: settings, defaultFormID: name.flatMap { Self.formID(fromFileName: $0) })
+            } catch var error as XLSFormError {
+                // The file as the person named it: `studie/choices.csv`, not `choices.csv`.
+                error.sheet = files[error.sheet] ?? error.sheet
+                throw error
+            }
+        case .workbook(let data, let file):
             let workbook: XLSXWorkbook
             do {
                 workbook = try XLSXWorkbook(data: data)
@@ -45,14 +60,25 @@ enum QuestionnaireSource {
             guard let choices = workbook.rows(of: "choices") else { throw QuestionnaireLoadError("The workbook has no sheet called \"choices\".") }
             do {
                 return try XLSFormCompiler.compile(
-                    survey: CSVWriter.text(survey), choices: CSVWriter.text(choices), settings: workbook.rows(of: "settings").map { CSVWriter.text($0) }
+                    survey: CSVWriter.text(survey), choices: CSVWriter.text(choices), settings: workbook.rows(of: "settings").map { CSVWriter.text($0) },
+                    defaultFormID: file.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }.flatMap { Self.formID(fromFileName: $0) }
                 )
             } catch var error as XLSFormError {
-                // The compiler names CSV files; in a workbook they are sheets.
-                error.sheet = error.sheet.replacingOccurrences(of: ".csv", with: "") + " sheet"
+                // The compiler names CSV files; in a workbook they are sheets: `vragenlijst.xlsx, sheet "choices",`.
+                let sheet = error.sheet.replacingOccurrences(of: ".csv", with: "")
+                error.sheet = file.map { "\($0), sheet \"\(sheet)\"," } ?? "\(sheet) sheet"
                 throw error
             }
         }
+    }
+}
+
+extension QuestionnaireSource {
+    /// A form id from a file's name, as pyxform takes one when the settings give none: characters
+    /// other than letters, digits, `_`, `-` and `.` become `_`.
+    static func formID(fromFileName name: String) -> String? {
+        let id = String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) ? $0 : "_" })
+        return id.isEmpty || id == "." || id == ".." ? nil : id
     }
 }
 

@@ -45,10 +45,11 @@ public enum XLSFormCompiler {
             let text = settingsColumns.value(base, in: record)
             return text.isEmpty ? nil : text
         }
-        guard let formID = setting("form_id") ?? defaultFormID else {
+        // pyxform: form_id, else the older id_string, else the file's name.
+        guard let formID = setting("form_id") ?? setting("id_string") ?? defaultFormID else {
             throw XLSFormError(
                 sheet: settingsSheet, row: nil, column: "form_id",
-                reason: "the form has no id: add a settings sheet with form_id, or pass defaultFormID"
+                reason: "the form has no id: add a settings sheet with a form_id column"
             )
         }
         let textColumns = ["label", "hint", "constraint_message"]

@@ -1,0 +1,50 @@
+import Foundation
+import Shared
+import Testing
+import TestSupport
+
+@Suite("veldwerk-server questionnaire load as a coordinator types it")
+struct QuestionnaireLoadCommandTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/forms")
+
+    @Test("a broken workbook: one sentence naming the file and its sheet, exit status 65, no usage banner")
+    func brokenWorkbook() async throws {
+        try await withTemporaryDirectory { folder in
+            let file = Self.fixtures.appendingPathComponent("broken-bad-expression.xlsx").path
+            let result = try await ProgramRunner.run("veldwerk-server", ["questionnaire", "load", file, "--data", folder.path])
+            #expect(result.status == 65, "\(result.stderr)")
+            #expect(result.stderr.contains("broken-bad-expression.xlsx, sheet \"survey\", row 7, column \"constraint\""), "\(result.stderr)")
+            #expect(!result.stderr.contains("Usage:"))
+        }
+    }
+
+    @Test("a broken CSV form names choices.csv by the path given")
+    func brokenCSVSheets() async throws {
+        try await withTemporaryDirectory { folder in
+            let form = folder.appending("mijnformulier")
+            try FileManager.default.createDirectory(at: form, withIntermediateDirectories: true)
+            try "type,name,label\nselect_one kleur,k,Kleur?\n".write(to: form.appendingPathComponent("survey.csv"), atomically: true, encoding: .utf8)
+            try "list_name,name,label\nkleur,rood,Rood\nkleur,rood,Nog eens rood\n".write(
+                to: form.appendingPathComponent("choices.csv"), atomically: true, encoding: .utf8
+            )
+            let result = try await ProgramRunner.run("veldwerk-server", ["questionnaire", "load", form.path, "--data", folder.appending("data").path])
+            #expect(result.status == 65, "\(result.stderr)")
+            #expect(result.stderr.contains("mijnformulier/choices.csv row"), "\(result.stderr)")
+            let version = try await ProgramRunner.run("veldwerk-server", ["--version"])
+            #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "veldwerk-server \(Release.version)")
+        }
+    }
+
+    @Test("a form without a settings sheet takes its id from the file name, as pyxform does")
+    func idFromFileName() async throws {
+        try await withTemporaryDirectory { folder in
+            let form = folder.appending("gezinsbeleid 2025")
+            try FileManager.default.createDirectory(at: form, withIntermediateDirectories: true)
+            try "type,name,label\ninteger,n,Hoeveel?\n".write(to: form.appendingPathComponent("survey.csv"), atomically: true, encoding: .utf8)
+            try "list_name,name,label\n".write(to: form.appendingPathComponent("choices.csv"), atomically: true, encoding: .utf8)
+            let result = try await ProgramRunner.run("veldwerk-server", ["questionnaire", "load", form.path, "--data", folder.appending("data").path, "--json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("\"gezinsbeleid_2025\""), "\(result.stdout)")
+        }
+    }
+}
