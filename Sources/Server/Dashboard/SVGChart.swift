@@ -29,19 +29,21 @@ enum SVGChart {
             return empty(width: width, height: height, text: "No fieldwork recorded yet: the chart starts with the first contact.")
         }
         let cumulativeMax = days.map { max($0.cumulativeInterviews, $0.cumulativeMunicipalities) }.max() ?? 0
-        let yMax = niceCeiling(Double(max(cumulativeMax, 1)) * 1.1)
-        let dailyMax = niceCeiling(Double(max(days.map(\.completedInterviews).max() ?? 0, 1)) * 2.5)
+        // Counts get whole-number ticks, and each axis ends on its top tick, so every label sits at its own height.
+        let cumulativeAxis = countAxis(upTo: Double(max(cumulativeMax, 1)) * 1.1)
+        let dailyAxis = countAxis(upTo: Double(max(days.map(\.completedInterviews).max() ?? 0, 1)) * 2.5)
+        let yMax = cumulativeAxis.max, dailyMax = dailyAxis.max
         let step = days.count > 1 ? plotWidth / Double(days.count - 1) : 0
         func x(_ index: Int) -> Double { days.count > 1 ? left + Double(index) * step : left + plotWidth / 2 }
         func y(_ value: Double) -> Double { top + plotHeight - value / yMax * plotHeight }
         func yDaily(_ value: Double) -> Double { top + plotHeight - value / dailyMax * plotHeight }
 
         var svg = open(width: width, height: height, label: "Fieldwork over time: municipalities that took part and interviews completed per day")
-        for tick in ticks(max: yMax) {
+        for tick in cumulativeAxis.ticks {
             svg += line(left, y(tick), width - right, y(tick), stroke: Palette.grid)
             svg += text(left - 6, y(tick) + 4, number(tick), anchor: "end", size: 11, fill: Palette.muted)
         }
-        for tick in ticks(max: dailyMax) where tick > 0 {
+        for tick in dailyAxis.ticks where tick > 0 {
             svg += text(width - right + 6, yDaily(tick) + 4, number(tick), anchor: "start", size: 11, fill: Palette.dailyAxis)
         }
         let barWidth = max(1.5, min(14, step * 0.7))
@@ -196,10 +198,14 @@ enum SVGChart {
         return 10 * magnitude
     }
 
-    /// Four or five evenly spaced round values from 0 to `max`.
-    private static func ticks(max: Double) -> [Double] {
-        let step = niceCeiling(max / 4)
-        return stride(from: 0.0, through: max + 0.001, by: step).map { $0 }
+    /// An axis for counts reaching `value`: whole-number ticks 1, 2 or 5 × 10ⁿ apart (at most five
+    /// steps), from 0 to the first tick at or above `value`, which is the axis's top.
+    static func countAxis(upTo value: Double) -> (max: Double, ticks: [Double]) {
+        let wanted = max(value, 1) / 4
+        let magnitude = pow(10, floor(log10(wanted)))
+        let step = max(1, [1.0, 2.0, 5.0, 10.0].map { $0 * magnitude }.first { $0 >= wanted } ?? 10 * magnitude).rounded(.up)
+        let top = (max(value, 1) / step).rounded(.up) * step
+        return (top, stride(from: 0.0, through: top + step / 2, by: step).map { $0 })
     }
 
     /// Indices of at most seven dates spread over the period, first and last included.
