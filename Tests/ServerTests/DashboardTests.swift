@@ -99,6 +99,34 @@ struct DashboardTests {
         }
     }
 
+    @Test("An answer whose question is no longer asked shows as not applicable; a multi-line answer keeps its line breaks")
+    func notApplicableAndLineBreaks() async throws {
+        try await withRunningServer { client, seed in
+            let cookie = try await signIn(client, token: seed.coordinatorToken)
+            let nis = seed.order[0]
+            let id = try #require(seed.interviews[nis]?.first).uuidString.lowercased()
+            // a_dienst_andere is asked only when a_dienst is "andere"; this interview answered "welzijn".
+            try await seed.store.pool.write { db in
+                _ = try SQLiteServerStore.author(
+                    [
+                        FieldEdit(scope: .municipality(nis), entity: .interview, entityId: id, field: "answers.a_dienst_andere", value: .string("Jeugdwerking")),
+                        FieldEdit(scope: .municipality(nis), entity: .interview, entityId: id, field: "answers.a_functie", value: .string("Diensthoofd\nen schepen")),
+                    ],
+                    by: seed.coordinator.id, now: StudySeed.now, in: db
+                )
+            }
+            let page = try await client.get("/dashboard/interviews/\(id)", headers: ["Cookie": cookie])
+            #expect(page.status == 200)
+            let row = try #require(page.body.components(separatedBy: "<tr").first { $0.contains("<span class=\"hint mono\">a_dienst_andere</span>") })
+            #expect(row.contains("not applicable"), "\(row)")
+            #expect(row.contains("<s>Jeugdwerking</s>"))
+            let functie = try #require(page.body.components(separatedBy: "<tr").first { $0.contains("<span class=\"hint mono\">a_functie</span>") })
+            #expect(!functie.contains("not applicable"))
+            #expect(functie.contains("class=\"answer\""), "the answer cell keeps line breaks (white-space: pre-line)")
+            #expect(functie.contains("Diensthoofd\nen schepen"))
+        }
+    }
+
     @Test("Flagging from the dashboard needs the CSRF token and writes the flag")
     func flagFromDashboard() async throws {
         try await withRunningServer { client, seed in

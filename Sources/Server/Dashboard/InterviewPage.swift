@@ -53,6 +53,8 @@ struct InterviewPage: Sendable {
         var label: String
         var display: String
         var flagged: Bool
+        /// Stored, but its question is not asked with the current answers: ignored in every count and export.
+        var notApplicable: Bool
         var flagStatus: String
         var flagClass: String
         var flagComment: String
@@ -149,12 +151,16 @@ struct InterviewPage: Sendable {
         }
         canApprove = approveBlocked == nil && reviewStatus != .approved
 
+        // The runner and the exports ignore an answer whose question is no longer asked; so does this page.
+        let effective = form.map { Set($0.effectiveAnswers(interview.answers).keys) }
         func answer(_ question: String, value: JSONValue) -> Answer {
             let flag = interview.flags[question]?.objectValue
             let status = flag?["status"]?.stringValue
             return Answer(
                 name: question, label: words.label(forField: Interview.Field.answer(question)),
-                display: words.display(value, field: Interview.Field.answer(question)), flagged: flag != nil, flagStatus: status ?? "",
+                display: words.display(value, field: Interview.Field.answer(question)), flagged: flag != nil,
+                notApplicable: effective.map { !$0.contains(question) && interview.answers[question] != nil && form?.question(named: question) != nil } ?? false,
+                flagStatus: status ?? "",
                 flagClass: DisplayText.reviewBadge(status), flagComment: flag?["comment"]?.stringValue ?? ""
             )
         }
