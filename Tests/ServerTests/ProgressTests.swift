@@ -184,7 +184,23 @@ struct ListMappingTests {
         let in2024 = ProgressCalculator(snapshot: snapshot, list: .list2024)
         #expect(in2024.targets(of: "11007") == ["11007"])
         #expect(in2024.targets(of: "11002") == ["11002"])
-        #expect(in2024.targets(of: "23106") == ["23023", "23024", "23032"])
+        #expect(in2024.targets(of: "23106") == [], "Pajottegem is none of the 2024 municipalities")
+    }
+
+    @Test("The 2024 view counts an interview in a 2025 municipality for no 2024 municipality, not for each it was formed from")
+    func mergedCodeIn2024CountsOnce() throws {
+        var snapshot = FieldworkSnapshot(roster: try Roster.defaultStudy())
+        let interview = Interview(id: UUID(), fields: [
+            "municipality": .string("23106"), "state": .string("complete"), "completedAt": .string("2025-01-10T10:00:00Z"),
+            "startedAt": .string("2025-01-10T09:00:00Z"),
+        ])
+        snapshot.interviews["23106"] = [interview]
+        let in2024 = ProgressCalculator(snapshot: snapshot, list: .list2024).report(now: StudySeed.now, staleAfterDays: 3)
+        #expect(in2024.overall.completed == 0, "Galmaarden, Gooik and Herne did not take part as 2024 municipalities")
+        #expect(in2024.unmatchedCases == ["23106"])
+        let in2025 = ProgressCalculator(snapshot: snapshot, list: .list2025).report(now: StudySeed.now, staleAfterDays: 3)
+        #expect(in2025.overall.completed == 1)
+        #expect(in2025.overall.completedInterviews == 1)
     }
 
     @Test("An unknown case code counts nowhere and is reported")

@@ -64,7 +64,7 @@ struct ProgressCommand: AsyncParsableCommand {
             }
         }
         if !report.unmatchedCases.isEmpty {
-            lines.append("Cases under NIS codes not in this list: \(report.unmatchedCases.joined(separator: ", ")).")
+            lines.append("Cases under NIS codes not in this list (a municipality formed later counts in the later list): \(report.unmatchedCases.joined(separator: ", ")).")
         }
         return lines.joined(separator: "\n")
     }

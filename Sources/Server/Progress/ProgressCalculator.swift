@@ -5,9 +5,9 @@ import Shared
 ///
 /// The sample is every municipality of the list (the study approaches every local government).
 /// A case filed under a NIS code counts for the municipality of the list that continues it
-/// (`Roster.successor(of:on:)`); a code that only exists after the list's date (a 2025 merger, in
-/// the 2024 list) counts for each municipality it was formed from. A code the roster does not
-/// know counts nowhere and is reported in `unmatchedCases`.
+/// (`Roster.successor(of:on:)`). A case counts for one municipality at most: a code that only
+/// exists after the list's date (a 2025 merger, in the 2024 list) and a code the roster does not
+/// know count nowhere and are reported in `unmatchedCases`.
 struct ProgressCalculator: Sendable {
     let snapshot: FieldworkSnapshot
     let list: MunicipalityList
@@ -30,9 +30,9 @@ struct ProgressCalculator: Sendable {
         if codes.contains(nis) { return [nis] }
         let successor = snapshot.roster.successor(of: nis, on: list.referenceDate)
         if codes.contains(successor) { return [successor] }
-        guard depth < 8, let row = snapshot.roster.current(nis: nis) else { return [] }
-        var seen: Set<String> = []
-        return row.predecessors.flatMap { targets(of: $0, in: codes, depth: depth + 1) }.filter { seen.insert($0).inserted }
+        // A municipality formed after the list's date (Pajottegem, in the 2024 list) is none of the
+        // list's: its interviews would otherwise count once for every municipality it was formed from.
+        return []
     }
 
     /// Every municipality of the list with its fieldwork, sorted by name; and the case codes that fit none.
