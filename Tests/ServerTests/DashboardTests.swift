@@ -23,6 +23,15 @@ struct DashboardTests {
         return String(html[start.upperBound...].prefix { $0 != "\"" })
     }
 
+    @Test("The server's address leads to the dashboard")
+    func rootRedirects() async throws {
+        try await withRunningServer { client, _ in
+            let root = try await client.get("/")
+            #expect(root.status == 303)
+            #expect(root.header("location") == "/dashboard")
+        }
+    }
+
     @Test("Without a session every page redirects to the login page")
     func redirectsWithoutSession() async throws {
         try await withRunningServer { client, seed in

@@ -49,6 +49,8 @@ struct DashboardRoutes {
     }
 
     func register(on router: Router<AppRequestContext>) {
+        // A person who types the server's address lands on the dashboard (its sign-in page without a session).
+        router.get("/") { _, _ in Response.redirect(to: "/dashboard", type: .normal) }
         let open = router.group("dashboard")
         open.get("login", use: loginPage)
         open.post("login", use: login)
