@@ -32,6 +32,34 @@ struct DashboardTests {
         }
     }
 
+    @Test("A researcher signs in to the downloads and reaches nothing else of the dashboard")
+    func researcherSeesDownloads() async throws {
+        try await withRunningServer { client, seed in
+            let researcher = try await seed.store.createUser(name: "Rita Researcher", role: .researcher, email: nil, now: StudySeed.now)
+            let token = try await seed.store.issueAPIToken(for: researcher.id, now: StudySeed.now)
+            let login = try await client.postForm("/dashboard/login", [("token", token)])
+            #expect(login.status == 303)
+            #expect(login.header("location") == "/dashboard/downloads")
+            let cookie = try #require(login.header("set-cookie")?.split(separator: ";").first.map(String.init))
+            let page = try await client.get("/dashboard/downloads", headers: ["Cookie": cookie])
+            #expect(page.status == 200)
+            #expect(page.body.contains("/dashboard/export?format=sav"))
+            #expect(!page.body.contains("href=\"/dashboard/review\""), "no coordinator tabs")
+            let csv = try await client.get("/dashboard/export?format=csv", headers: ["Cookie": cookie])
+            #expect(csv.status == 200)
+            #expect(csv.body.hasPrefix("interview_id") || csv.body.contains("interview_id"))
+            for path in ["/dashboard", "/dashboard/municipalities", "/dashboard/review", "/dashboard/conflicts"] {
+                let other = try await client.get(path, headers: ["Cookie": cookie])
+                #expect(other.status == 303 && other.header("location") == "/dashboard/downloads", "\(path)")
+            }
+            let id = try #require(seed.interviews[seed.order[0]]?.first).uuidString.lowercased()
+            let approve = try await client.postForm(
+                "/dashboard/interviews/\(id)/approve", [("csrf", try csrf(in: page.body))], headers: ["Cookie": cookie]
+            )
+            #expect(approve.status == 403)
+        }
+    }
+
     @Test("Without a session every page redirects to the login page")
     func redirectsWithoutSession() async throws {
         try await withRunningServer { client, seed in

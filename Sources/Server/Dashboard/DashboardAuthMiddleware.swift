@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// Lets only a signed-in coordinator through to the dashboard's pages; everyone else goes to the login page.
+/// Lets a signed-in coordinator through to the dashboard's pages, and a researcher to its downloads;
+/// everyone else goes to the login page.
 ///
 /// Errors from the pages are answered as HTML pages rather than JSON.
 struct DashboardAuthMiddleware: RouterMiddleware {
@@ -12,6 +13,9 @@ struct DashboardAuthMiddleware: RouterMiddleware {
     let now: @Sendable () -> Date
     /// Notes a session's last use at most once a minute.
     let uses: LastUseRecorder
+
+    /// What a researcher's session reaches.
+    static let researcherPaths: Set<String> = ["/dashboard/downloads", "/dashboard/export", "/dashboard/logout"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let session = DashboardSession.id(in: request), let principal = try await store.dashboardPrincipal(session: session, now: now())
@@ -28,6 +32,13 @@ struct DashboardAuthMiddleware: RouterMiddleware {
         }
         var context = context
         context.principal = principal
+        // A researcher sees the downloads and nothing else of the dashboard.
+        if !principal.role.canCoordinate, !Self.researcherPaths.contains(request.uri.path) {
+            guard request.method == .get else {
+                return errorPage(status: .forbidden, message: "Researchers download the dataset; reviewing is for coordinators.", principal: principal, session: session)
+            }
+            return .redirect(to: "/dashboard/downloads", type: .normal)
+        }
         do {
             return try await next(request, context)
         } catch let error as APIError {

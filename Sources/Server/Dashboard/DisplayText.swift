@@ -99,6 +99,9 @@ struct PageChrome: Sendable {
     var onMunicipalities = false
     var onReview = false
     var onConflicts = false
+    var onDownloads = false
+    /// Signed in as a researcher: the downloads are all the dashboard offers.
+    var researcher = false
     /// A short message after an action ("Interview approved.").
     var notice: String?
 }

@@ -66,6 +66,7 @@ struct DashboardRoutes {
         pages.get("conflicts", use: conflicts)
         pages.post("conflicts/:id/resolve", use: resolveConflict)
         pages.post("logout", use: logout)
+        pages.get("downloads", use: downloadsPage)
         if let downloads {
             // The same streamed export as GET /v1/export, signed in by the session cookie instead of a token.
             pages.get("export", use: downloads.export)
@@ -107,14 +108,14 @@ struct DashboardRoutes {
                 "login", LoginPage(chrome: Self.signedOut, error: "This token is not valid: it is unknown or was revoked."), status: .unauthorized
             )
         }
-        guard principal.role.canCoordinate else {
-            let error = "The dashboard is for coordinators. \(principal.name) is signed up as \(principal.role.rawValue); interviewers work in the veldwerk program on their laptop."
+        guard principal.role != .interviewer else {
+            let error = "The dashboard is for coordinators and researchers. \(principal.name) is an interviewer; interviewers work in the veldwerk program on their laptop."
             return renderer.page("login", LoginPage(chrome: Self.signedOut, error: error), status: .forbidden)
         }
         await loginAttempts.recordSuccess(["address:" + address])
         let session = try await store.createDashboardSession(for: principal.user, lifetime: DashboardSession.lifetime, now: config.now())
         context.logger.info("dashboard sign-in", metadata: ["auth.user": "\(principal.user)"])
-        var response = Response.redirect(to: "/dashboard", type: .normal)
+        var response = Response.redirect(to: principal.role == .researcher ? "/dashboard/downloads" : "/dashboard", type: .normal)
         response.setCookie(DashboardSession.cookie(session, secure: isHTTPS(request, context)))
         return response
     }
@@ -136,6 +137,35 @@ struct DashboardRoutes {
     }
 
     // MARK: Pages
+
+    /// The files a researcher (or a coordinator) downloads: the page a researcher signs in to.
+    @Sendable func downloadsPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let session = DashboardSession.id(in: request) ?? ""
+        var chrome = PageChrome(
+            title: "Downloads", signedIn: true, userName: principal.name, csrf: DashboardSession.csrfToken(for: session), onDownloads: true
+        )
+        chrome.researcher = !principal.role.canCoordinate
+        struct File: Sendable {
+            var name: String
+            var query: String
+            var about: String
+        }
+        struct Page: Sendable {
+            var chrome: PageChrome
+            var files: [File]
+        }
+        let files = [
+            File(name: "CSV, one row per interview", query: "format=csv", about: "Comma-separated, UTF-8; codes as values (add labels=true for labels)."),
+            File(name: "CSV for Excel (nl)", query: "format=csv&separator=semicolon&bom=true", about: "Semicolons and a byte order mark, as a Dutch Excel opens it."),
+            File(name: "CSV, long", query: "format=csv-long", about: "One row per answer: interview, question, value, label."),
+            File(name: "JSON Lines", query: "format=jsonl", about: "One interview per line with typed values."),
+            File(name: "SPSS (.sav)", query: "format=sav", about: "Variable and value labels, user-missing values for not applicable and not answered."),
+            File(name: "Codebook", query: "format=codebook", about: "Every variable with its question, type, values and labels (Markdown)."),
+            File(name: "Quotes", query: "format=quotes", about: "Open answers of respondents who agreed to be quoted, for qualitative coding."),
+        ]
+        return renderer.page("downloads", Page(chrome: chrome, files: files))
+    }
 
     @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
         let query = try ProgressQuery(request)
