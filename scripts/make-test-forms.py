@@ -33,15 +33,20 @@ def write(path, sheets):
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     survey, choices = read("survey.csv"), read("choices.csv")
-    settings_v1 = [["form_title", "form_id", "version", "default_language"],
-                   ["Flankerend onderwijsbeleid", "flankerend_onderwijsbeleid", "1", "nl"]]
+    settings_v1 = read("settings.csv")
+    version = settings_v1[0].index("version")
+
+    def settings(number):
+        row = list(settings_v1[1])
+        row[version] = number
+        return [settings_v1[0], row]
     write(OUT / "study-v1.xlsx", {"survey": survey, "choices": choices, "settings": settings_v1})
 
     # Version 2: one new question at the end of group f.
     v2 = [list(r) for r in survey]
     last_end = max(i for i, r in enumerate(v2) if r[0] == "end_group")
     v2.insert(last_end, ["text", "f_extra_opmerking", "Wil u nog iets toevoegen?", "Anything to add?", "", "no", "", "", ""])
-    settings_v2 = [settings_v1[0], ["Flankerend onderwijsbeleid", "flankerend_onderwijsbeleid", "2", "nl"]]
+    settings_v2 = settings("2")
     write(OUT / "study-v2.xlsx", {"survey": v2, "choices": choices, "settings": settings_v2})
 
     # Broken forms, each with one mistake; the tests expect the sheet, row and column named here.
@@ -61,7 +66,7 @@ def main():
     v3 = [list(r) for r in survey]
     v3[6][0] = "text"
     v3[6][7] = ""
-    settings_v3 = [settings_v1[0], ["Flankerend onderwijsbeleid", "flankerend_onderwijsbeleid", "3", "nl"]]
+    settings_v3 = settings("3")
     write(OUT / "type-change-v3.xlsx", {"survey": v3, "choices": choices, "settings": settings_v3})
 
 

@@ -127,8 +127,9 @@ struct InterviewPage: Sendable {
         stateClass = interview.state == .complete ? "badge-completed" : interview.state == .withdrawn ? "badge-unreachable" : "badge-inprogress"
         interviewer = name(interview.interviewer)
         questionnaire = [interview.questionnaire, interview.questionnaireVersion].compactMap { $0 }.joined(separator: " ")
-        mode = interview.mode ?? "—"
-        respondentFunction = interview.respondentFunction ?? "—"
+        let described = form.map { interview.withMetadata(from: $0) } ?? interview
+        mode = described.mode.map { words.display(.string($0), field: form?.modeQuestion.map(Interview.Field.answer) ?? "") } ?? "—"
+        respondentFunction = described.respondentFunction ?? "—"
         startedAt = DisplayText.time(interview.startedAt)
         completedAt = DisplayText.time(interview.completedAt)
         let review = interview.review?.objectValue

@@ -64,7 +64,7 @@ struct ExportRecordBuilder {
     /// The record of a stored interview, or `nil` when a filter leaves it out (or its id is not a UUID).
     mutating func record(_ stored: InterviewFields) -> ExportRecord? {
         guard let uuid = UUID(uuidString: stored.id) else { return nil }
-        let interview = Interview(id: uuid, fields: stored.fields)
+        var interview = Interview(id: uuid, fields: stored.fields)
         guard states.contains(interview.state) else { return nil }
         if options.from != nil || options.to != nil {
             guard let started = interview.startedAt.map({ String($0.prefix(10)) }) else { return nil }
@@ -77,6 +77,7 @@ struct ExportRecordBuilder {
         }
 
         let form = schema.form(for: interview)
+        interview = interview.withMetadata(from: form)
         let relevant = Set(form.relevantQuestions(answers: interview.answers).lazy.map(\.name))
         let hasCalculations = form.questions.contains { $0.type == .calculate }
         let effective = hasCalculations ? form.effectiveAnswers(interview.answers) : interview.answers

@@ -18,9 +18,16 @@ extension SQLiteServerStore: CoordinationStore {
                 guard let uuid = UUID(uuidString: id), let nis = record.scope?.municipalityNIS else { continue }
                 snapshot.attempts[nis, default: []].append(ContactAttempt(id: uuid, fields: record.fields, logged: record.earliestClock))
             }
+            // Forms by id@version, read once: an interview's mode and respondent function follow its answers.
+            var forms: [String: Questionnaire?] = [:]
             for (id, record) in try Self.scopedRecords(of: .interview, in: db) {
                 guard let uuid = UUID(uuidString: id) else { continue }
-                let interview = Interview(id: uuid, fields: record.fields)
+                var interview = Interview(id: uuid, fields: record.fields)
+                if let formID = interview.questionnaire, let version = interview.questionnaireVersion {
+                    let key = "\(formID)@\(version)"
+                    if forms[key] == nil { forms[key] = .some(try Self.questionnaire(id: formID, version: version, in: db)) }
+                    if let form = forms[key] ?? nil { interview = interview.withMetadata(from: form) }
+                }
                 snapshot.interviews[record.nis, default: []].append(interview)
                 if let status = try Self.reviewStatus(ofInterview: id, review: interview.review, in: db) { snapshot.reviewStatuses[uuid] = status }
             }

@@ -21,6 +21,10 @@ public struct Questionnaire: Codable, Equatable, Sendable {
     public var questions: [Question]
     /// The choice lists by list name, each in sheet order.
     public var choiceLists: [String: [Choice]]
+    /// The question whose answer is the interview's mode (settings `mode_question`), if the form names one.
+    public var modeQuestion: String?
+    /// The question whose answer is the respondent's function (settings `respondent_function_question`).
+    public var respondentFunctionQuestion: String?
 
     /// Creates a questionnaire.
     public init(
@@ -75,5 +79,29 @@ public struct Questionnaire: Codable, Equatable, Sendable {
             next = group.parent
         }
         return result
+    }
+}
+
+extension Interview {
+    /// The interview with its mode and respondent function taken from the answers to the questions
+    /// the form names for them (``Questionnaire/modeQuestion``), where the interview does not set
+    /// them itself. An answer that is not applicable, or empty, sets nothing.
+    public func withMetadata(from form: Questionnaire) -> Interview {
+        guard form.modeQuestion != nil || form.respondentFunctionQuestion != nil, mode == nil || respondentFunction == nil else { return self }
+        let effective = form.effectiveAnswers(answers)
+        func text(_ question: String?) -> String? {
+            guard let question, let value = effective[question] else { return nil }
+            let text: String
+            switch value {
+            case .string(let single): text = single
+            case .array(let items): text = items.compactMap(\JSONValue.stringValue).joined(separator: " ")
+            default: return nil
+            }
+            return text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : text
+        }
+        var interview = self
+        interview.mode = mode ?? text(form.modeQuestion)
+        interview.respondentFunction = respondentFunction ?? text(form.respondentFunctionQuestion)
+        return interview
     }
 }

@@ -6,7 +6,9 @@ import Foundation
 /// Columns read from `survey`: `type`, `name`, `label`, `hint`, `required`, `relevant`,
 /// `constraint`, `constraint_message`, `choice_filter`, `calculation`; from `choices`: `list_name`,
 /// `name`, `label` and any other column (kept as ``Choice/properties`` for `choice_filter`); from
-/// `settings`: `form_id`, `version`, `form_title`, `default_language`. Texts take a language
+/// `settings`: `form_id` (or `id_string`), `version`, `form_title`, `default_language`, and
+/// `mode_question` / `respondent_function_question` naming the questions whose answers are the
+/// interview's mode and respondent function. Texts take a language
 /// suffix (`label::nl`, `label::English (en)`); a plain `label` is the default language. Other
 /// columns are ignored. Supported types: `select_one LIST`, `select_multiple LIST`, `integer`,
 /// `decimal`, `text`, `date`, `note`, `calculate`, `begin_group`/`end_group` (nesting allowed).
@@ -69,13 +71,27 @@ public enum XLSFormCompiler {
             choiceColumnNames: Set(["name"]).union(choiceColumns.propertyColumns)
         )
 
+        // Questions that say how the interview was held and who answered: the interview's mode and
+        // respondent function follow their answers (the dashboard and the exports show them).
+        var metadata: [String: String] = [:]
+        for column in ["mode_question", "respondent_function_question"] {
+            guard let name = setting(column) else { continue }
+            guard let question = questions.first(where: { $0.name == name }), question.type.isAnswerable else {
+                throw XLSFormError(sheet: settingsSheet, row: 2, column: column, reason: "there is no question \"\(name)\" that takes an answer")
+            }
+            metadata[column] = question.name
+        }
+
         let title = setting("form_title") ?? setting("title") ?? formID
-        return Questionnaire(
+        var form = Questionnaire(
             id: formID, version: setting("version") ?? "1",
             title: LocalizedText(title, language: defaultLanguage),
             defaultLanguage: defaultLanguage, languages: languages,
             groups: groups, questions: questions, choiceLists: choiceLists
         )
+        form.modeQuestion = metadata["mode_question"]
+        form.respondentFunctionQuestion = metadata["respondent_function_question"]
+        return form
     }
 
     /// Compiles the bundled default study: form id `flankerend_onderwijsbeleid`, version `"1"`,
