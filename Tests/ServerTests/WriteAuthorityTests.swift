@@ -196,6 +196,10 @@ struct WriteAuthorityTests {
             #expect(try await push([pushed], from: mine, to: seed.store).accepted == [pushed.id])
             let open = try await seed.store.conflicts(openOnly: true).filter { $0.key.entityId == attempt }
             #expect(open.count == 1)
+            // The conflict says which laptop and person each value came from.
+            let view = try #require(try await seed.store.conflictViews(openOnly: true, entityId: attempt).first)
+            #expect(view.kept.deviceName == "laptop-0" && view.kept.authorName == seed.interviewers[0].name)
+            #expect(view.current?.deviceName == "server")
             await #expect(throws: APIError.self) {
                 _ = try await seed.store.resolveConflict(
                     pushed.id, choice: .new, value: .object(["deep": .array([.object([:])])]), by: seed.coordinatorPrincipal, now: StudySeed.now

@@ -27,10 +27,10 @@ struct ConflictCard: Sendable {
         link = view.entity == .interview ? "/dashboard/interviews/\(view.entityId)" : nil
         municipality = view.municipality ?? "global"
         keptDisplay = view.kept.display
-        keptAuthor = view.kept.authorName
+        keptAuthor = view.kept.authorName + (view.kept.deviceName.map { " on \($0)" } ?? "")
         keptAt = DisplayText.time(view.kept.at)
         currentDisplay = view.current?.display ?? "(empty)"
-        currentAuthor = view.current?.authorName ?? "—"
+        currentAuthor = view.current.map { $0.authorName + ($0.deviceName.map { " on \($0)" } ?? "") } ?? "—"
         currentAt = view.current.map { DisplayText.time($0.at) } ?? "—"
         resolved = view.resolution != nil
         if let settled = view.resolution?.objectValue {

@@ -149,6 +149,8 @@ extension SQLiteServerStore {
         try await pool.read { db in
             let kept = try ChangeLog.conflicts(openOnly: openOnly, entityId: entityId, in: db)
             let names = try Self.userNames(in: db)
+            var laptops: [String: String] = [DeviceID.server.rawValue: "server"]
+            for row in try Row.fetchAll(db, sql: "SELECT id, name FROM device") { laptops[row["id"]] = row["name"] }
             var formatters: [String: AnswerFormatter] = [:]
             func formatter(for conflict: KeptConflict) throws -> AnswerFormatter {
                 guard conflict.key.entity == .interview else { return AnswerFormatter(form: nil) }
@@ -167,7 +169,7 @@ extension SQLiteServerStore {
                 func view(_ change: Change) -> VersionView {
                     VersionView(
                         change: change.id, value: change.value, display: words.display(change.value, field: change.key.field), author: change.author,
-                        authorName: names[change.author] ?? change.author.rawValue,
+                        authorName: names[change.author] ?? change.author.rawValue, deviceName: laptops[change.id.device.rawValue] ?? change.id.device.rawValue,
                         at: ProgressCalculator.isoTime(Date(timeIntervalSince1970: Double(change.hlc.wall) / 1000))
                     )
                 }

@@ -101,15 +101,18 @@ public struct VersionView: Codable, Equatable, Sendable {
     public var display: String
     public var author: UserID
     public var authorName: String
+    /// The laptop the change was made on, by the name it enrolled with ("server" for the server's own edits).
+    public var deviceName: String?
     /// ISO 8601 time of the change's clock.
     public var at: String
 
-    public init(change: ChangeID, value: JSONValue?, display: String, author: UserID, authorName: String, at: String) {
+    public init(change: ChangeID, value: JSONValue?, display: String, author: UserID, authorName: String, deviceName: String? = nil, at: String) {
         self.change = change
         self.value = value
         self.display = display
         self.author = author
         self.authorName = authorName
+        self.deviceName = deviceName
         self.at = at
     }
 }
