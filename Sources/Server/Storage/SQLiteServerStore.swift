@@ -250,6 +250,7 @@ final class SQLiteServerStore: ServerStore {
             var validator = ChangeValidator(principal: principal, lookup: lookup)
             var maxClock: HLC?
             let stored = try Self.storedIDs(among: changes.map(\.id), in: db)
+            var merge = try ChangeLog.Batch(keys: Set(changes.lazy.filter { !stored.contains($0.id) }.map(\.key)), in: db)
             for change in changes {
                 if stored.contains(change.id) {
                     result.accepted.append(change.id)
@@ -257,7 +258,7 @@ final class SQLiteServerStore: ServerStore {
                 }
                 switch try validator.check(change) {
                 case .accept:
-                    try ChangeLog.apply(change, in: db)
+                    try merge.apply(change, in: db)
                     result.accepted.append(change.id)
                     maxClock = max(maxClock ?? change.hlc, change.hlc)
                 case .reject(let reason):
@@ -276,6 +277,7 @@ final class SQLiteServerStore: ServerStore {
                     result.rejected.append(Rejection(changeId: change.id, code: .quarantined, reason: reason))
                 }
             }
+            try merge.finish(in: db)
             if let maxClock {
                 var clock = try Self.serverClock(in: db)
                 clock.receive(maxClock, physical: now.millisecondsSince1970)
