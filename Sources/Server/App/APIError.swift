@@ -40,6 +40,16 @@ extension APIError {
     init(decoding error: any Error, what: String) {
         let detail: String
         switch error {
+        case let failure as JSONValueParser.Failure where failure.tooDeep:
+            self = .unprocessable("Could not read the \(what): \(failure.description); nothing was stored.", code: "too_deep")
+            return
+        case let failure as JSONValueParser.Failure:
+            detail = failure.description
+        case let failure as WireReader.Failure:
+            detail = failure.description
+        case DecodingError.dataCorrupted(let context) where context.debugDescription.hasPrefix("JSON nested more than"):
+            self = .unprocessable("Could not read the \(what): \(context.debugDescription); nothing was stored.", code: "too_deep")
+            return
         case DecodingError.dataCorrupted(let context):
             let path = context.codingPath.map(\.stringValue).joined(separator: ".")
             detail = path.isEmpty ? "the body is not valid JSON" : "\(path): \(context.debugDescription)"
