@@ -50,6 +50,7 @@ let package = Package(
             dependencies: [
                 "Shared", "LogStore", "Gzip", "CommandLineOptions",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

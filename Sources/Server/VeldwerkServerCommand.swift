@@ -41,9 +41,18 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
     @OptionGroup var data: DataOptions
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
+    @Option(help: "Seconds one push may spend merging before it is rolled back and the laptop told to send smaller batches.")
+    var pushBudget: Double = ServerConfig().pushBudget
+    @Option(help: "Seconds a connection may take to send a request's head (or stay idle between requests) before it is closed.")
+    var idleTimeout: Double = ServerConfig().connectionIdleTimeout
+    @Option(help: "Most connections open at once; keep it below the process's open-file limit (ulimit -n).")
+    var maxConnections: Int = ServerConfig().maxConnections
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+        guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be a positive number of seconds.") }
+        guard maxConnections > 0 else { throw ValidationError("--max-connections must be at least 1.") }
+        guard pushBudget > 0 else { throw ValidationError("--push-budget must be a positive number of seconds.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error.") }
     }
 
@@ -54,6 +63,9 @@ struct Serve: AsyncParsableCommand {
         var config = data.config
         config.host = host
         config.port = port
+        config.pushBudget = pushBudget
+        config.connectionIdleTimeout = idleTimeout
+        config.maxConnections = maxConnections
         let databasePath = config.databaseURL.path
         let app = try await buildApplication(config, logger: logger) { boundPort in
             let banner = "Veldwerk server listening on http://\(host):\(boundPort)\nDatabase: \(databasePath)\n"

@@ -8,6 +8,8 @@ struct APIError: HTTPResponseError, CustomStringConvertible {
     var status: HTTPResponse.Status
     var code: String
     var message: String
+    /// Seconds after which the same request may succeed (`Retry-After`), for errors that pass.
+    var retryAfter: Int?
 
     var description: String { message }
 
@@ -15,6 +17,7 @@ struct APIError: HTTPResponseError, CustomStringConvertible {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         let body = ErrorBody(code: code, message: message)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
@@ -33,6 +36,14 @@ struct APIError: HTTPResponseError, CustomStringConvertible {
         APIError(status: .unprocessableContent, code: code, message: message)
     }
     static func tooLarge(_ message: String) -> APIError { APIError(status: .contentTooLarge, code: "too_large", message: message) }
+    /// A push whose merge ran past the server's budget: rolled back, to be sent again in smaller batches.
+    static func pushTooSlow(changes: Int, budget: TimeInterval) -> APIError {
+        APIError(
+            status: .serviceUnavailable, code: "push_too_slow",
+            message: "Merging these \(changes) changes took longer than the server allows one push (\(budget) s); nothing of this push was stored. Send them again in smaller batches.",
+            retryAfter: 1
+        )
+    }
 }
 
 extension APIError {

@@ -13,8 +13,11 @@ final class SQLiteServerStore: ServerStore {
     /// Pushes arriving together share one transaction and one fsync.
     private let pushes: GroupCommit
     private let questionnaires = QuestionnaireCache()
+    /// Longest one push may spend merging (see ``ServerConfig/pushBudget``).
+    let pushBudget: TimeInterval
 
-    init(path: String) throws {
+    init(path: String, pushBudget: TimeInterval = ServerConfig().pushBudget) throws {
+        self.pushBudget = pushBudget
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool.durable(path: path, configuration: configuration)
@@ -244,14 +247,18 @@ final class SQLiteServerStore: ServerStore {
 
     func push(_ changes: [Change], from principal: Principal, now: Date, clockOffsetMs: Int64?) async throws -> PushResult {
         // A sync with nothing to push only notes its time: that need not wait for the disk.
-        try await pushes.write(durable: !changes.isEmpty) { [questionnaires] db in
+        try await pushes.write(durable: !changes.isEmpty) { [questionnaires, pushBudget] db in
             var result = PushResult()
             let lookup = SQLiteValidationLookup(db: db, cache: questionnaires)
             var validator = ChangeValidator(principal: principal, lookup: lookup)
             var maxClock: HLC?
             let stored = try Self.storedIDs(among: changes.map(\.id), in: db)
+            let deadline = ContinuousClock.now + .milliseconds(Int64(pushBudget * 1000))
             var merge = try ChangeLog.Batch(keys: Set(changes.lazy.filter { !stored.contains($0.id) }.map(\.key)), in: db)
-            for change in changes {
+            for (index, change) in changes.enumerated() {
+                if index % 64 == 63, ContinuousClock.now > deadline {
+                    throw APIError.pushTooSlow(changes: changes.count, budget: pushBudget)
+                }
                 if stored.contains(change.id) {
                     result.accepted.append(change.id)
                     continue
@@ -278,6 +285,7 @@ final class SQLiteServerStore: ServerStore {
                 }
             }
             try merge.finish(in: db)
+            guard ContinuousClock.now <= deadline else { throw APIError.pushTooSlow(changes: changes.count, budget: pushBudget) }
             if let maxClock {
                 var clock = try Self.serverClock(in: db)
                 clock.receive(maxClock, physical: now.millisecondsSince1970)
