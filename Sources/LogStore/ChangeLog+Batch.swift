@@ -48,14 +48,19 @@ extension ChangeLog {
             guard db.changesCount == 1 else { return .duplicate }
             let seq = db.lastInsertedRowID
 
-            if fields[change.key] == nil {
+            let index: Dictionary<FieldKey, Field>.Index
+            if let known = fields.index(forKey: change.key) {
+                index = known
+            } else {
                 let history = try ChangeLog.versions(of: change.key, in: db).filter { $0.id != change.id }
                 fields[change.key] = Field(history: history, current: Merge.current(history))
+                guard let added = fields.index(forKey: change.key) else { return .applied(seq: seq) }
+                index = added
             }
             let version = change.version
-            fields[change.key]?.added.append(version)
-            if fields[change.key]?.current.map({ version.hlc > $0.hlc }) ?? true {
-                fields[change.key]?.current = version
+            fields.values[index].added.append(version)
+            if fields.values[index].current.map({ version.hlc > $0.hlc }) ?? true {
+                fields.values[index].current = version
                 let upsert = try db.cachedStatement(
                     sql: """
                         INSERT INTO field_state (entity, entity_id, field, scope, value, hlc, change_seq)
@@ -79,14 +84,16 @@ extension ChangeLog {
                     SELECT seq, device || ':' || dseq, scope, entity, entity_id, field FROM change_log WHERE device = ? AND dseq = ?
                     """
             )
-            for (key, field) in fields where !field.added.isEmpty {
-                let before = Merge.losers(field.history)
+            for index in fields.indices where !fields.values[index].added.isEmpty {
+                let field = fields.values[index]
+                // Losers only grow: a field that had at most one version had none.
+                let before = field.history.count > 1 ? Merge.losers(field.history) : []
                 let after = Merge.losers(field.history + field.added)
                 for loser in after.subtracting(before).sorted() {
                     try keep.execute(arguments: [loser.device.rawValue, loser.seq])
                 }
-                fields[key]?.history += field.added
-                fields[key]?.added = []
+                fields.values[index].history += field.added
+                fields.values[index].added = []
             }
         }
     }
