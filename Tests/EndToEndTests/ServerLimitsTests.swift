@@ -1,11 +1,14 @@
 import Foundation
 import GRDB
+import Gzip
 import Hummingbird
 import Logging
 import Shared
+import Synchronization
 import Testing
 import TestSupport
 
+@testable import VeldwerkClient
 @testable import VeldwerkServer
 
 /// No single client can stall the server: half-sent requests, a push too large to merge in its
@@ -90,6 +93,23 @@ struct ServerLimitsTests {
         #expect(conflicts == 499)
     }
 
+    @Test("a push the server finds too slow to merge is sent again in halves within the same sync")
+    func clientHalvesTooSlowPush() async throws {
+        try await TestServer.with { server in
+            let harness = try await TransportFaultTests.Harness(server: server)
+            defer { harness.home.remove() }
+            _ = try await harness.sync(through: CurlTransport())
+            try harness.edit(1)
+            try harness.edit(2)
+            let transport = TooSlowTransport(refusals: 2)
+            let summary = try await harness.sync(through: transport, pushLimit: 8)
+            #expect(transport.pushSizes == [8, 4, 2, 2, 2, 2, 2], "refused at 8 and 4, then the 10 changes in pushes of 2")
+            #expect(summary.waiting == 0)
+            #expect(summary.acknowledged == 10, "8 refused, 4 refused, then pushes of 2")
+            try await harness.checkConverged()
+        }
+    }
+
     @Test("SIGTERM during a 5,000-version push: the real server exits within seconds and the store is consistent")
     func sigtermDuringLargePush() async throws {
         let data = try TemporaryDirectory(prefix: "veldwerk-sigterm")
@@ -142,5 +162,30 @@ struct ServerLimitsTests {
             )
         }
         #expect((logged == 0 && conflicts == 0 && current == nil) || (logged == 5_000 && conflicts == 4_999 && current == "\"note 4999\""))
+    }
+}
+
+/// Answers the first `refusals` pushes as a server that found them too slow to merge (503
+/// `push_too_slow`, nothing sent on), then passes requests to libcurl; notes each push's size.
+final class TooSlowTransport: HTTPTransport, Sendable {
+    private let inner = CurlTransport()
+    private let state: Mutex<(refusals: Int, sizes: [Int])>
+
+    init(refusals: Int) { state = Mutex((refusals, [])) }
+
+    var pushSizes: [Int] { state.withLock { $0.sizes } }
+
+    func perform(_ request: TransportRequest) async throws -> TransportResponse {
+        let body = request.body.map { Gzip.isGzip($0) ? ((try? Gzip.decompress($0, limit: 1 << 24)) ?? $0) : $0 }
+        let size = request.url.hasSuffix("/v1/sync") ? body.flatMap { try? SyncRequest(wireJSON: $0) }?.push.count : nil
+        let refuse = state.withLock { state in
+            if let size { state.sizes.append(size) }
+            guard size != nil, state.refusals > 0 else { return false }
+            state.refusals -= 1
+            return true
+        }
+        guard refuse else { return try await inner.perform(request) }
+        let answer = #"{"error":{"code":"push_too_slow","message":"Merging these changes took too long; send them again in smaller batches."}}"#
+        return TransportResponse(status: 503, body: Data(answer.utf8), bytesSent: 0, bytesReceived: 0)
     }
 }
