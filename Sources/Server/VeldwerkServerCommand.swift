@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import Shared
 
 /// `veldwerk-server`: the central server of a Veldwerk study, and its host-side admin commands.
@@ -71,6 +72,10 @@ struct Serve: AsyncParsableCommand {
             let banner = "Veldwerk server listening on http://\(host):\(boundPort)\nDatabase: \(databasePath)\n"
             FileHandle.standardOutput.write(Data(banner.utf8))
         }
-        try await app.runService()
+        // SIGTERM and SIGINT drain: no new connections, running requests finish. A push takes at most
+        // its budget, so a drain that lasts longer is a client trickling a body: it is cancelled.
+        var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = .seconds(pushBudget + 5)
+        try await ServiceGroup(configuration: group).run()
     }
 }

@@ -110,23 +110,53 @@ struct ServerLimitsTests {
         }
     }
 
+    /// Starts the real `veldwerk-server` on a free port; returns it and the port it printed.
+    static func startServer(data: TemporaryDirectory, _ extra: [String] = []) async throws -> (RunningProgram, Int) {
+        let server = try ProgramRunner.start("veldwerk-server", ["serve", "--port", "0", "--data", data.url.path, "--log-level", "error"] + extra)
+        for _ in 0..<1500 {
+            if let line = server.outputSoFar.split(separator: "\n").first(where: { $0.contains("listening on http://") }),
+                let text = line.split(separator: ":").last, let port = Int(text)
+            {
+                return (server, port)
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        server.kill()
+        throw RawSocket.Failure(description: "the server printed no port: \(server.outputSoFar)")
+    }
+
+    @Test("SIGTERM while a client trickles a request body: the real server stops waiting for it after the drain limit")
+    func sigtermWithTrickledBody() async throws {
+        let data = try TemporaryDirectory(prefix: "veldwerk-trickle")
+        defer { data.remove() }
+        let (server, port) = try await Self.startServer(data: data, ["--push-budget", "1"])
+        defer { if server.isRunning { server.kill() } }
+        let socket = try RawSocket(port: port)
+        defer { socket.close() }
+        socket.send(Array("POST /v1/enrol HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{".utf8))
+        // One byte every 200 ms: never idle long enough for the idle timeout, never finished.
+        let trickle = Task.detached {
+            while !Task.isCancelled {
+                socket.send(Array(" ".utf8))
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        defer { trickle.cancel() }
+        try await Task.sleep(for: .milliseconds(500))
+        let signalled = Date()
+        kill(server.processIdentifier, SIGTERM)
+        _ = try await server.finish(timeout: 30)
+        trickle.cancel()
+        let took = Date().timeIntervalSince(signalled)
+        #expect(took < 15, "exited \(took) s after SIGTERM (drain limit: push budget 1 s + 5 s)")
+    }
+
     @Test("SIGTERM during a 5,000-version push: the real server exits within seconds and the store is consistent")
     func sigtermDuringLargePush() async throws {
         let data = try TemporaryDirectory(prefix: "veldwerk-sigterm")
         defer { data.remove() }
-        let server = try ProgramRunner.start("veldwerk-server", ["serve", "--port", "0", "--data", data.url.path, "--log-level", "error"])
+        let (server, serverPort) = try await Self.startServer(data: data)
         defer { if server.isRunning { server.kill() } }
-        var port: Int?
-        for _ in 0..<1500 where port == nil {
-            if let line = server.outputSoFar.split(separator: "\n").first(where: { $0.contains("listening on http://") }),
-                let text = line.split(separator: ":").last
-            {
-                port = Int(text)
-            } else {
-                try await Task.sleep(for: .milliseconds(20))
-            }
-        }
-        let serverPort = try #require(port, "the server printed its port")
 
         let path = data.url.appendingPathComponent("veldwerk.sqlite").path
         let store = try SQLiteServerStore(path: path)
