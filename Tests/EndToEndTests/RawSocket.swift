@@ -84,6 +84,14 @@ struct RawSocket {
         #endif
     }
 
+    /// Runs blocking socket work on a thread of its own, not on one of the few threads Swift's
+    /// concurrency shares with the in-process server's handlers (which it could starve).
+    static func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
     /// Sends a whole GET and returns the status line's code (0: no answer within `timeout`).
     static func get(_ path: String, port: Int, timeout: TimeInterval) throws -> Int {
         let socket = try RawSocket(port: port)

@@ -32,21 +32,20 @@ struct ServerLimitsTests {
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())
 
-        let stalled = try (0..<300).map { _ in try RawSocket(port: port) }
+        let stalled = try await RawSocket.blocking { try (0..<300).map { _ in try RawSocket(port: port) } }
         defer { stalled.forEach { $0.close() } }
         for socket in stalled { socket.send(Array("GET /heal".utf8)) }
         let started = Date()
-        #expect(try RawSocket.get("/healthz", port: port, timeout: 5) == 200)
-        #expect(Date().timeIntervalSince(started) < 10, "answered while 300 requests hang (generous: the test machine is shared)")
+        // Generous bounds: the whole suite runs in parallel in one process on a shared machine.
+        #expect(try await RawSocket.blocking { try RawSocket.get("/healthz", port: port, timeout: 30) } == 200, "answered while 300 requests hang")
 
         // Each stalled connection is closed by the server after the 2 s timeout (with slack for a busy machine;
         // without the timeout none would ever be).
-        var closed = 0
-        for socket in stalled where socket.readToEnd(timeout: max(0.05, 20 - Date().timeIntervalSince(started))).closed {
-            closed += 1
+        let closed = try await RawSocket.blocking {
+            stalled.filter { $0.readToEnd(timeout: max(0.05, 45 - Date().timeIntervalSince(started))).closed }.count
         }
         #expect(closed == stalled.count)
-        #expect(try RawSocket.get("/healthz", port: port, timeout: 5) == 200)
+        #expect(try await RawSocket.blocking { try RawSocket.get("/healthz", port: port, timeout: 30) } == 200)
         task.cancel()
         _ = await task.result
     }
@@ -169,12 +168,12 @@ struct ServerLimitsTests {
 
         let socket = try RawSocket(port: serverPort)
         defer { socket.close() }
-        socket.send(
+        let request =
             Array(
                 "POST /v1/sync HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(laptop.token)\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
                     .utf8
             ) + Array(body)
-        )
+        try await RawSocket.blocking { socket.send(request) }
         try await Task.sleep(for: .milliseconds(150))
         let signalled = Date()
         kill(server.processIdentifier, SIGTERM)
