@@ -1,6 +1,6 @@
 import Foundation
 
-/// `veldwerk-bench [merge|wire|incremental|load|all] [--quick] [--equal-priority] [--markdown FILE]`: the figures of Benchmarks/README.md.
+/// `veldwerk-bench [merge|history|wire|incremental|load|all] [--quick] [--equal-priority] [--markdown FILE]`: the figures of Benchmarks/README.md.
 @main
 struct Bench {
     static func main() {
@@ -14,12 +14,15 @@ struct Bench {
             markdownPath = arguments[index + 1]
             arguments.removeSubrange(index...(index + 1))
         }
-        let selected = Set(arguments.isEmpty || arguments.contains("all") ? ["merge", "wire", "incremental", "load"] : arguments)
+        let selected = Set(arguments.isEmpty || arguments.contains("all") ? ["merge", "history", "wire", "incremental", "load"] : arguments)
         let report = Report()
         print("Veldwerk benchmarks on \(Report.machine)\(quick ? " (quick)" : "")")
         do {
             if selected.contains("merge") {
                 try MergeBenchmark(runs: quick ? 1 : 3).run(into: report)
+            }
+            if selected.contains("history") {
+                try FieldHistoryBenchmark(runs: quick ? 1 : 3).run(into: report)
             }
             if selected.contains("wire") {
                 try WireBenchmark(interviews: quick ? 20 : 100).run(into: report)

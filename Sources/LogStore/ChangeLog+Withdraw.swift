@@ -39,19 +39,14 @@ extension ChangeLog {
 
     /// Merges one field again from every version of it in the log (its derived rows must be gone already).
     static func rebuildDerivedState(of key: FieldKey, in db: Database) throws {
-        var state = MergedState()
-        var seqByID: [ChangeID: Int64] = [:]
-        var changeByID: [ChangeID: Change] = [:]
+        var logged: [Logged] = []
         let rows = try Row.fetchCursor(
             db, sql: "SELECT * FROM change_log WHERE entity = ? AND entity_id = ? AND field = ? ORDER BY seq",
             arguments: [key.entity.rawValue, key.entityId, key.field]
         )
         while let row = try rows.next() {
-            let change = try ChangeLog.change(row)
-            state.apply(change)
-            seqByID[change.id] = row["seq"]
-            changeByID[change.id] = change
+            logged.append(Logged(change: try ChangeLog.change(row), seq: row["seq"]))
         }
-        try writeDerivedState(state, seqByID: seqByID, changeByID: changeByID, in: db)
+        try writeDerivedState(of: key, from: logged, in: db)
     }
 }

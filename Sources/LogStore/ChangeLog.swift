@@ -12,82 +12,27 @@ public enum ChangeLog {
     /// What happened to one change handed to ``apply(_:in:)``.
     public enum Outcome: Equatable, Sendable {
         /// Stored at this log position.
-        case applied(seq: Int64, decision: MergeDecision)
+        case applied(seq: Int64)
         /// Stored before; nothing changed.
         case duplicate
     }
 
-    /// Appends the changes to the log and merges each into the derived state, in order.
+    /// Appends the changes to the log and merges them into the derived state.
     ///
-    /// Duplicates (same change id) are ignored, so a retried push is harmless.
+    /// Duplicates (same change id) are ignored, so a retried push is harmless. Each field's
+    /// stored versions are read once, and its conflicts worked out once, whatever the batch size.
     @discardableResult
     public static func apply(_ changes: [Change], in db: Database) throws -> [Outcome] {
-        // The stored versions of every field the batch touches, read together, then kept current here.
-        var histories = try versions(of: Set(changes.lazy.map(\.key)), in: db)
-        var outcomes: [Outcome] = []
-        outcomes.reserveCapacity(changes.count)
-        for change in changes {
-            let outcome = try apply(change, history: histories[change.key] ?? [], in: db)
-            if case .applied = outcome {
-                histories[change.key, default: []].append(change.version)
-            }
-            outcomes.append(outcome)
-        }
+        var batch = try Batch(keys: Set(changes.lazy.map(\.key)), in: db)
+        let outcomes = try changes.map { try batch.apply($0, in: db) }
+        try batch.finish(in: db)
         return outcomes
     }
 
     /// Appends one change and merges it; see ``apply(_:in:)``.
     @discardableResult
     public static func apply(_ change: Change, in db: Database) throws -> Outcome {
-        try apply(change, history: versions(of: change.key, in: db), in: db)
-    }
-
-    /// Appends one change and merges it against `history`, every version of its field stored so far.
-    private static func apply(_ change: Change, history: [FieldVersion], in db: Database) throws -> Outcome {
-        let decision = Merge.decide(change.version, history: history)
-        if decision.isDuplicate { return .duplicate }
-
-        let valueText = change.value?.canonicalJSON
-        let insert = try db.cachedStatement(
-            sql: """
-                INSERT OR IGNORE INTO change_log (device, dseq, scope, entity, entity_id, field, value, hlc, base, author)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        )
-        try insert.execute(arguments: [
-            change.id.device.rawValue, change.id.seq, change.scope.rawValue, change.entity.rawValue, change.entityId,
-            change.field, valueText, change.hlc.encoded, change.base?.encoded, change.author.rawValue,
-        ])
-        // The same id under another field: it was stored before (a client must never reuse an id).
-        guard db.changesCount == 1 else { return .duplicate }
-        let seq = db.lastInsertedRowID
-
-        if decision.becomesCurrent {
-            let upsert = try db.cachedStatement(
-                sql: """
-                    INSERT INTO field_state (entity, entity_id, field, scope, value, hlc, change_seq)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (entity, entity_id, field) DO UPDATE SET
-                        scope = excluded.scope, value = excluded.value, hlc = excluded.hlc, change_seq = excluded.change_seq
-                    """
-            )
-            try upsert.execute(arguments: [
-                change.entity.rawValue, change.entityId, change.field, change.scope.rawValue, valueText, change.hlc.encoded, seq,
-            ])
-        }
-        let losers = (decision.incomingLoses ? [change.id] : []) + decision.newLosers
-        if !losers.isEmpty {
-            let keep = try db.cachedStatement(
-                sql: """
-                    INSERT OR IGNORE INTO conflict (loser_seq, loser_id, scope, entity, entity_id, field)
-                    SELECT seq, device || ':' || dseq, scope, entity, entity_id, field FROM change_log WHERE device = ? AND dseq = ?
-                    """
-            )
-            for loser in losers {
-                try keep.execute(arguments: [loser.device.rawValue, loser.seq])
-            }
-        }
-        return .applied(seq: seq, decision: decision)
+        try apply([change], in: db)[0]
     }
 
     /// Every version of one field stored so far.
@@ -129,38 +74,49 @@ public enum ChangeLog {
         return result
     }
 
-    /// Empties the derived tables and merges the whole log again, in log order.
+    /// Empties the derived tables and merges the whole log again.
     public static func rebuildDerivedState(_ db: Database) throws {
         try db.execute(sql: "DELETE FROM field_state; DELETE FROM conflict;")
-        var state = MergedState()
-        var seqByID: [ChangeID: Int64] = [:]
-        var changeByID: [ChangeID: Change] = [:]
+        var fields: [FieldKey: [Logged]] = [:]
         let rows = try Row.fetchCursor(db, sql: "SELECT * FROM change_log ORDER BY seq")
         while let row = try rows.next() {
             let change = try ChangeLog.change(row)
-            state.apply(change)
-            seqByID[change.id] = row["seq"]
-            changeByID[change.id] = change
+            fields[change.key, default: []].append(Logged(change: change, seq: row["seq"]))
         }
-        try writeDerivedState(state, seqByID: seqByID, changeByID: changeByID, in: db)
+        for (key, logged) in fields {
+            try writeDerivedState(of: key, from: logged, in: db)
+        }
     }
 
-    /// Writes the values and kept conflicts of a merged state into the derived tables.
-    static func writeDerivedState(_ state: MergedState, seqByID: [ChangeID: Int64], changeByID: [ChangeID: Change], in db: Database) throws {
-        for (key, field) in state.fields {
-            if let current = field.current, let seq = seqByID[current.id], let change = changeByID[current.id] {
+    /// A change as the log holds it, with its log position.
+    struct Logged {
+        var change: Change
+        var seq: Int64
+    }
+
+    /// Writes one field's value and kept conflicts, merged from every version of it in log order.
+    ///
+    /// The value is the version with the greatest clock (the first logged of equals) and the
+    /// conflicts are ``Merge/losers(_:)``: the same as merging change by change, as the rule's
+    /// result depends only on the set of versions. O(n log n) in the field's versions.
+    static func writeDerivedState(of key: FieldKey, from logged: [Logged], in db: Database) throws {
+        let versions = logged.map(\.change.version)
+        let byID = Dictionary(logged.map { ($0.change.id, $0) }, uniquingKeysWith: { first, _ in first })
+        if let current = Merge.current(versions), let entry = byID[current.id] {
+            try db.execute(
+                sql: "INSERT INTO field_state (entity, entity_id, field, scope, value, hlc, change_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    key.entity.rawValue, key.entityId, key.field, entry.change.scope.rawValue, current.value?.canonicalJSON, current.hlc.encoded,
+                    entry.seq,
+                ]
+            )
+        }
+        for loser in Merge.losers(versions) {
+            if let entry = byID[loser] {
                 try db.execute(
-                    sql: "INSERT INTO field_state (entity, entity_id, field, scope, value, hlc, change_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    arguments: [key.entity.rawValue, key.entityId, key.field, change.scope.rawValue, current.value?.canonicalJSON, current.hlc.encoded, seq]
+                    sql: "INSERT INTO conflict (loser_seq, loser_id, scope, entity, entity_id, field) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [entry.seq, loser.description, entry.change.scope.rawValue, key.entity.rawValue, key.entityId, key.field]
                 )
-            }
-            for loser in field.losers {
-                if let seq = seqByID[loser], let change = changeByID[loser] {
-                    try db.execute(
-                        sql: "INSERT INTO conflict (loser_seq, loser_id, scope, entity, entity_id, field) VALUES (?, ?, ?, ?, ?, ?)",
-                        arguments: [seq, loser.description, change.scope.rawValue, key.entity.rawValue, key.entityId, key.field]
-                    )
-                }
             }
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import Shared
 
 /// `veldwerk-server`: the central server of a Veldwerk study, and its host-side admin commands.
@@ -74,6 +75,12 @@ struct Serve: AsyncParsableCommand {
         help: "IP address of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto are believed; repeat for several."
     )
     var trustedProxies: [String] = []
+    @Option(help: "Seconds one push may spend merging before it is rolled back and the laptop told to send smaller batches.")
+    var pushBudget: Double = ServerConfig().pushBudget
+    @Option(help: "Seconds a connection may take to send a request's head (or stay idle between requests) before it is closed.")
+    var idleTimeout: Double = ServerConfig().connectionIdleTimeout
+    @Option(help: "Most connections open at once; keep it below the process's open-file limit (ulimit -n).")
+    var maxConnections: Int = ServerConfig().maxConnections
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
@@ -84,6 +91,9 @@ struct Serve: AsyncParsableCommand {
         for proxy in trustedProxies where proxy.isEmpty || !proxy.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) {
             throw ValidationError("--trusted-proxy takes an IP address (e.g. 10.0.0.2 or ::1), not \"\(proxy)\".")
         }
+        guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be a positive number of seconds.") }
+        guard maxConnections > 0 else { throw ValidationError("--max-connections must be at least 1.") }
+        guard pushBudget > 0 else { throw ValidationError("--push-budget must be a positive number of seconds.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error.") }
     }
 
@@ -96,11 +106,18 @@ struct Serve: AsyncParsableCommand {
         config.port = port
         config.publicURL = publicURL.flatMap(URL.init(string:))
         config.trustedProxies = trustedProxies
+        config.pushBudget = pushBudget
+        config.connectionIdleTimeout = idleTimeout
+        config.maxConnections = maxConnections
         let databasePath = config.databaseURL.path
         let app = try await buildApplication(config, logger: logger) { boundPort in
             let banner = "Veldwerk server listening on http://\(host):\(boundPort)\nDatabase: \(databasePath)\n"
             FileHandle.standardOutput.write(Data(banner.utf8))
         }
-        try await app.runService()
+        // SIGTERM and SIGINT drain: no new connections, running requests finish. A push takes at most
+        // its budget, so a drain that lasts longer is a client trickling a body: it is cancelled.
+        var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = .seconds(pushBudget + 5)
+        try await ServiceGroup(configuration: group).run()
     }
 }

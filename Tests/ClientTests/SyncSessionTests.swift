@@ -60,3 +60,21 @@ struct SyncSessionTests {
         }
     }
 }
+
+@Suite("Sync session: pushes too slow to merge")
+struct SyncSessionPushTooSlowTests {
+    @Test("a push the server found too slow is sent again with half the changes, down to one")
+    func halves() {
+        var session = SyncSession(pushLimit: 500)
+        #expect(session.handle(.start(outboxCount: 5_000)) == .sendRound(pushLimit: 500))
+        #expect(session.handle(.pushTooSlow(pushed: 500)) == .sendRound(pushLimit: 250))
+        #expect(session.state == .waiting(round: 1), "the same round again")
+        #expect(session.handle(.pushTooSlow(pushed: 250)) == .sendRound(pushLimit: 125))
+        #expect(session.handle(.committed(pushed: 125, acknowledged: 125, rejected: 0, pulled: 0, more: false, outboxCount: 4_875)) == .sendRound(pushLimit: 125))
+        #expect(session.handle(.pushTooSlow(pushed: 3)) == .sendRound(pushLimit: 1))
+        guard case .fail = session.handle(.pushTooSlow(pushed: 1)) else {
+            Issue.record("one change alone too slow: the session must stop")
+            return
+        }
+    }
+}

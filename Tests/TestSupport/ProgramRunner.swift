@@ -72,6 +72,12 @@ public final class RunningProgram: @unchecked Sendable {
 
     public var processIdentifier: Int32 { process.processIdentifier }
 
+    /// What the program has written to standard output so far (while it runs).
+    public var outputSoFar: String { stdoutBuffer.text }
+
+    /// Whether the program still runs.
+    public var isRunning: Bool { process.isRunning }
+
     /// Sends SIGKILL: the program gets no chance to clean up, as with a crash or a dead battery.
     public func kill() {
         Foundation.kill(process.processIdentifier, SIGKILL)

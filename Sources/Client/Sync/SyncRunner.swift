@@ -32,6 +32,9 @@ struct SyncRunner {
                 let response: SyncResponse
                 do {
                     response = try await api.sync(request)
+                } catch ClientError.server(status: 503, code: "push_too_slow", _) where batch.count > 1 {
+                    action = session.handle(.pushTooSlow(pushed: batch.count))
+                    continue
                 } catch {
                     _ = session.handle(.transportFailed)
                     throw error

@@ -20,6 +20,9 @@ struct SyncSession: Equatable {
         /// for a clock too far ahead and wait again under new ids.
         case committed(pushed: Int, acknowledged: Int, rejected: Int, pulled: Int, more: Bool, outboxCount: Int, restamped: Int = 0)
         case transportFailed
+        /// The server refused a round of `pushed` changes as too slow to merge in one push
+        /// (`push_too_slow`) and stored none of it: send it again in smaller batches.
+        case pushTooSlow(pushed: Int)
     }
 
     enum Action: Equatable {
@@ -40,7 +43,8 @@ struct SyncSession: Equatable {
         var restamped = 0
     }
 
-    let pushLimit: Int
+    /// Most changes one round pushes; halved each time the server finds a push too slow to merge.
+    private(set) var pushLimit: Int
     let maxRounds: Int
     private(set) var state: State = .ready
     private(set) var summary = Summary()
@@ -78,6 +82,15 @@ struct SyncSession: Equatable {
         case (.waiting, .transportFailed):
             state = .failed
             return .fail(summary)
+        case (.waiting(let round), .pushTooSlow(let pushed)):
+            // Nothing was stored: the same round again with half as many changes, until one change alone is too slow.
+            guard pushed > 1 else {
+                state = .failed
+                return .fail(summary)
+            }
+            pushLimit = max(1, min(pushLimit, pushed) / 2)
+            state = .waiting(round: round)
+            return .sendRound(pushLimit: pushLimit)
         case (.ready, _), (.waiting, .start), (.finished, _), (.failed, _):
             return .fail(summary)
         }

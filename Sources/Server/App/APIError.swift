@@ -8,7 +8,7 @@ struct APIError: HTTPResponseError, CustomStringConvertible {
     var status: HTTPResponse.Status
     var code: String
     var message: String
-    /// Seconds a refused caller should wait (429), sent as `Retry-After`.
+    /// Seconds after which the same request may succeed (429, 503), sent as `Retry-After`.
     var retryAfter: Int? = nil
 
     var description: String { message }
@@ -17,7 +17,7 @@ struct APIError: HTTPResponseError, CustomStringConvertible {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
-        if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         let body = ErrorBody(code: code, message: message)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
@@ -39,6 +39,14 @@ struct APIError: HTTPResponseError, CustomStringConvertible {
         APIError(status: .tooManyRequests, code: "too_many_attempts", message: message, retryAfter: retryAfter)
     }
     static func tooLarge(_ message: String) -> APIError { APIError(status: .contentTooLarge, code: "too_large", message: message) }
+    /// A push whose merge ran past the server's budget: rolled back, to be sent again in smaller batches.
+    static func pushTooSlow(changes: Int, budget: TimeInterval) -> APIError {
+        APIError(
+            status: .serviceUnavailable, code: "push_too_slow",
+            message: "Merging these \(changes) changes took longer than the server allows one push (\(budget) s); nothing of this push was stored. Send them again in smaller batches.",
+            retryAfter: 1
+        )
+    }
 }
 
 extension APIError {
@@ -46,6 +54,16 @@ extension APIError {
     init(decoding error: any Error, what: String) {
         let detail: String
         switch error {
+        case let failure as JSONValueParser.Failure where failure.tooDeep:
+            self = .unprocessable("Could not read the \(what): \(failure.description); nothing was stored.", code: "too_deep")
+            return
+        case let failure as JSONValueParser.Failure:
+            detail = failure.description
+        case let failure as WireReader.Failure:
+            detail = failure.description
+        case DecodingError.dataCorrupted(let context) where context.debugDescription.hasPrefix("JSON nested more than"):
+            self = .unprocessable("Could not read the \(what): \(context.debugDescription); nothing was stored.", code: "too_deep")
+            return
         case DecodingError.dataCorrupted(let context):
             let path = context.codingPath.map(\.stringValue).joined(separator: ".")
             detail = path.isEmpty ? "the body is not valid JSON" : "\(path): \(context.debugDescription)"

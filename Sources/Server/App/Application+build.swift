@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import Shared
@@ -20,7 +21,14 @@ func buildApplication(
     let router = try await buildRouter(store: store, config: config)
     return Application(
         router: router,
-        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "veldwerk"),
+        // Hummingbird's idle timer counts HTTP parts, not bytes: a connection that has not sent a
+        // complete request head (or, while sending a body, its next part) within the timeout is
+        // closed however it trickles bytes, so it bounds reading a request's head as well.
+        server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(config.connectionIdleTimeout * 1000)))),
+        configuration: .init(
+            address: .hostname(config.host, port: config.port), serverName: "veldwerk",
+            availableConnectionsDelegate: MaximumAvailableConnections(config.maxConnections, logger: logger)
+        ),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
         logger: logger
     )
@@ -50,7 +58,7 @@ func buildRouter(store: SQLiteServerStore, config: ServerConfig) async throws ->
 /// Opens (and on first use creates) the SQLite store, loading the default study into an empty database.
 func openStore(_ config: ServerConfig, logger: Logger) async throws -> SQLiteServerStore {
     try FileManager.default.createDirectory(at: config.dataDirectory, withIntermediateDirectories: true)
-    let store = try SQLiteServerStore(path: config.databaseURL.path)
+    let store = try SQLiteServerStore(path: config.databaseURL.path, pushBudget: config.pushBudget)
     if config.loadDefaultStudy {
         let loaded = try await store.loadStudyIfEmpty(
             roster: try Roster.defaultStudy(), questionnaire: try XLSFormCompiler.defaultStudy(), now: config.now()

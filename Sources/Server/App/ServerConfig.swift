@@ -11,6 +11,14 @@ struct ServerConfig: Sendable {
     var pullBatchLimit = 1000
     /// Most changes one sync request may push.
     var pushBatchLimit = 5000
+    /// Longest one push may hold the database writer merging; a slower push is rolled back and
+    /// answered 503 `push_too_slow`, so other laptops and admin commands keep their turn.
+    var pushBudget: TimeInterval = 5
+    /// Seconds a connection may go without sending a complete request head (or its next body
+    /// part) before it is closed: idle keep-alive connections and half-sent requests alike.
+    var connectionIdleTimeout: TimeInterval = 30
+    /// Most connections open at once; more wait in the listen queue until one closes.
+    var maxConnections = 1000
     /// Largest request body accepted, in bytes.
     var maxBodyBytes = 8 * 1024 * 1024
     /// How long a new enrolment code stays valid.

@@ -289,7 +289,7 @@ struct DashboardRoutes {
         if choice == .new {
             let entered = (form.value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             guard !entered.isEmpty else { throw APIError.unprocessable("Enter the new value, or choose one of the two versions.") }
-            value = Self.parseValue(entered)
+            value = try Self.parseValue(entered)
         }
         _ = try await store.resolveConflict(loser, choice: choice, value: value, by: try context.requireCoordinator(), now: config.now())
         let back = form.returnTo.flatMap { $0.hasPrefix("/dashboard/") && !$0.hasPrefix("//") && !$0.contains("\\") ? $0 : nil } ?? "/dashboard/conflicts"
@@ -318,9 +318,15 @@ struct DashboardRoutes {
     }
 
     /// A typed value: JSON when it parses as JSON (`3`, `["a","b"]`, `"text"`), else the text as a string.
-    static func parseValue(_ text: String) -> JSONValue {
-        if let parsed = try? JSONValue(json: text) { return parsed }
-        return .string(text)
+    /// JSON nested deeper than the parser's limit is refused (422), not kept as text.
+    static func parseValue(_ text: String) throws -> JSONValue {
+        do {
+            return try JSONValue(json: text)
+        } catch let failure as JSONValueParser.Failure where failure.tooDeep {
+            throw APIError.unprocessable("The new value is \(failure.description); nothing was stored.", code: "too_deep")
+        } catch {
+            return .string(text)
+        }
     }
 
     private static func notice(_ request: Request) -> String? {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 extension Request {
     /// Reads a JSON body into a model; a clear 400 for bad JSON and 413 for a body over the limit.
@@ -23,6 +24,24 @@ extension Request {
 }
 
 extension Request {
+    /// Reads a JSON body with a reader of its own (``SyncRequest/init(wireJSON:)``): the same
+    /// limits and errors as ``decodeJSON(_:what:limit:)``.
+    func decodeJSON<T>(what: String, limit: Int, _ read: (ByteBufferView) throws -> T) async throws -> T {
+        var request = self
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: limit)
+        } catch {
+            throw APIError.tooLarge("The \(what) is larger than \(limit / 1024 / 1024) MiB; send it in smaller batches.")
+        }
+        guard buffer.readableBytes > 0 else { throw APIError.badRequest("The \(what) is empty; send a JSON body.", code: "malformed_request") }
+        do {
+            return try read(buffer.readableBytesView)
+        } catch {
+            throw APIError(decoding: error, what: what)
+        }
+    }
+
     /// Reads a text body (CSV) up to a limit; a clear 400 when it is empty or not UTF-8.
     func text(what: String, limit: Int) async throws -> String {
         var request = self

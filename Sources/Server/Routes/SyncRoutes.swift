@@ -83,7 +83,7 @@ struct SyncRoutes {
         guard let device = principal.device else {
             throw APIError.forbidden("Sync needs a laptop's device token; enrol the laptop with `veldwerk enrol`.")
         }
-        let body = try await request.decodeJSON(SyncRequest.self, what: "sync request", limit: config.maxBodyBytes)
+        let body = try await request.decodeJSON(what: "sync request", limit: config.maxBodyBytes) { try SyncRequest(wireJSON: $0) }
         guard body.device == device else {
             throw APIError.forbidden("This token belongs to device \(device), not \(body.device).")
         }

@@ -13,8 +13,11 @@ final class SQLiteServerStore: ServerStore {
     /// Pushes arriving together share one transaction and one fsync (notes of a credential's last use join them).
     let pushes: GroupCommit
     private let questionnaires = QuestionnaireCache()
+    /// Longest one push may spend merging (see ``ServerConfig/pushBudget``).
+    let pushBudget: TimeInterval
 
-    init(path: String) throws {
+    init(path: String, pushBudget: TimeInterval = ServerConfig().pushBudget) throws {
+        self.pushBudget = pushBudget
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool.durable(path: path, configuration: configuration)
@@ -248,20 +251,25 @@ final class SQLiteServerStore: ServerStore {
 
     func push(_ changes: [Change], from principal: Principal, now: Date, clockOffsetMs: Int64?) async throws -> PushResult {
         // A sync with nothing to push only notes its time: that need not wait for the disk.
-        try await pushes.write(durable: !changes.isEmpty) { [questionnaires] db in
+        try await pushes.write(durable: !changes.isEmpty) { [questionnaires, pushBudget] db in
             var result = PushResult()
             let lookup = SQLiteValidationLookup(db: db, cache: questionnaires)
             var validator = ChangeValidator(principal: principal, lookup: lookup)
             var maxClock: HLC?
             let stored = try Self.storedIDs(among: changes.map(\.id), in: db)
-            for change in changes {
+            let deadline = ContinuousClock.now + .milliseconds(Int64(pushBudget * 1000))
+            var merge = try ChangeLog.Batch(keys: Set(changes.lazy.filter { !stored.contains($0.id) }.map(\.key)), in: db)
+            for (index, change) in changes.enumerated() {
+                if index % 64 == 63, ContinuousClock.now > deadline {
+                    throw APIError.pushTooSlow(changes: changes.count, budget: pushBudget)
+                }
                 if stored.contains(change.id) {
                     result.accepted.append(change.id)
                     continue
                 }
                 switch try validator.check(change) {
                 case .accept:
-                    try ChangeLog.apply(change, in: db)
+                    try merge.apply(change, in: db)
                     result.accepted.append(change.id)
                     maxClock = max(maxClock ?? change.hlc, change.hlc)
                 case .reject(let code, let reason):
@@ -280,6 +288,8 @@ final class SQLiteServerStore: ServerStore {
                     result.rejected.append(Rejection(changeId: change.id, code: .quarantined, reason: reason))
                 }
             }
+            try merge.finish(in: db)
+            guard ContinuousClock.now <= deadline else { throw APIError.pushTooSlow(changes: changes.count, budget: pushBudget) }
             if let maxClock {
                 var clock = try Self.serverClock(in: db)
                 clock.receive(maxClock, physical: now.millisecondsSince1970)

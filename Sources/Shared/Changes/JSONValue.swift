@@ -14,8 +14,15 @@ public enum JSONValue: Hashable, Sendable {
 }
 
 extension JSONValue: Codable {
+    /// Decodes any JSON value; refuses one nested deeper than ``JSONValueParser/maxDepth`` levels
+    /// below the top of the document plus a few for the message around it, before recursing further.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
+        guard decoder.codingPath.count <= JSONValueParser.maxDepth + Self.envelopeDepth else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "JSON nested more than \(JSONValueParser.maxDepth) arrays or objects deep; send flatter values"
+            )
+        }
         if container.decodeNil() {
             self = .null
         } else if let value = try? container.decode(Bool.self) {
@@ -50,6 +57,9 @@ extension JSONValue: Codable {
 }
 
 extension JSONValue {
+    /// The levels of a message around the values it carries (a sync body: root, change array, change, value).
+    static let envelopeDepth = 4
+
     /// The string inside, if this is a string.
     public var stringValue: String? {
         if case .string(let value) = self { return value }

@@ -3,31 +3,59 @@
 ///
 /// It reads numbers the way `JSONValue`'s `Codable` conformance does: an integral number that fits
 /// `Int64` (even written `3.0` or `1e2`) is `.int`, any other number `.double`.
-struct JSONValueParser {
+///
+/// Nesting is limited to ``maxDepth`` arrays and objects: deeper text is refused as soon as the
+/// parser reaches the level past the limit, so untrusted input can neither overflow the stack nor
+/// cost more than one pass over its bytes.
+package struct JSONValueParser {
+    /// The deepest nesting of arrays and objects accepted anywhere a value is read.
+    package static let maxDepth = 64
+
     private let bytes: [UInt8]
+    private let limit: Int
     private var index = 0
+    private var depth = 0
 
     /// The value of `text`; throws ``Failure`` for text that is not one complete JSON value.
-    static func parse(_ text: String) throws -> JSONValue {
+    package static func parse(_ text: String) throws -> JSONValue {
         try parse(bytes: Array(text.utf8))
     }
 
-    /// The value of UTF-8 `bytes`; see ``parse(_:)``.
-    static func parse(bytes: [UInt8]) throws -> JSONValue {
-        var parser = JSONValueParser(bytes: bytes)
+    /// Like ``parse(bytes:)`` for a message whose values sit `envelope` levels deep (a sync body:
+    /// the root object, the change array, the change): each value still gets ``maxDepth``.
+    package static func parse(bytes: [UInt8], envelope: Int) throws -> JSONValue {
+        var parser = JSONValueParser(bytes: bytes, limit: maxDepth + envelope)
         let value = try parser.value()
         parser.skipSpace()
         guard parser.index == parser.bytes.count else { throw Failure(offset: parser.index) }
         return value
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        var offset: Int
-        var description: String { "invalid JSON at byte \(offset)" }
+    /// The value of UTF-8 `bytes`; see ``parse(_:)``.
+    package static func parse(bytes: [UInt8]) throws -> JSONValue {
+        try parse(bytes: bytes, envelope: 0)
     }
 
-    private init(bytes: [UInt8]) {
+    package struct Failure: Error, CustomStringConvertible {
+        package var offset: Int
+        /// The text nests arrays and objects deeper than ``JSONValueParser/maxDepth``.
+        package var tooDeep = false
+        package var description: String {
+            tooDeep
+                ? "JSON nested more than \(JSONValueParser.maxDepth) arrays or objects deep at byte \(offset); send flatter values"
+                : "invalid JSON at byte \(offset)"
+        }
+    }
+
+    /// Enters one more array or object; throws past the limit.
+    private mutating func enter() throws {
+        depth += 1
+        guard depth <= limit else { throw Failure(offset: index, tooDeep: true) }
+    }
+
+    private init(bytes: [UInt8], limit: Int) {
         self.bytes = bytes
+        self.limit = limit
     }
 
     private mutating func skipSpace() {
@@ -40,6 +68,8 @@ struct JSONValueParser {
         switch bytes[index] {
         case UInt8(ascii: "\""): return .string(try string())
         case UInt8(ascii: "{"):
+            try enter()
+            defer { depth -= 1 }
             index += 1
             var members: [String: JSONValue] = [:]
             skipSpace()
@@ -58,6 +88,8 @@ struct JSONValueParser {
                 if try separatorOrEnd(UInt8(ascii: "}")) { return .object(members) }
             }
         case UInt8(ascii: "["):
+            try enter()
+            defer { depth -= 1 }
             index += 1
             var items: [JSONValue] = []
             skipSpace()

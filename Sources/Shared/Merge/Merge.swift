@@ -9,15 +9,18 @@ import Foundation
 /// any order, any number of times, gives the same state and the same conflicts.
 public enum Merge {
     /// What to do with one incoming version of a field, given every version of that field stored so far.
-    public static func decide(_ incoming: FieldVersion, history: [FieldVersion]) -> MergeDecision {
+    ///
+    /// `losers`, when the caller keeps them, are the history's kept conflicts (``losers(_:)`` of
+    /// `history`); without them they are worked out here. O(n log n) in the history's size.
+    public static func decide(_ incoming: FieldVersion, history: [FieldVersion], losers: Set<ChangeID>? = nil) -> MergeDecision {
         if history.contains(where: { $0.id == incoming.id }) {
             return .duplicate
         }
-        let current = history.max { $0.hlc < $1.hlc }
-        let becomesCurrent = current.map { incoming.hlc > $0.hlc } ?? true
+        let becomesCurrent = current(history).map { incoming.hlc > $0.hlc } ?? true
         let incomingLoses = history.contains { $0.overrules(incoming) }
+        let losersBefore = losers ?? Self.losers(history)
         let newLosers = history.filter { version in
-            incoming.overrules(version) && !history.contains { $0.overrules(version) }
+            incoming.overrules(version) && !losersBefore.contains(version.id)
         }.map(\.id).sorted()
         return MergeDecision(isDuplicate: false, becomesCurrent: becomesCurrent, incomingLoses: incomingLoses, newLosers: newLosers)
     }

@@ -19,7 +19,7 @@ public struct MergedState: Equatable, Sendable {
     public mutating func apply(_ change: Change) -> MergeDecision {
         let version = change.version
         var field = fields[change.key] ?? Field()
-        let decision = Merge.decide(version, history: field.versions)
+        let decision = Merge.decide(version, history: field.versions, losers: field.losers)
         guard !decision.isDuplicate else { return decision }
         field.versions.append(version)
         changeCount += 1

@@ -5,7 +5,7 @@ extension SyncResponse {
     /// pulls thousands of changes, and decoding each value through `Codable` cost a laptop more
     /// than the whole server spent answering. Tested against `JSONDecoder` on random responses.
     public init(wireJSON data: Data) throws {
-        let root = try WireReader.object(JSONValueParser.parse(bytes: Array(data)), "the sync response")
+        let root = try WireReader.object(JSONValueParser.parse(bytes: Array(data), envelope: 3), "the sync response")
         self.init(
             accepted: try WireReader.array(root["accepted"], "accepted").map { try WireReader.changeID($0, "accepted") },
             rejected: try WireReader.array(root["rejected"], "rejected").map { item in
@@ -27,11 +27,11 @@ extension SyncResponse {
 }
 
 /// Typed access to a parsed JSON tree, with errors that say which member was wrong.
-enum WireReader {
-    struct Failure: Error, CustomStringConvertible {
-        var what: String
-        var expected: String
-        var description: String { "\(what): expected \(expected)" }
+package enum WireReader {
+    package struct Failure: Error, CustomStringConvertible {
+        package var what: String
+        package var expected: String
+        package var description: String { "\(what): expected \(expected)" }
     }
 
     static func object(_ value: JSONValue?, _ what: String) throws -> [String: JSONValue] {
@@ -71,7 +71,7 @@ enum WireReader {
 
     /// A change as ``Change``'s `Codable` conformance reads it: `value` null or absent is no value, `base` optional.
     static func change(_ item: JSONValue) throws -> Change {
-        let object = try object(item, "a pulled change")
+        let object = try object(item, "a change")
         guard let scope = Scope(rawValue: try string(object["scope"], "change scope")) else {
             throw Failure(what: "change scope", expected: "global or municipality:<nis>")
         }

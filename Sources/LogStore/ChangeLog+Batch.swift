@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+import Shared
+
+extension ChangeLog {
+    /// A run of changes merged into the log inside one transaction (a push, a pull page).
+    ///
+    /// Each change is appended and, when it becomes a field's value, written to `field_state` at
+    /// once, so checks that read the state between changes see the earlier ones. Conflicts are
+    /// worked out once per field in ``finish(in:)``: the losers of everything stored plus the
+    /// batch, minus the losers before it (losers only grow as versions are added). The fields'
+    /// stored versions are read once, when the batch starts. O(n log n) per field in all.
+    public struct Batch {
+        private struct Field {
+            /// Every version stored before the batch.
+            var history: [FieldVersion]
+            /// The field's value so far.
+            var current: FieldVersion?
+            /// The versions the batch added.
+            var added: [FieldVersion] = []
+        }
+
+        private var fields: [FieldKey: Field]
+
+        /// Starts a batch that may touch these fields (others are read when first touched).
+        public init(keys: Set<FieldKey>, in db: Database) throws {
+            fields = try ChangeLog.versions(of: keys, in: db).mapValues { Field(history: $0, current: Merge.current($0)) }
+            for key in keys where fields[key] == nil {
+                fields[key] = Field(history: [], current: nil)
+            }
+        }
+
+        /// Appends one change and, when it becomes its field's value, writes that value.
+        @discardableResult
+        public mutating func apply(_ change: Change, in db: Database) throws -> Outcome {
+            let valueText = change.value?.canonicalJSON
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT OR IGNORE INTO change_log (device, dseq, scope, entity, entity_id, field, value, hlc, base, author)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            )
+            try insert.execute(arguments: [
+                change.id.device.rawValue, change.id.seq, change.scope.rawValue, change.entity.rawValue, change.entityId,
+                change.field, valueText, change.hlc.encoded, change.base?.encoded, change.author.rawValue,
+            ])
+            // Stored before (under this field or, from a client that reused an id, another one).
+            guard db.changesCount == 1 else { return .duplicate }
+            let seq = db.lastInsertedRowID
+
+            let index: Dictionary<FieldKey, Field>.Index
+            if let known = fields.index(forKey: change.key) {
+                index = known
+            } else {
+                let history = try ChangeLog.versions(of: change.key, in: db).filter { $0.id != change.id }
+                fields[change.key] = Field(history: history, current: Merge.current(history))
+                guard let added = fields.index(forKey: change.key) else { return .applied(seq: seq) }
+                index = added
+            }
+            let version = change.version
+            fields.values[index].added.append(version)
+            if fields.values[index].current.map({ version.hlc > $0.hlc }) ?? true {
+                fields.values[index].current = version
+                let upsert = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO field_state (entity, entity_id, field, scope, value, hlc, change_seq)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (entity, entity_id, field) DO UPDATE SET
+                            scope = excluded.scope, value = excluded.value, hlc = excluded.hlc, change_seq = excluded.change_seq
+                        """
+                )
+                try upsert.execute(arguments: [
+                    change.entity.rawValue, change.entityId, change.field, change.scope.rawValue, valueText, change.hlc.encoded, seq,
+                ])
+            }
+            return .applied(seq: seq)
+        }
+
+        /// Keeps the conflicts the batch made: once per field it touched.
+        public mutating func finish(in db: Database) throws {
+            let keep = try db.cachedStatement(
+                sql: """
+                    INSERT OR IGNORE INTO conflict (loser_seq, loser_id, scope, entity, entity_id, field)
+                    SELECT seq, device || ':' || dseq, scope, entity, entity_id, field FROM change_log WHERE device = ? AND dseq = ?
+                    """
+            )
+            for index in fields.indices where !fields.values[index].added.isEmpty {
+                let field = fields.values[index]
+                // Losers only grow: a field that had at most one version had none.
+                let before = field.history.count > 1 ? Merge.losers(field.history) : []
+                let after = Merge.losers(field.history + field.added)
+                for loser in after.subtracting(before).sorted() {
+                    try keep.execute(arguments: [loser.device.rawValue, loser.seq])
+                }
+                fields.values[index].history += field.added
+                fields.values[index].added = []
+            }
+        }
+    }
+}
