@@ -31,9 +31,9 @@ struct ReviewList: AsyncParsableCommand {
                 guard !queue.interviews.isEmpty else { return "Nothing to review." }
                 let rows = queue.interviews.map { item in
                     [item.id, "\(item.municipalityName) (\(item.municipality))", item.interviewerName ?? "—", item.state, Self.reviewText(item.reviewStatus),
-                     "\(item.openFlags)", "\(item.answeredFlags)"]
+                     "\(item.openFlags)", "\(item.answeredFlags)", "\(item.openConflicts ?? 0)"]
                 }
-                return ProgressCommand.table(["Interview", "Municipality", "Interviewer", "State", "Review", "Flags open", "Answered"], rows)
+                return ProgressCommand.table(["Interview", "Municipality", "Interviewer", "State", "Review", "Flags open", "Answered", "Conflicts"], rows)
             }
         }
     }
@@ -53,6 +53,7 @@ struct ReviewApprove: AsyncParsableCommand {
 
     @Argument(help: "The interview id (UUID).") var interview: String
     @Option(help: "A comment for the record.") var comment: String?
+    @Flag(help: "Approve although answers of the interview have conflicts no one resolved (refused otherwise).") var despiteConflicts = false
     @OptionGroup var profile: ProfileOptions
     @OptionGroup var output: OutputOptions
 
@@ -65,7 +66,7 @@ struct ReviewApprove: AsyncParsableCommand {
         try await reportingErrors {
             let api = try profile.openStore().loggedInAPI()
             let result: ReviewActionResponse = try await api.send(
-                "POST", "/v1/review/interviews/\(interview.lowercased())/approve", body: ApproveRequest(comment: comment)
+                "POST", "/v1/review/interviews/\(interview.lowercased())/approve", body: ApproveRequest(comment: comment, despiteOpenConflicts: despiteConflicts ? true : nil)
             )
             try output.emit(result) { "Approved interview \(interview.lowercased()); the laptop gets the verdict on its next sync." }
         }

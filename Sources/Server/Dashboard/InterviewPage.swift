@@ -104,6 +104,9 @@ struct InterviewPage: Sendable {
     var reviewClass: String
     var reviewDetail: String
     var canApprove: Bool
+    /// Open conflicts on this interview: the approve form warns and asks to confirm.
+    var openConflictCount: Int
+    var hasOpenConflicts: Bool { openConflictCount > 0 }
     var approveBlocked: String?
     var groups: [Group]
     var questions: [SelectOption]
@@ -151,6 +154,7 @@ struct InterviewPage: Sendable {
             approveBlocked = nil
         }
         canApprove = approveBlocked == nil && reviewStatus != .approved
+        openConflictCount = detail.conflicts.filter { $0.resolution == nil }.count
 
         // The runner and the exports ignore an answer whose question is no longer asked; so does this page.
         let effective = form.map { Set($0.effectiveAnswers(interview.answers).keys) }

@@ -41,6 +41,8 @@ struct FieldworkSnapshot: Sendable {
     var people: [UserID: Person] = [:]
     var laptops: [Laptop] = []
     var openConflicts = 0
+    /// Open conflicts per interview id (lowercase), for the review queue.
+    var openConflictsByInterview: [String: Int] = [:]
     var logPosition: Int64 = 0
     /// Review statuses as the log derives them (`SQLiteServerStore.reviewStatus(ofInterview:review:in:)`), by interview.
     var reviewStatuses: [Interview.ID: ReviewStatus] = [:]

@@ -16,7 +16,8 @@ enum ReviewQueueBuilder {
                         id: interview.id.uuidString.lowercased(), municipality: nis, municipalityName: municipalityName, interviewer: interview.interviewer,
                         interviewerName: interview.interviewer.map { names[$0] ?? $0.rawValue }, state: interview.state.rawValue,
                         completedAt: interview.completedAt, reviewStatus: snapshot.reviewStatus(of: interview)?.rawValue,
-                        openFlags: statuses.filter { $0 == "open" }.count, answeredFlags: statuses.filter { $0 == "answered" }.count
+                        openFlags: statuses.filter { $0 == "open" }.count, answeredFlags: statuses.filter { $0 == "answered" }.count,
+                        openConflicts: snapshot.openConflictsByInterview[interview.id.uuidString.lowercased()] ?? 0
                     )
                 )
             }
@@ -38,6 +39,8 @@ enum ReviewQueueBuilder {
         switch priority(item) {
         case 0: return "Check the interviewer's answer to \(item.answeredFlags == 1 ? "a flag" : "\(item.answeredFlags) flags")"
         case 1:
+            let conflicts = item.openConflicts ?? 0
+            if conflicts > 0 { return "Resolve \(conflicts == 1 ? "the open conflict" : "\(conflicts) open conflicts"), then review" }
             return item.reviewStatus == ReviewStatus.editedAfterApproval.rawValue
                 ? "Edited after approval: review the changes and approve again or flag" : "Review and approve or flag"
         case 2: return "Waiting for the interviewer"

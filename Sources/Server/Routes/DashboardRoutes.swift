@@ -33,6 +33,8 @@ struct DashboardRoutes {
     struct ApproveForm: Decodable {
         var csrf: String?
         var comment: String?
+        /// The checkbox a coordinator ticks to approve despite open conflicts.
+        var despiteConflicts: String?
     }
 
     struct FlagForm: Decodable {
@@ -248,7 +250,9 @@ struct DashboardRoutes {
         let form = try await Self.form(ApproveForm.self, request, context)
         try DashboardSession.checkCSRF(form.csrf, request: request)
         let id = try ReviewRoutes.interviewID(context)
-        _ = try await store.approveInterview(id, comment: Self.lineBreaks(form.comment), by: try context.requireCoordinator(), now: config.now())
+        _ = try await store.approveInterview(
+            id, comment: Self.lineBreaks(form.comment), despiteOpenConflicts: form.despiteConflicts == "1", by: try context.requireCoordinator(), now: config.now()
+        )
         return .redirect(to: "/dashboard/interviews/\(id.uuidString.lowercased())?notice=approved", type: .normal)
     }
 

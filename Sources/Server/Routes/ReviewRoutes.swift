@@ -39,7 +39,11 @@ struct ReviewRoutes {
         if try await request.collectBody(upTo: 64 * 1024).readableBytes > 0 {
             body = try await request.decodeJSON(ApproveRequest.self, what: "approval", limit: 64 * 1024)
         }
-        return ReviewActionResponse(changes: try await store.approveInterview(id, comment: body.comment, by: principal, now: config.now()))
+        return ReviewActionResponse(
+            changes: try await store.approveInterview(
+                id, comment: body.comment, despiteOpenConflicts: body.despiteOpenConflicts ?? false, by: principal, now: config.now()
+            )
+        )
     }
 
     @Sendable func flag(_ request: Request, context: AppRequestContext) async throws -> ReviewActionResponse {

@@ -14,7 +14,7 @@ protocol CoordinationStore: ServerStore {
     func userNames() async throws -> [UserID: String]
 
     /// Approves a complete interview; answered flags become resolved. Refused while a flag is still open.
-    func approveInterview(_ id: Interview.ID, comment: String?, by author: Principal, now: Date) async throws -> [Change]
+    func approveInterview(_ id: Interview.ID, comment: String?, despiteOpenConflicts: Bool, by author: Principal, now: Date) async throws -> [Change]
     /// Flags one answer with a comment: a task for the interviewer on the next sync.
     func flagAnswer(_ id: Interview.ID, question: String, comment: String, by author: Principal, now: Date) async throws -> [Change]
     /// Closes a flag (the fix is accepted, or the flag was a mistake).
@@ -32,4 +32,11 @@ protocol CoordinationStore: ServerStore {
     func noteSessionUse(session: String, at date: Date) async throws
     /// Ends a session (logout).
     func endDashboardSession(_ session: String) async throws
+}
+
+extension CoordinationStore {
+    /// Approves an interview whatever conflicts it holds (host-side tools and tests).
+    func approveInterview(_ id: Interview.ID, comment: String?, by author: Principal, now: Date) async throws -> [Change] {
+        try await approveInterview(id, comment: comment, despiteOpenConflicts: true, by: author, now: now)
+    }
 }

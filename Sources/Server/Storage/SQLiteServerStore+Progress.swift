@@ -66,6 +66,7 @@ extension SQLiteServerStore: CoordinationStore {
                     )
                 }
             snapshot.openConflicts = try Self.openConflictCount(in: db)
+            snapshot.openConflictsByInterview = try Self.openConflictsByInterview(nil, in: db)
             snapshot.logPosition = try ChangeLog.lastSeq(in: db)
             return snapshot
         }
@@ -94,6 +95,21 @@ extension SQLiteServerStore: CoordinationStore {
                 WHERE r.value IS NULL
                 """
         ) ?? 0
+    }
+
+    /// Open (unresolved) conflicts per interview: every interview's, or one's.
+    static func openConflictsByInterview(_ id: String?, in db: Database) throws -> [String: Int] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT c.entity_id, COUNT(*) AS n FROM conflict c
+                LEFT JOIN field_state r ON r.entity = 'conflict' AND r.entity_id = c.loser_id AND r.field = 'resolution'
+                WHERE c.entity = 'interview' AND r.value IS NULL \(id == nil ? "" : "AND c.entity_id = ?")
+                GROUP BY c.entity_id
+                """,
+            arguments: StatementArguments(id.map { [$0] } ?? [])
+        )
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0["entity_id"] as String, $0["n"] as Int) })
     }
 
     func questionnaire(id: String, version: String) async throws -> Questionnaire? {

@@ -11,7 +11,7 @@ extension SQLiteServerStore {
         static let resolved = "resolved"
     }
 
-    func approveInterview(_ id: Interview.ID, comment: String?, by author: Principal, now: Date) async throws -> [Change] {
+    func approveInterview(_ id: Interview.ID, comment: String?, despiteOpenConflicts: Bool, by author: Principal, now: Date) async throws -> [Change] {
         try APIError.checkControlCharacters(comment, in: "The comment", as: .multiLine)
         return try await pool.write { db in
             let (interview, nis) = try Self.reviewedInterview(id, in: db)
@@ -26,6 +26,13 @@ extension SQLiteServerStore {
                 throw APIError.conflict(
                     "\(open.count == 1 ? "A flag is" : "\(open.count) flags are") still open (\(open.joined(separator: ", "))): wait for the interviewer's answer, or resolve the flag first.",
                     code: "flags_open"
+                )
+            }
+            let conflicts = try Self.openConflictsByInterview(Self.key(id), in: db)[Self.key(id)] ?? 0
+            guard conflicts == 0 || despiteOpenConflicts else {
+                throw APIError.conflict(
+                    "\(conflicts == 1 ? "An answer has" : "\(conflicts) answers have") a kept conflict no one resolved: two people changed it without seeing each other's value. Resolve \(conflicts == 1 ? "it" : "them") first (`veldwerk review conflicts`), or approve despite \(conflicts == 1 ? "it" : "them").",
+                    code: "conflicts_open"
                 )
             }
             let at = ProgressCalculator.isoTime(now)

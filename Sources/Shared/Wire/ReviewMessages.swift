@@ -3,9 +3,12 @@ import Foundation
 /// `POST /v1/review/interviews/:id/approve`: a coordinator approves an interview.
 public struct ApproveRequest: Codable, Equatable, Sendable {
     public var comment: String?
+    /// Approve although answers of the interview have kept conflicts no one resolved (refused otherwise, 409 `conflicts_open`).
+    public var despiteOpenConflicts: Bool?
 
-    public init(comment: String? = nil) {
+    public init(comment: String? = nil, despiteOpenConflicts: Bool? = nil) {
         self.comment = comment
+        self.despiteOpenConflicts = despiteOpenConflicts
     }
 }
 
@@ -66,11 +69,14 @@ public struct ReviewItem: Codable, Equatable, Sendable {
     public var reviewStatus: String?
     public var openFlags: Int
     public var answeredFlags: Int
+    /// Kept conflicts on the interview's fields that no one has resolved yet.
+    public var openConflicts: Int?
 
     public init(
         id: String, municipality: String, municipalityName: String, interviewer: UserID?, interviewerName: String?, state: String,
-        completedAt: String?, reviewStatus: String?, openFlags: Int, answeredFlags: Int
+        completedAt: String?, reviewStatus: String?, openFlags: Int, answeredFlags: Int, openConflicts: Int? = nil
     ) {
+        self.openConflicts = openConflicts
         self.id = id
         self.municipality = municipality
         self.municipalityName = municipalityName
