@@ -19,6 +19,8 @@ public struct ExportArguments: ParsableArguments {
     @Option(help: "Only interviews changed after this log position (an incremental export; all states by default).") public var since: Int64?
     @Flag(help: "CSV cells exactly as typed: do not put an apostrophe before a cell a spreadsheet would run as a formula (=, +, -, @).")
     public var raw = false
+    @Flag(help: "Quotes: keep the answers that help identify a respondent (their function, a free-text department); left out by default.")
+    public var withContext = false
     @Flag(help: "Replace the --out file if it exists (only once the new export is complete; a folder is never replaced).")
     public var force = false
 
@@ -67,6 +69,7 @@ public struct ExportArguments: ParsableArguments {
         if let to { parameters.append(("to", to)) }
         if let since { parameters.append(("since", String(since))) }
         if raw { parameters.append(("raw", "true")) }
+        if withContext { parameters.append(("context", "true")) }
         return parameters
     }
 

@@ -75,6 +75,7 @@ struct ExportFormulaTests {
 
             var quotesOptions = ExportOptions(format: .quotes)
             quotesOptions.includePersonalData = false
+            quotesOptions.withContext = true
             let quotes = CSVParse.records(try await fixture.exportText(quotesOptions))
             #expect(quotes.contains { $0["question"] == "a_dienst_andere" && $0["answer"] == "'+cmd" })
             #expect(quotes.contains { $0["question"] == "b_visie_omschrijving" && $0["answer"] == "'@SUM(1)" })

@@ -26,8 +26,15 @@ struct ExportPrivacyTests {
             #expect(vision["interview"]?.hasPrefix("R-") == true)
             #expect(!text.contains(ExportScenario.antwerp))
             #expect(!text.contains("11002"))
-            // Only text questions.
+            // Only text questions, and none that helps identify the respondent (function, free-text department).
             #expect(Set(records.compactMap { $0["question"] }).isSubset(of: Set(scenario.fixture.form.questions.filter { $0.type == .text }.map(\.name))))
+            #expect(!records.contains { ["a_functie", "a_dienst_andere"].contains($0["question"] ?? "") })
+            #expect(!text.contains("Onderwijsregisseur, team"))
+            var withContext = ExportOptions(format: .quotes)
+            withContext.withContext = true
+            let context = CSVParse.records(try await scenario.fixture.exportText(withContext))
+            #expect(context.contains { $0["question"] == "a_functie" && $0["answer"] == "Onderwijsregisseur, team \"Samen\"" })
+            #expect(context.contains { $0["question"] == "a_dienst_andere" })
 
             // When consent is withdrawn, the quotes go too.
             let withdraw = scenario.annLaptop.edit(

@@ -6,7 +6,8 @@ import Shared
 /// Read from `name=value` parameters (the route's query string; the commands build the same list):
 /// `format`, `labels=true`, `language=en`, `separator=semicolon`, `bom=true`, `personal=true`,
 /// `state=complete|draft|withdrawn|all` (repeatable), `province=NAME` (repeatable),
-/// `from=YYYY-MM-DD`, `to=YYYY-MM-DD` (on the day the interview started), `since=SEQ`, `raw=true`.
+/// `from=YYYY-MM-DD`, `to=YYYY-MM-DD` (on the day the interview started), `since=SEQ`, `raw=true`,
+/// `context=true` (quotes with the answers that help identify a respondent).
 struct ExportOptions: Sendable, Equatable {
     var format: ExportFormat
     /// Choice labels instead of choice codes in the wide CSV.
@@ -31,6 +32,9 @@ struct ExportOptions: Sendable, Equatable {
     /// CSV cells exactly as stored; by default a cell a spreadsheet would run as a formula gets a
     /// leading apostrophe (see ``Shared/CSVWriter/neutralised(_:)``). JSON Lines and SPSS are never changed.
     var raw = false
+    /// Quotes with the answers that help identify the respondent (the form's quasi-identifiers, such as
+    /// the respondent's function); left out by default.
+    var withContext = false
     /// The question whose answer `ja` means the respondent agreed to be quoted.
     var quoteConsentQuestion = "f_citaat_toestemming"
     var quoteConsentValue = "ja"
@@ -70,6 +74,7 @@ struct ExportOptions: Sendable, Equatable {
             case "bom": byteOrderMark = try Self.flag(name, value)
             case "personal": includePersonalData = try Self.flag(name, value)
             case "raw": raw = try Self.flag(name, value)
+            case "context": withContext = try Self.flag(name, value)
             case "language":
                 guard !value.isEmpty, value.count <= 16 else { throw ExportError.invalidOption("language takes a language code such as nl or en.") }
                 language = value
@@ -118,6 +123,7 @@ struct ExportOptions: Sendable, Equatable {
         if let to { result.append(("to", to)) }
         if let since { result.append(("since", String(since))) }
         if raw { result.append(("raw", "true")) }
+        if withContext { result.append(("context", "true")) }
         return result
     }
 

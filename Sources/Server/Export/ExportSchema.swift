@@ -46,6 +46,8 @@ struct ExportSchema: Sendable {
     var questions: [Question]
     /// The compiled forms by `id@version`.
     var forms: [String: Questionnaire]
+    /// Questions any of the forms declares as helping identify a respondent (``Questionnaire/quasiIdentifiers``).
+    var quasiIdentifiers: Set<String> { forms.values.reduce(into: Set<String>()) { $0.formUnion($1.quasiIdentifiers) } }
     /// The newest version: used for interviews whose version is not stored.
     var newest: Questionnaire
     /// The language texts fall back to.

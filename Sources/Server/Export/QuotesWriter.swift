@@ -4,7 +4,9 @@ import Shared
 /// agreed to be quoted (`f_citaat_toestemming = ja` in the study).
 ///
 /// Rows name the interview and the municipality by pseudonym and give the province, so a quote
-/// cannot be joined back to a municipality through the other exports.
+/// cannot be joined back to a municipality through the other exports. Answers the form declares as
+/// quasi-identifiers (the respondent's function, a free-text department) are left out unless
+/// `context=true` (`--with-context`).
 struct QuotesWriter: ExportWriter {
     let schema: ExportSchema
     let options: ExportOptions
@@ -15,7 +17,9 @@ struct QuotesWriter: ExportWriter {
         self.schema = schema
         self.options = options
         csv = options.csvWriter
-        textQuestions = schema.questions.filter { $0.type == .text }
+        // A quote beside the respondent's function and department can name the person: those stay out unless asked for.
+        let identifying = options.withContext ? [] : schema.quasiIdentifiers
+        textQuestions = schema.questions.filter { $0.type == .text && !identifying.contains($0.name) }
     }
 
     mutating func begin(into out: inout [UInt8]) {

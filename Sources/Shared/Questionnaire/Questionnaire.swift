@@ -25,6 +25,14 @@ public struct Questionnaire: Codable, Equatable, Sendable {
     public var modeQuestion: String?
     /// The question whose answer is the respondent's function (settings `respondent_function_question`).
     public var respondentFunctionQuestion: String?
+    /// Open questions whose answers help identify a respondent when read beside a quote (settings
+    /// `quasi_identifiers`, names separated by spaces; the respondent function is one too).
+    public var quasiIdentifierQuestions: [String]?
+
+    /// Every question whose answer can help identify the respondent: the respondent function and the declared ones.
+    public var quasiIdentifiers: Set<String> {
+        Set((quasiIdentifierQuestions ?? []) + [respondentFunctionQuestion].compactMap { $0 })
+    }
 
     /// Creates a questionnaire.
     public init(

@@ -91,6 +91,13 @@ public enum XLSFormCompiler {
         )
         form.modeQuestion = metadata["mode_question"]
         form.respondentFunctionQuestion = metadata["respondent_function_question"]
+        if let list = setting("quasi_identifiers") {
+            let names = list.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+            for name in names where !questions.contains(where: { $0.name == name }) {
+                throw XLSFormError(sheet: settingsSheet, row: 2, column: "quasi_identifiers", reason: "there is no question \"\(name)\"")
+            }
+            form.quasiIdentifierQuestions = names
+        }
         return form
     }
 
