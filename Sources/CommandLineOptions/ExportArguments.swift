@@ -10,6 +10,8 @@ public struct ExportArguments: ParsableArguments {
     @Option(help: "Language of labels, e.g. nl or en (default: the questionnaire's).") public var language: String?
     @Option(help: "CSV separator: comma or semicolon (Excel with a Dutch locale).") public var separator: String = "comma"
     @Flag(help: "Start CSV files with a UTF-8 byte order mark (for Excel).") public var bom = false
+    @Option(help: "nl: a CSV a Dutch-language Excel or LibreOffice opens as numbers and dates (semicolons, a byte order mark, decimal commas, times as 2025-01-14 10:30:00).")
+    public var excel: String?
     @Flag(help: "Include respondent names and e-mail and interviewer identities (admins only).") public var includePersonalData = false
     @Option(name: .customLong("state"), help: "Interview state to include: draft, complete, withdrawn or all; repeat for several (default: complete).")
     public var states: [String] = []
@@ -29,6 +31,7 @@ public struct ExportArguments: ParsableArguments {
     public static let formats = ["csv", "csv-long", "jsonl", "sav", "codebook", "codebook-csv", "quotes"]
 
     public func validate() throws {
+        if let excel, excel != "nl" { throw ValidationError("--excel takes nl (a Dutch-language Excel or LibreOffice), not \(excel).") }
         guard Self.formats.contains(format) else { throw ValidationError("--format must be one of \(Self.formats.joined(separator: ", ")).") }
         guard ["comma", "semicolon"].contains(separator) else { throw ValidationError("--separator is comma or semicolon.") }
         for state in states where !["draft", "complete", "withdrawn", "all"].contains(state) {
@@ -70,6 +73,7 @@ public struct ExportArguments: ParsableArguments {
         if let since { parameters.append(("since", String(since))) }
         if raw { parameters.append(("raw", "true")) }
         if withContext { parameters.append(("context", "true")) }
+        if let excel { parameters.append(("excel", excel)) }
         return parameters
     }
 

@@ -32,6 +32,9 @@ struct ExportOptions: Sendable, Equatable {
     /// CSV cells exactly as stored; by default a cell a spreadsheet would run as a formula gets a
     /// leading apostrophe (see ``Shared/CSVWriter/neutralised(_:)``). JSON Lines and SPSS are never changed.
     var raw = false
+    /// Cells as a Dutch-language spreadsheet reads them (`excel=nl`): a decimal comma in numbers and
+    /// times written `2025-01-14 10:30:00` (UTC), with a semicolon separator and a byte order mark.
+    var spreadsheetNL = false
     /// Quotes with the answers that help identify the respondent (the form's quasi-identifiers, such as
     /// the respondent's function); left out by default.
     var withContext = false
@@ -41,6 +44,21 @@ struct ExportOptions: Sendable, Equatable {
 
     init(format: ExportFormat) {
         self.format = format
+    }
+
+    /// A stored answer or metadata value as a CSV cell: unchanged, or for `excel=nl` a decimal number
+    /// with a comma and an ISO time as `YYYY-MM-DD HH:MM:SS`, which a Dutch spreadsheet reads as a number and a date.
+    func spreadsheetCell(_ value: JSONValue) -> String {
+        let text = AnswerText.text(value)
+        guard spreadsheetNL else { return text }
+        if case .double = value { return text.replacingOccurrences(of: ".", with: ",") }
+        return Self.spreadsheetTime(text) ?? text
+    }
+
+    /// `2025-01-14T10:30:00Z` (or with fractional seconds) → `2025-01-14 10:30:00`; nil for other text.
+    static func spreadsheetTime(_ text: String) -> String? {
+        guard Timestamp.isValid(text), text.hasSuffix("Z") || text.hasSuffix("z") else { return nil }
+        return String(text.prefix(10)) + " " + String(text.dropFirst(11).prefix(8))
     }
 
     /// The CSV writer these options ask for: their separator, formulas neutralised unless `raw`.
@@ -75,6 +93,9 @@ struct ExportOptions: Sendable, Equatable {
             case "personal": includePersonalData = try Self.flag(name, value)
             case "raw": raw = try Self.flag(name, value)
             case "context": withContext = try Self.flag(name, value)
+            case "excel":
+                guard value == "nl" else { throw ExportError.invalidOption("excel takes nl (a Dutch-language Excel or LibreOffice), not \"\(value)\".") }
+                spreadsheetNL = true
             case "language":
                 guard !value.isEmpty, value.count <= 16 else { throw ExportError.invalidOption("language takes a language code such as nl or en.") }
                 language = value
@@ -106,6 +127,10 @@ struct ExportOptions: Sendable, Equatable {
             }
         }
         if !states.isEmpty { self.states = states }
+        if spreadsheetNL {
+            separator = UInt8(ascii: ";")
+            byteOrderMark = true
+        }
         if let from, let to, to < from { throw ExportError.invalidOption("to (\(to)) is before from (\(from)).") }
     }
 
@@ -124,6 +149,7 @@ struct ExportOptions: Sendable, Equatable {
         if let since { result.append(("since", String(since))) }
         if raw { result.append(("raw", "true")) }
         if withContext { result.append(("context", "true")) }
+        if spreadsheetNL { result.append(("excel", "nl")) }
         return result
     }
 

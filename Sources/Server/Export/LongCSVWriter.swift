@@ -30,7 +30,7 @@ struct LongCSVWriter: ExportWriter {
                     csv.appendLine([record.id, question.variable, code, AnswerText.label(of: code, in: question, language: options.language)], to: &out)
                 }
             default:
-                csv.appendLine([record.id, question.variable, AnswerText.text(value), ""], to: &out)
+                csv.appendLine([record.id, question.variable, options.spreadsheetCell(value), ""], to: &out)
             }
         }
     }

@@ -33,7 +33,7 @@ struct WideCSVWriter: ExportWriter {
     }
 
     mutating func write(_ record: ExportRecord, into out: inout [UInt8]) {
-        var fields = metadata.map { $0.value(in: record) ?? "" }
+        var fields = metadata.map { column in column.value(in: record).map { options.spreadsheetCell(.string($0)) } ?? "" }
         fields.reserveCapacity(fields.count + schema.questions.count * 2)
         for question in schema.questions {
             guard case .value(let value) = record.cell(question.name) else {
@@ -55,7 +55,7 @@ struct WideCSVWriter: ExportWriter {
                 let set = Set(chosen)
                 fields += question.choices.map { set.contains($0.name) ? "1" : "0" }
             default:
-                fields.append(AnswerText.text(value))
+                fields.append(options.spreadsheetCell(value))
             }
         }
         csv.appendLine(fields, to: &out)

@@ -159,7 +159,7 @@ struct DashboardRoutes {
         }
         let files = [
             File(name: "CSV, one row per interview", query: "format=csv", about: "Comma-separated, UTF-8; codes as values (add labels=true for labels)."),
-            File(name: "CSV for Excel (nl)", query: "format=csv&separator=semicolon&bom=true", about: "Semicolons and a byte order mark, as a Dutch Excel opens it."),
+            File(name: "CSV for Excel (nl)", query: "format=csv&excel=nl", about: "Semicolons, decimal commas and plain date-times, as a Dutch-language Excel or LibreOffice opens it."),
             File(name: "CSV, long", query: "format=csv-long", about: "One row per answer: interview, question, value, label."),
             File(name: "JSON Lines", query: "format=jsonl", about: "One interview per line with typed values."),
             File(name: "SPSS (.sav)", query: "format=sav", about: "Variable and value labels, user-missing values for not applicable and not answered."),
