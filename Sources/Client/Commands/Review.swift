@@ -193,5 +193,7 @@ extension ConflictChoice: ExpressibleByArgument {}
 
 /// Checks that an argument is an interview id (a UUID).
 func validateInterviewID(_ text: String) throws {
-    guard UUID(uuidString: text) != nil else { throw ValidationError("\(text) is not an interview id (a UUID).") }
+    guard UUID(uuidString: text) != nil || ((6...35).contains(text.count) && text.allSatisfy({ $0.isHexDigit || $0 == "-" })) else {
+        throw ValidationError("\(text) is not an interview id: give the UUID or its first 8 characters, as `veldwerk review list` shows them.")
+    }
 }

@@ -206,7 +206,7 @@ struct DashboardRoutes {
     }
 
     @Sendable func interview(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try ReviewRoutes.interviewID(context)
+        let id = try await ReviewRoutes.interviewID(context, store: store)
         guard let detail = try await store.interviewDetail(id) else {
             throw APIError.notFound("There is no interview \(id.uuidString.lowercased()) on the server (has its laptop synced?).")
         }
@@ -249,7 +249,7 @@ struct DashboardRoutes {
     @Sendable func approve(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = try await Self.form(ApproveForm.self, request, context)
         try DashboardSession.checkCSRF(form.csrf, request: request)
-        let id = try ReviewRoutes.interviewID(context)
+        let id = try await ReviewRoutes.interviewID(context, store: store)
         _ = try await store.approveInterview(
             id, comment: Self.lineBreaks(form.comment), despiteOpenConflicts: form.despiteConflicts == "1", by: try context.requireCoordinator(), now: config.now()
         )
@@ -259,7 +259,7 @@ struct DashboardRoutes {
     @Sendable func flag(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = try await Self.form(FlagForm.self, request, context)
         try DashboardSession.checkCSRF(form.csrf, request: request)
-        let id = try ReviewRoutes.interviewID(context)
+        let id = try await ReviewRoutes.interviewID(context, store: store)
         _ = try await store.flagAnswer(
             id, question: form.question ?? "", comment: Self.lineBreaks(form.comment) ?? "", by: try context.requireCoordinator(), now: config.now()
         )
@@ -275,7 +275,7 @@ struct DashboardRoutes {
     @Sendable func resolveFlag(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = try await Self.form(TokenForm.self, request, context)
         try DashboardSession.checkCSRF(form.csrf, request: request)
-        let id = try ReviewRoutes.interviewID(context)
+        let id = try await ReviewRoutes.interviewID(context, store: store)
         let question = context.pathParameter("question")
         _ = try await store.resolveFlag(id, question: question, by: try context.requireCoordinator(), now: config.now())
         return .redirect(to: "/dashboard/interviews/\(id.uuidString.lowercased())?notice=flag-resolved", type: .normal)

@@ -21,15 +21,10 @@ struct InterviewRoutes {
         router.get("/v1/conflicts", use: conflicts)
     }
 
-    private func interviewID(_ context: AppRequestContext) throws -> Interview.ID {
-        let text = context.pathParameter("id")
-        guard let id = UUID(uuidString: text) else { throw APIError.badRequest("\"\(text)\" is not an interview id (a UUID).") }
-        return id
-    }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> InterviewDetail {
         _ = try context.requireCoordinator()
-        let id = try interviewID(context)
+        let id = try await ReviewRoutes.interviewID(context, store: store)
         guard let detail = try await store.interviewDetail(id) else {
             throw APIError.notFound("There is no interview \(id.uuidString.lowercased()) on the server (has its laptop synced?).")
         }
@@ -38,7 +33,7 @@ struct InterviewRoutes {
 
     @Sendable func edit(_ request: Request, context: AppRequestContext) async throws -> FieldEditResponse {
         let principal = try context.requireCoordinator()
-        let id = try interviewID(context)
+        let id = try await ReviewRoutes.interviewID(context, store: store)
         let body = try await request.decodeJSON(FieldEditRequest.self, what: "field edit", limit: 1024 * 1024)
         guard !body.fields.isEmpty else { throw APIError.unprocessable("Name at least one field to change, e.g. {\"fields\": {\"answers.b_aanpak\": \"netwerk\"}}.") }
         let fields = body.fields.mapValues { $0 == .null ? nil : $0 }

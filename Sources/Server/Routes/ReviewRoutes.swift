@@ -33,7 +33,7 @@ struct ReviewRoutes {
 
     @Sendable func approve(_ request: Request, context: AppRequestContext) async throws -> ReviewActionResponse {
         let principal = try context.requireCoordinator()
-        let id = try Self.interviewID(context)
+        let id = try await Self.interviewID(context, store: store)
         var request = request
         var body = ApproveRequest()
         if try await request.collectBody(upTo: 64 * 1024).readableBytes > 0 {
@@ -48,7 +48,7 @@ struct ReviewRoutes {
 
     @Sendable func flag(_ request: Request, context: AppRequestContext) async throws -> ReviewActionResponse {
         let principal = try context.requireCoordinator()
-        let id = try Self.interviewID(context)
+        let id = try await Self.interviewID(context, store: store)
         let body = try await request.decodeJSON(FlagRequest.self, what: "flag", limit: 64 * 1024)
         let changes = try await store.flagAnswer(id, question: body.question, comment: body.comment, by: principal, now: config.now())
         return ReviewActionResponse(changes: changes)
@@ -56,7 +56,7 @@ struct ReviewRoutes {
 
     @Sendable func resolveFlag(_ request: Request, context: AppRequestContext) async throws -> ReviewActionResponse {
         let principal = try context.requireCoordinator()
-        let id = try Self.interviewID(context)
+        let id = try await Self.interviewID(context, store: store)
         let question = context.pathParameter("question")
         return ReviewActionResponse(changes: try await store.resolveFlag(id, question: question, by: principal, now: config.now()))
     }
@@ -80,9 +80,21 @@ struct ReviewRoutes {
         return ReviewActionResponse(changes: changes)
     }
 
-    static func interviewID(_ context: AppRequestContext) throws -> Interview.ID {
-        let text = context.pathParameter("id")
-        guard let id = UUID(uuidString: text) else { throw APIError.badRequest("\"\(text)\" is not an interview id (a UUID).") }
-        return id
+    /// The interview a route's `id` names: a whole UUID, or a unique start of one (at least 6 characters,
+    /// as `veldwerk interviews` and the dashboard show 8), as people type them.
+    static func interviewID(_ context: AppRequestContext, store: any ServerStore) async throws -> Interview.ID {
+        let text = context.pathParameter("id").lowercased()
+        if let id = UUID(uuidString: text) { return id }
+        guard (6...35).contains(text.count), text.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
+            throw APIError.badRequest("\"\(text)\" is not an interview id: give the UUID or its first 8 characters.")
+        }
+        let found = try await store.interviewIDs(startingWith: text, limit: 2)
+        guard let first = found.first else { throw APIError.notFound("There is no interview whose id starts with \(text).") }
+        guard found.count == 1 else {
+            throw APIError.badRequest(
+                "\(text) is the start of more than one interview id (\(found.map { String($0.uuidString.lowercased().prefix(13)) }.joined(separator: ", "))…); give more of it."
+            )
+        }
+        return first
     }
 }

@@ -225,6 +225,17 @@ extension SQLiteServerStore {
         return ReviewStatus.derive(review: review, dataChangedAfterApproval: changed)
     }
 
+    func interviewIDs(startingWith prefix: String, limit: Int) async throws -> [Interview.ID] {
+        try await pool.read { db in
+            // A range on the primary key: ids from the prefix up to the prefix followed by the last hex digit.
+            try String.fetchAll(
+                db,
+                sql: "SELECT DISTINCT entity_id FROM field_state WHERE entity = 'interview' AND entity_id >= ? AND entity_id < ? || 'g' ORDER BY entity_id LIMIT ?",
+                arguments: [prefix, prefix, limit]
+            ).compactMap { UUID(uuidString: $0) }
+        }
+    }
+
     // MARK: Helpers
 
     static func key(_ id: Interview.ID) -> String { id.uuidString.lowercased() }

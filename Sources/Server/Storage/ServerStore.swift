@@ -6,6 +6,8 @@ import Shared
 ///
 /// Every method is one transaction. Methods are named for what the server does, not for tables.
 protocol ServerStore: Sendable {
+    /// Interview ids that start with `prefix` (lowercase hex and dashes), at most `limit` of them.
+    func interviewIDs(startingWith prefix: String, limit: Int) async throws -> [Interview.ID]
     /// Loads the roster and the questionnaire into an empty log; returns false when a study was loaded before.
     func loadStudyIfEmpty(roster: Roster, questionnaire: Questionnaire, now: Date) async throws -> Bool
 
