@@ -2,6 +2,7 @@
 # Takes a screenshot of the coordinators' dashboard with a demo study in it.
 #
 #   scripts/dashboard-screenshot.sh OUTPUT.png [PAGE] [OUTPUT2.png PAGE2 ...]
+#   WIDTH=390 scripts/dashboard-screenshot.sh phone.png      (a phone: mobile emulation; warns when a page scrolls sideways)
 #
 # Starts veldwerk-server on a free port of 127.0.0.1 with a fresh database in a temporary folder,
 # seeds it the way fieldwork would (admin commands for users and assignments, laptops enrolled and
@@ -234,13 +235,18 @@ try:
     location = call("Runtime.evaluate", {"expression": "location.pathname", "returnByValue": True}, session)["result"]["value"]
     if location != "/dashboard":
         raise SystemExit(f"signing in did not reach the dashboard (at {location})")
+    width = int(os.environ.get("WIDTH", "1360"))
+    mobile = width < 800
     for output, page in shots:
         page = page.replace("@flagged", "/dashboard/interviews/" + flagged)
-        call("Emulation.setDeviceMetricsOverride", {"width": 1360, "height": 900, "deviceScaleFactor": 1, "mobile": False}, session)
+        call("Emulation.setDeviceMetricsOverride", {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": mobile}, session)
         navigate(session, base + page)
         metrics = call("Page.getLayoutMetrics", session=session)
         height = int(metrics["cssContentSize"]["height"]) + 1
-        call("Emulation.setDeviceMetricsOverride", {"width": 1360, "height": height, "deviceScaleFactor": 1, "mobile": False}, session)
+        scroll = call("Runtime.evaluate", {"expression": "document.documentElement.scrollWidth", "returnByValue": True}, session)["result"]["value"]
+        if scroll > width:
+            print(f"warning: {page} is {scroll}px wide at {width}px: the page scrolls sideways")
+        call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}, session)
         time.sleep(0.3)
         shot = call("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, session)
         with open(output, "wb") as file:
