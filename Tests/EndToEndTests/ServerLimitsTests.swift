@@ -17,37 +17,24 @@ import TestSupport
 struct ServerLimitsTests {
     @Test("300 half-sent requests: /healthz still answers at once, and the stalled connections are closed after the timeout")
     func halfOpenConnections() async throws {
-        let data = try TemporaryDirectory(prefix: "veldwerk-limits")
-        defer { data.remove() }
-        var config = ServerConfig()
-        config.port = 0
-        config.dataDirectory = data.url
-        config.connectionIdleTimeout = 2
-        var logger = Logger(label: "test.server")
-        logger.logLevel = .critical
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = try await buildApplication(config, logger: logger) { port in continuation.yield(port) }
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        defer { task.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
+        try await TestServer.with(configure: { $0.connectionIdleTimeout = 2 }) { server in
+            let port = server.port
 
-        let stalled = try await RawSocket.blocking { try (0..<300).map { _ in try RawSocket(port: port) } }
-        defer { stalled.forEach { $0.close() } }
-        for socket in stalled { socket.send(Array("GET /heal".utf8)) }
-        let started = Date()
-        // Generous bounds: the whole suite runs in parallel in one process on a shared machine.
-        #expect(try await RawSocket.blocking { try RawSocket.get("/healthz", port: port, timeout: 30) } == 200, "answered while 300 requests hang")
+            let stalled = try await RawSocket.blocking { try (0..<300).map { _ in try RawSocket(port: port) } }
+            defer { stalled.forEach { $0.close() } }
+            for socket in stalled { socket.send(Array("GET /heal".utf8)) }
+            let started = Date()
+            // Generous bounds: the whole suite runs in parallel in one process on a shared machine.
+            #expect(try await RawSocket.blocking { try RawSocket.get("/healthz", port: port, timeout: 30) } == 200, "answered while 300 requests hang")
 
-        // Each stalled connection is closed by the server after the 2 s timeout (with slack for a busy machine;
-        // without the timeout none would ever be).
-        let closed = try await RawSocket.blocking {
-            stalled.filter { $0.readToEnd(timeout: max(0.05, 45 - Date().timeIntervalSince(started))).closed }.count
+            // Each stalled connection is closed by the server after the 2 s timeout (with slack for a busy machine;
+            // without the timeout none would ever be).
+            let closed = try await RawSocket.blocking {
+                stalled.filter { $0.readToEnd(timeout: max(0.05, 45 - Date().timeIntervalSince(started))).closed }.count
+            }
+            #expect(closed == stalled.count)
+            #expect(try await RawSocket.blocking { try RawSocket.get("/healthz", port: port, timeout: 30) } == 200)
         }
-        #expect(closed == stalled.count)
-        #expect(try await RawSocket.blocking { try RawSocket.get("/healthz", port: port, timeout: 30) } == 200)
-        task.cancel()
-        _ = await task.result
     }
 
     /// 5,000 concurrent versions of one contact attempt's note by one laptop: every one but the newest a kept conflict.

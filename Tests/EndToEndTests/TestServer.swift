@@ -15,14 +15,15 @@ struct TestServer {
 
     var url: String { "http://127.0.0.1:\(port)" }
 
-    /// Starts a server, runs `body`, then shuts it down and removes its data.
-    static func with<T>(_ body: (TestServer) async throws -> T) async throws -> T {
+    /// Starts a server (its configuration changed by `configure`), runs `body`, then shuts it down and removes its data.
+    static func with<T>(configure: (inout ServerConfig) -> Void = { _ in }, _ body: (TestServer) async throws -> T) async throws -> T {
         let data = try TemporaryDirectory(prefix: "veldwerk-server")
         defer { data.remove() }
         var config = ServerConfig()
         config.port = 0
         config.dataDirectory = data.url
         config.pullBatchLimit = 200
+        configure(&config)
         var logger = Logger(label: "test.server")
         logger.logLevel = .critical
         let (ports, continuation) = AsyncStream<Int>.makeStream()
