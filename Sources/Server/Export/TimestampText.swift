@@ -1,3 +1,5 @@
+import Shared
+
 /// Reads the ISO 8601 dates and timestamps interviews store, without a formatter per value.
 enum TimestampText {
     /// Seconds since 1970-01-01T00:00:00Z of `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS[.fff]]` with `Z`,
@@ -68,16 +70,8 @@ enum TimestampText {
 
     /// `YYYY-MM-DD` of a day counted from 1970-01-01.
     static func civil(days: Int) -> String {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        let pad: (Int) -> String = { $0 < 10 ? "0\($0)" : "\($0)" }
+        let (year, month, day) = Timestamp.civilDate(days: Int64(days))
+        let pad: (Int64) -> String = { $0 < 10 ? "0\($0)" : "\($0)" }
         return "\(year)-\(pad(month))-\(pad(day))"
     }
 
