@@ -110,9 +110,14 @@ struct Serve: AsyncParsableCommand {
         config.connectionIdleTimeout = idleTimeout
         config.maxConnections = maxConnections
         let databasePath = config.databaseURL.path
+        let publicURL = config.publicURL
         let app = try await buildApplication(config, logger: logger) { boundPort in
             let banner = "Veldwerk server listening on http://\(host):\(boundPort)\nDatabase: \(databasePath)\n"
             FileHandle.standardOutput.write(Data(banner.utf8))
+            // The address laptops use, for the printable enrolment codes (`admin enrolment-codes`).
+            let reachable = host == "0.0.0.0" || host == "::" ? ProcessInfo.processInfo.hostName : host
+            let address = publicURL?.absoluteString ?? "http://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(boundPort)"
+            try? await SQLiteServerStore(path: databasePath).noteAddress(address, now: Date())
         }
         // SIGTERM and SIGINT drain: no new connections, running requests finish. A push takes at most
         // its budget, so a drain that lasts longer is a client trickling a body: it is cancelled.

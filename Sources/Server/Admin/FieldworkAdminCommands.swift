@@ -42,8 +42,16 @@ struct EnrolmentCodes: AsyncParsableCommand {
     )
 
     @Option(help: "Hours until the codes expire.") var validHours: Double = 168
+    @Option(help: "The address laptops reach the server at, e.g. https://veldwerk.example.org (default: the one `serve` noted when it started).")
+    var server: String?
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var data: DataOptions
+
+    func validate() throws {
+        if let server, !(server.hasPrefix("http://") || server.hasPrefix("https://")) {
+            throw ValidationError("--server must start with https:// (or http://), e.g. https://veldwerk.example.org.")
+        }
+    }
 
     func run() async throws {
         let store = try await openAdminStore(data)
@@ -55,9 +63,21 @@ struct EnrolmentCodes: AsyncParsableCommand {
         if json {
             try printJSON(codes.map { CreatedUser(user: $0.0, token: nil, enrolmentCode: $0.1) })
         } else {
-            print("Veldwerk enrolment codes — each enrols one laptop: veldwerk enrol --server URL --code CODE\n")
-            codes.forEach { print(FieldworkText.line($0.1, name: $0.0.name)) }
+            var address = server
+            if address == nil { address = try await store.notedAddress() }
+            print(Self.sheet(codes.map { (name: $0.0.name, code: $0.1) }, server: address ?? "URL"))
         }
+    }
+
+    /// The printable list: the command with the real address, then one aligned row per interviewer.
+    static func sheet(_ codes: [(name: String, code: EnrolmentCode)], server: String) -> String {
+        var lines = ["Veldwerk enrolment codes. Each enrols one laptop, once:", "  veldwerk enrol --server \(server) --code CODE", ""]
+        let width = codes.map(\.name.count).max() ?? 0
+        for (name, code) in codes {
+            lines.append("\(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(code.code)  valid until \(FieldworkText.stamp(code.expiresAt))")
+        }
+        if codes.isEmpty { lines.append("Every interviewer has an enrolled laptop; no codes were issued.") }
+        return lines.joined(separator: "\n")
     }
 }
 

@@ -82,6 +82,7 @@ final class SQLiteServerStore: ServerStore {
         registerExportMigrations(&migrator)
         registerClockMigrations(&migrator)
         registerCredentialMigrations(&migrator)
+        registerAddressMigrations(&migrator)
         return migrator
     }
 

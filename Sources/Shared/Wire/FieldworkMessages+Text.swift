@@ -3,7 +3,7 @@ import Foundation
 /// One-line renderings for the `admin` commands of server and client, so both print the same.
 public enum FieldworkText {
     /// `2025-01-14 10:30:00` in UTC.
-    static func stamp(_ date: Date) -> String {
+    public static func stamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
         return formatter.string(from: date)
