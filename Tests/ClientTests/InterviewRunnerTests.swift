@@ -76,10 +76,11 @@ struct RunnerDriver {
         var driver = RunnerDriver(form: form)
         let output = driver.type("2")
         #expect(output.saves == [.fields([.init(field: "answers.a_modus", value: .string("telefonisch"))])])
-        driver.type("Onderwijsregisseur")
-        #expect(driver.saves.count == 1)  // a text answer waits for its closing dot
-        driver.type(".")
-        #expect(driver.saves.count == 2)
+        driver.type("Onderwijsregisseur\\")
+        #expect(driver.saves.count == 1)  // a closing backslash: the answer goes on on the next line
+        driver.type("en schepen")
+        #expect(driver.saves.count == 2)  // a one-line text answer ends with Enter
+        #expect(driver.savedAnswers["a_functie"] == .string("Onderwijsregisseur\nen schepen"))
         driver.type("welzijn")
         #expect(driver.savedAnswers["a_dienst"] == .string("welzijn"))
         #expect(driver.runner.current == "a_aantal_respondenten")  // a_dienst_andere is not relevant
@@ -88,11 +89,11 @@ struct RunnerDriver {
     @Test func arrowKeysInAnAnswerAreRefusedAndAskedAgain() {
         var driver = RunnerDriver(form: form, answers: ["a_modus": .string("zelf")])
         #expect(driver.runner.current == "a_functie")
-        driver.type("Onderwijs\u{1B}[Dregisseur", ".")
+        driver.type("Onderwijs\u{1B}[Dregisseur")
         #expect(driver.lastLines.contains("The answer holds U+001B (escape, as an arrow key sends): type it again without arrow keys."))
         #expect(driver.saves.isEmpty)
         #expect(driver.runner.current == "a_functie")
-        driver.type("Onderwijs\tregisseur", "tweede regel", ".")
+        driver.type("Onderwijs\tregisseur\\", "tweede regel")
         #expect(driver.savedAnswers["a_functie"] == .string("Onderwijs\tregisseur\ntweede regel"))
         driver.type("welzijn\u{1B}[A")
         #expect(driver.lastLines.contains("The answer holds U+001B (escape, as an arrow key sends): type it again without arrow keys."))
@@ -122,7 +123,7 @@ struct RunnerDriver {
 
     @Test func selectMultipleTakesSeveralAndItsConstraint() {
         var driver = RunnerDriver(form: form)
-        driver.type(["1", "x", ".", "1", "1"])
+        driver.type(["1", "x", "1", "1"])
         driver.type(["1", "1"])
         #expect(driver.runner.current == "b_doelstellingen")
         driver.type("")
@@ -159,7 +160,7 @@ struct RunnerDriver {
 
     @Test func aHiddenAnswerIsKeptButNotApplicable() {
         var driver = RunnerDriver(form: form)
-        driver.type(["1", "x", ".", "andere", "Jeugd", "."])
+        driver.type(["1", "x", "andere", "Jeugd"])
         #expect(driver.savedAnswers["a_dienst_andere"] == .string("Jeugd"))
         driver.type("back", "back")
         #expect(driver.runner.current == "a_dienst")
@@ -207,7 +208,7 @@ struct RunnerDriver {
         #expect(quit.finished == .quit)
         #expect(quit.lines.last?.text.contains("resumes at the first unanswered question") == true)
         var piped = RunnerDriver(form: form, answers: ["a_modus": .string("zelf")])
-        piped.type("Half a text")
+        piped.type("Half a text, to be continued\\")
         let end = piped.runner.handle(.endOfInput)
         #expect(end.finished == .endOfInput)
         #expect(end.saves.isEmpty)
@@ -216,7 +217,7 @@ struct RunnerDriver {
 
     @Test func resumesAtTheFirstRelevantUnansweredQuestion() {
         var driver = RunnerDriver(form: form)
-        driver.type(["1", "x", ".", "onderwijs", "2", "ja", "skip"])
+        driver.type(["1", "x", "onderwijs", "2", "ja", "skip"])
         let saved = driver.savedAnswers
         let resumed = RunnerDriver(form: form, answers: saved)
         #expect(resumed.runner.current == "b_meerjarenplan")
@@ -319,7 +320,7 @@ struct RunnerDriver {
         #expect(InterviewRunner.Command("1 3") == nil)
         #expect(InterviewRunner.Command("back to school") == nil)
         var driver = RunnerDriver(form: form, answers: ["a_modus": .string("zelf")])
-        driver.type("\\quit", ".")
+        driver.type("\\quit")
         #expect(driver.savedAnswers["a_functie"] == .string("quit"))
     }
 }

@@ -5,15 +5,15 @@ enum InterviewScripts {
     /// another bottleneck: every optional branch taken.
     static let everyBranch: [String] = [
         "2",  // a_modus: telefonisch
-        "Onderwijsregisseur", ".",  // a_functie (text ends with ".")
+        "Onderwijsregisseur",  // a_functie (one line: Enter ends it)
         "7",  // a_dienst: andere
-        "Jeugddienst", ".",  // a_dienst_andere
+        "Jeugddienst",  // a_dienst_andere
         "abc", "11", "2",  // a_aantal_respondenten: a letter, out of range, then right
         "ja",  // b_visie_uitgeschreven by name
         "1",  // b_meerjarenplan
         "1 6",  // b_doelstellingen: two choices
         "zzz", "beide",  // b_aanpak: unknown choice, then right
-        "Kort", ".",  // b_visie_omschrijving: too short (constraint)
+        "Kort", ".",  // b_visie_omschrijving (multiline: ends with "."): too short (constraint)
         "Gelijke kansen voor elk kind,", "in elke school van de gemeente.", ".",  // two lines
         "skip",  // b_knelpunten (optional)
         "1,5",  // c_vte with a decimal comma
@@ -40,7 +40,7 @@ enum InterviewScripts {
         "25",  // e_subsidie_per_kind
         "skip", "skip",  // e_infrastructuur, e_voorbeeld
         "1 9",  // f_knelpunten: middelen, andere
-        "Afstand tot scholen", ".",  // f_knelpunt_andere
+        "Afstand tot scholen",  // f_knelpunt_andere
         "skip",  // f_ondersteuning
         "ja",  // f_citaat_toestemming
         "skip",  // f_opmerkingen
@@ -50,7 +50,7 @@ enum InterviewScripts {
     /// The short way round: no follow-up question is relevant.
     static let shortest: [String] = [
         "face_to_face",  // a_modus
-        "Diensthoofd welzijn", ".",  // a_functie
+        "Diensthoofd welzijn",  // a_functie
         "1",  // a_dienst: onderwijs (a_dienst_andere not asked)
         "1",  // a_aantal_respondenten
         "3", "2", "2", "2",  // b_visie_uitgeschreven, b_meerjarenplan, b_doelstellingen, b_aanpak

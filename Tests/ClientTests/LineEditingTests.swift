@@ -14,7 +14,7 @@ struct LineEditingTests {
     static let ctrlE = "\u{05}"
     static let ctrlW = "\u{17}"
 
-    @Test("arrow keys, Home, Backspace and Ctrl-W edit the line (UTF-8 aware); a refused answer and the current one come back for editing")
+    @Test("arrow keys, Home, Backspace and Ctrl-W edit the line (UTF-8 aware); the current answer comes back for editing")
     func editingKeys() throws {
         let fixture = try ClientFixture()
         defer { fixture.remove() }
@@ -27,16 +27,14 @@ struct LineEditingTests {
         at = try terminal.waitFor("a_functie> ", after: at)
         // "Geen budgt", Left, "e" → "Geen budget"; Home, "Zoëë", Backspace (one whole ë), ": "; End, " xyz", Ctrl-W, Backspace.
         terminal.type("Geen budgt" + Self.left + "e" + Self.home + "Zoëë" + Self.backspace + ": " + Self.ctrlE + " xyz" + Self.ctrlW + Self.backspace + "\r")
-        at = try terminal.waitFor("... ", after: at)
-        terminal.type(".\r")
         at = try terminal.waitFor("a_dienst> ", after: at)
         terminal.type("1\r")
         at = try terminal.waitFor("a_aantal_respondenten> ", after: at)
-        // Refused by the constraint (1 to 10): "12" comes back on the line; Backspace makes it 1.
+        // Refused by the constraint (1 to 10): a number is typed anew.
         terminal.type("12\r")
         at = try terminal.waitFor("Geef een aantal tussen 1 en 10.", after: at)
-        at = try terminal.waitFor("a_aantal_respondenten> 12", after: at)
-        terminal.type(Self.backspace + "\r")
+        at = try terminal.waitFor("a_aantal_respondenten> ", after: at)
+        terminal.type("1\r")
         at = try terminal.waitFor("b_visie_uitgeschreven> ", after: at)
         // Back: the current answer (1) is on the line; typing 0 after it makes 10.
         terminal.type("back\r")

@@ -28,7 +28,10 @@ struct RunnerNavigationTests {
         #expect(!driver.text.contains("There is no earlier question"))
         driver.type("back")
         #expect(driver.runner.current == "a_dienst")
-        #expect(driver.outputs.last?.prefill == "onderwijs")
+        #expect(driver.outputs.last?.prefill == nil, "a choice is picked anew by its number; Enter keeps it")
+        driver.type("back")
+        #expect(driver.runner.current == "a_functie")
+        #expect(driver.outputs.last?.prefill == "Schepen", "a one-line text comes back for editing")
     }
 
     @Test("after jump NAME and an answer the runner returns to where it was, not through every later question")
@@ -61,15 +64,20 @@ struct RunnerNavigationTests {
         #expect(driver.lastLines.contains { $0.contains("There is no question number 99") })
     }
 
-    @Test("an answer the form refuses comes back on the line; the stored answer of a choice question comes back by its name")
-    func refusedInputIsPrefilled() {
-        var driver = RunnerDriver(form: form, answers: ["a_modus": .string("telefonisch"), "a_functie": .string("Schepen"), "a_dienst": .string("onderwijs")])
-        #expect(driver.runner.current == "a_aantal_respondenten")
-        let refused = driver.type("12")
-        #expect(refused.prefill == "12")
-        #expect(driver.runner.current == "a_aantal_respondenten")
-        driver.type("jump a_modus")
-        #expect(driver.outputs.last?.prefill == "telefonisch")
+    @Test("a text the form refuses comes back on the line for editing; a refused number is typed anew")
+    func refusedTextIsPrefilled() {
+        var driver = RunnerDriver(form: form, answers: firstFour.merging(
+            ["b_visie_uitgeschreven": .string("ja"), "b_meerjarenplan": .string("ja"), "b_doelstellingen": .array([.string("inclusie")]), "b_aanpak": .string("beide")]
+        ) { _, new in new })
+        #expect(driver.runner.current == "b_visie_omschrijving")
+        driver.type("Te kort")
+        let refused = driver.type(".")
+        #expect(refused.lines.contains { $0.text.contains("Noteer minstens één volledige zin.") })
+        #expect(refused.prefill == "Te kort")
+        driver.type("jump a_aantal_respondenten")
+        #expect(driver.outputs.last?.prefill == "2", "a stored number comes back for editing")
+        let number = driver.type("12")
+        #expect(number.prefill == nil)
         #expect(InterviewRunner.inputText(.array([.string("a"), .string("b")])) == "a b")
     }
 }

@@ -17,7 +17,7 @@ import Testing
         let fixture = try ClientFixture()
         defer { fixture.remove() }
         let interview = try fixture.newInterview()
-        let console = Console(["2", "Schepen", ".", "abc"])
+        let console = Console(["2", "Schepen", "abc"])
         var outboxAtPrompt: [Int] = []
         var session = TerminalInterview(store: fixture.store, terminal: Terminal(colors: false, stderrIsTTY: false), editor: nil)
         session.readLine = { prompt, _ in
@@ -28,8 +28,8 @@ import Testing
         session.write = { console.written += $0 }
         let finish = try session.run(interview: interview, form: fixture.form, mode: .full, language: nil)
         #expect(finish == .endOfInput)
-        // 6 changes from `new`, then one more after "2" and after the text's closing dot; none for "abc".
-        #expect(outboxAtPrompt == [6, 7, 7, 8, 8])
+        // 6 changes from `new`, then one more after "2" and after the one-line text; none for "abc".
+        #expect(outboxAtPrompt == [6, 7, 8, 8])
         let stored = try #require(try fixture.store.interview(interview.id))
         #expect(stored.answers == ["a_modus": .string("telefonisch"), "a_functie": .string("Schepen")])
         #expect(console.written.contains("a_dienst> "))

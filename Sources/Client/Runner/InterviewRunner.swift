@@ -186,16 +186,18 @@ struct InterviewRunner {
         let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : raw
 
         if var lines = textLines {
-            if line == "." {
+            let multiline = current.flatMap { form.question(named: $0) }?.isMultiline ?? true
+            if multiline ? line == "." : !line.hasSuffix("\\") {
+                // The end of the answer: a lone dot (multi-line questions), or a line without a closing backslash.
                 textLines = nil
-                let text = lines.joined(separator: "\n")
-                answer(text, now: now, &output)
+                if !multiline { lines.append(line) }
+                answer(lines.joined(separator: "\n"), now: now, &output)
             } else if line.hasPrefix(":"), let command = Command(line) {
                 textLines = nil
                 output.lines.append(Line(.info, "The unfinished text answer was dropped."))
                 run(command, now: now, &output)
             } else {
-                lines.append(line)
+                lines.append(multiline ? line : String(line.dropLast()))
                 textLines = lines
                 output.prompt = continuationPrompt
             }
@@ -214,11 +216,17 @@ struct InterviewRunner {
         }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if question.type == .text {
-            if trimmed.isEmpty || trimmed == "." {
+            if trimmed.isEmpty || (question.isMultiline && trimmed == ".") {
                 emptyAnswer(question, now: now, &output)
-            } else {
+            } else if question.isMultiline {
                 textLines = [text]
                 output.prompt = continuationPrompt
+            } else if text.hasSuffix("\\") {
+                // A backslash at the end of the line: the answer goes on on the next line.
+                textLines = [String(text.dropLast())]
+                output.prompt = continuationPrompt
+            } else {
+                answer(text, now: now, &output)
             }
             return output
         }
@@ -241,8 +249,9 @@ struct InterviewRunner {
         } catch let error as AnswerError {
             output.lines.append(Line(.error, message(for: error, question: question, input: text)))
             output.prompt = prompt
-            // What was refused comes back for editing instead of being typed again (one line of it).
-            if !text.contains("\n") { output.prefill = text }
+            // A refused text comes back for editing instead of being typed again (one line of it);
+            // a number or a choice is quicker typed anew than corrected.
+            if question.type == .text, !text.contains("\n") { output.prefill = text }
             return
         } catch {
             output.lines.append(Line(.error, "\(error)"))
@@ -377,9 +386,20 @@ struct InterviewRunner {
         }
         output.lines.append(Line(.hint, instructions(for: question)))
         output.prompt = prompt
-        // The current answer comes back on the line for editing; Enter keeps it. (Text can span lines: it is shown above.)
-        if question.type != .text, let stored = answers[name], !Self.isEmpty(stored) {
-            output.prefill = Self.inputText(stored)
+        // A typed value (a one-line text, a number, a date) comes back on the line for editing; Enter keeps it.
+        // A choice is picked anew by its number (Enter keeps it), and a multi-line text is shown above.
+        if let stored = answers[name], !Self.isEmpty(stored), Self.isEditedOnTheLine(question) {
+            let text = Self.inputText(stored)
+            if !text.contains("\n") { output.prefill = text }
+        }
+    }
+
+    /// Whether the answer is typed as a value worth editing in place rather than picked or written anew.
+    static func isEditedOnTheLine(_ question: Question) -> Bool {
+        switch question.type {
+        case .text: return !question.isMultiline
+        case .integer, .decimal, .date: return true
+        default: return false
         }
     }
 
@@ -588,7 +608,7 @@ struct InterviewRunner {
 
     static let helpLines = [
         "Answer with a choice's number or name; several for a multiple choice (\"1 3 5\" or \"1,3\").",
-        "Text answers may take several lines: end them with a line containing only a dot (.).",
+        "A text answer ends with Enter; end a line with a backslash (\\) to add another. Long answers (the prompt says so) end with a line containing only a dot (.).",
         "Enter on an empty line keeps the current answer (or leaves an optional question unanswered).",
         "Commands (also with a leading colon, e.g. :back):",
         "  back          go to the previous question",
@@ -648,7 +668,10 @@ struct InterviewRunner {
         case .integer: return "Type a whole number. Commands: \(commands)."
         case .decimal: return "Type a number, e.g. 2.5. Commands: \(commands)."
         case .date: return "Type a date as YYYY-MM-DD. Commands: \(commands)."
-        case .text: return "Type the answer; it may take several lines. End it with a line containing only a dot (.). Commands: \(commands)."
+        case .text:
+            return question.isMultiline
+                ? "Type the answer; it may take several lines. End it with a line containing only a dot (.). Commands: \(commands)."
+                : "Type the answer and press Enter (to add a line, end this one with a backslash \\). Commands: \(commands)."
         case .note, .calculate: return ""
         }
     }

@@ -26,6 +26,13 @@ public struct Question: Codable, Equatable, Sendable {
     public var group: String?
     /// The row of the survey sheet it came from (the header is row 1).
     public var row: Int
+    /// The XLSForm `appearance` (e.g. `multiline`: a text answer of several lines), if any.
+    public var appearance: String?
+
+    /// Whether a text answer may take several lines (`appearance` `multiline`); otherwise Enter ends it.
+    public var isMultiline: Bool {
+        appearance?.split(separator: " ").contains { $0.lowercased() == "multiline" } ?? false
+    }
 
     /// Creates a question.
     public init(

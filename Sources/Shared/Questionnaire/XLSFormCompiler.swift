@@ -260,7 +260,8 @@ public enum XLSFormCompiler {
                    let bad = choiceLists[list]?.first(where: { $0.name.contains(where: \.isWhitespace) }) {
                     throw fail("type", "choice \"\(bad.name)\" of list \"\(list)\" has a space in its name, which a select_multiple answer cannot hold")
                 }
-                questions.append(Question(
+                let appearance = columns.value("appearance", in: record).trimmingCharacters(in: .whitespaces)
+                var question = Question(
                     name: name, type: type,
                     label: label ?? LocalizedText([:], defaultLanguage: defaultLanguage),
                     hint: hint, required: required,
@@ -269,7 +270,9 @@ public enum XLSFormCompiler {
                     constraintMessage: columns.localized("constraint_message", in: record, defaultLanguage: defaultLanguage),
                     choiceFilter: choiceFilter, calculation: calculation,
                     group: open.last.map { groups[$0].name }, row: record.row
-                ))
+                )
+                question.appearance = appearance.isEmpty ? nil : appearance
+                questions.append(question)
                 if let index = open.last { groups[index].questionNames.append(name) }
             }
         }
