@@ -37,7 +37,7 @@ struct ContactOrderTests {
 
     @Test("An `at` that is not a timestamp (an object, a number, text) counts at the time it was logged, and never crashes")
     func malformedTimesCountWhenLogged() {
-        let loggedAt = ContactAttempt.milliseconds(iso: "2025-01-10T10:05:00Z")!
+        let loggedAt = Timestamp.milliseconds("2025-01-10T10:05:00Z")!
         let before = attempt("00000000-0000-4000-8000-000000000001", at: .string("2025-01-10T10:00:00Z"), .appointment, logged: loggedAt - 300_000)
         let after = attempt("00000000-0000-4000-8000-000000000004", at: .string("2025-01-10T10:10:00Z"), .noAnswer, logged: loggedAt + 300_000)
         for bad: JSONValue in [.object(["at": .string("2025-01-11T00:00:00Z")]), .int(99_999_999_999_999), .string("tomorrow"), .array([]), .null] {
@@ -52,11 +52,11 @@ struct ContactOrderTests {
         "2025-01-10T10:00:00Z", "2025-01-10T10:00:00.5Z", "2025-01-10T10:00:00.123456Z", "2024-02-29T23:59:59.999Z", "1999-12-31T23:00:00-01:00",
     ])
     func timeText(_ text: String) throws {
-        let milliseconds = try #require(ContactAttempt.milliseconds(iso: text))
+        let milliseconds = try #require(Timestamp.milliseconds(text))
         let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
         let written = ContactAttempt.atText(date)
         #expect(written.hasSuffix("Z") && written.count == 24)
-        #expect(ContactAttempt.milliseconds(iso: written) == milliseconds)
+        #expect(Timestamp.milliseconds(written) == milliseconds)
         let foundation = ISO8601DateFormatter()
         foundation.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         #expect(foundation.date(from: written).map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } == milliseconds)
@@ -64,6 +64,6 @@ struct ContactOrderTests {
 
     @Test("Not timestamps", arguments: ["", "2025-01-10", "2025-01-10T10:00:00", "2025-13-10T10:00:00Z", "2025-01-10T10:00:00.Z", "2025-01-10T10:00:00+0100", "x025-01-10T10:00:00Z"])
     func notTimestamps(_ text: String) {
-        #expect(ContactAttempt.milliseconds(iso: text) == nil)
+        #expect(Timestamp.milliseconds(text) == nil)
     }
 }

@@ -27,7 +27,7 @@ enum TimeArgument {
 
     /// An ISO time shown in local time, e.g. `2025-01-14 10:30`.
     static func local(_ iso: String?) -> String {
-        guard let iso, let milliseconds = ContactAttempt.milliseconds(iso: iso) else { return iso ?? "—" }
+        guard let iso, let milliseconds = Timestamp.milliseconds(iso) else { return iso ?? "—" }
         let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")

@@ -20,7 +20,7 @@ enum TimestampText {
             let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
             (1...12).contains(month), (1...31).contains(day)
         else { return nil }
-        var seconds = Double(daysFromCivil(year: year, month: month, day: day)) * 86_400
+        var seconds = Double(Timestamp.days(year: Int64(year), month: Int64(month), day: Int64(day))) * 86_400
         guard bytes.count > 10 else { return seconds }
         guard bytes[10] == 84 || bytes[10] == 32, let hour = number(11..<13), bytes.count >= 16, bytes[13] == 58, let minute = number(14..<16) else {
             return nil
@@ -73,15 +73,5 @@ enum TimestampText {
         let (year, month, day) = Timestamp.civilDate(days: Int64(days))
         let pad: (Int64) -> String = { $0 < 10 ? "0\($0)" : "\($0)" }
         return "\(year)-\(pad(month))-\(pad(day))"
-    }
-
-    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }
