@@ -172,9 +172,14 @@ struct WriteAuthorityTests {
                 laptop.change(.global, .municipality, "11001@2019-01-01", "record", .object(["nis": .string("11001")])),
                 hidden,
                 laptop.change(.municipality(nis), .contactAttempt, UUID().uuidString, "outcome", .string("refused")),
+                // A flag on a question the form does not have (one push could add thousands of such fields).
+                laptop.change(
+                    .municipality(nis), .interview, try #require(seed.interviews[nis]?.first).uuidString.lowercased(), "flags.bestaat_niet",
+                    .object(["comment": .string("x"), "status": .string("open")])
+                ),
             ]
             let result = try await push(forged, from: laptop, to: seed.store)
-            #expect(result.rejected.map(\.code) == [.forbidden, .forbidden, .invalid, .invalid])
+            #expect(result.rejected.map(\.code) == [.forbidden, .forbidden, .invalid, .invalid, .invalid])
             for change in forged { #expect(try await stored(change.id, in: seed.store) == false) }
         }
     }

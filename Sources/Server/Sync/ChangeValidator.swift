@@ -200,7 +200,19 @@ struct ChangeValidator<Lookup: ValidationLookup> {
             guard let nis = value?.stringValue, scopeNIS == nil || nis == scopeNIS else {
                 throw APIError.unprocessable("An interview's municipality is set once, to the municipality of its scope.")
             }
-        } else if field.hasPrefix(Interview.Field.flagPrefix) || Interview.Field.plain[field] != nil {
+        } else if field.hasPrefix(Interview.Field.flagPrefix) {
+            // A flag is on a question of the interview's form: no made-up names (which would also let one
+            // push grow an interview by thousands of fields).
+            let question = String(field.dropFirst(Interview.Field.flagPrefix.count))
+            guard let formID = interview.questionnaire, let version = interview.questionnaireVersion,
+                let form = try lookup.questionnaire(id: formID, version: version)
+            else {
+                throw APIError.unprocessable("Interview \(interview.id.uuidString.lowercased()) has no known questionnaire version, so its flags cannot be checked.")
+            }
+            guard form.question(named: question)?.type.isAnswerable == true else {
+                throw APIError.unprocessable("The questionnaire \(formID) \(version) has no question \"\(question)\" to flag.", code: "unknown_question")
+            }
+        } else if Interview.Field.plain[field] != nil {
             return
         } else {
             throw APIError.unprocessable("Interviews have no field \"\(field)\"; answers are \"answers.<question>\".")
