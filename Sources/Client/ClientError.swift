@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// What went wrong, in words that say what to do next.
 enum ClientError: Error, CustomStringConvertible, Equatable {
@@ -17,23 +18,47 @@ enum ClientError: Error, CustomStringConvertible, Equatable {
     var description: String {
         switch self {
         case .notEnrolled:
-            return "This laptop is not enrolled yet. Run `veldwerk enrol --server URL --code CODE` with the code from your coordinator."
+            return localized(
+                nl: "Deze laptop is nog niet aangemeld. Voer `veldwerk enrol --server URL --code CODE` uit met de code van je coördinator.",
+                en: "This laptop is not enrolled yet. Run `veldwerk enrol --server URL --code CODE` with the code from your coordinator."
+            )
         case .alreadyEnrolled:
-            return "This profile is enrolled already. Use another --home folder for a second profile."
+            return localized(
+                nl: "Dit profiel is al aangemeld. Gebruik een andere --home-map voor een tweede profiel.",
+                en: "This profile is enrolled already. Use another --home folder for a second profile."
+            )
         case .server(let status, _, let message):
-            return "The server refused (\(status)): \(message)"
+            return localized(nl: "De server weigerde (\(status)): \(message)", en: "The server refused (\(status)): \(message)")
         case .transport(let message):
-            return "Could not reach the server: \(message). Check the address and the connection, then try again."
+            return localized(
+                nl: "De server is niet bereikbaar: \(message). Controleer het adres en de verbinding en probeer opnieuw.",
+                en: "Could not reach the server: \(message). Check the address and the connection, then try again."
+            )
         case .offline(let message):
-            return "Could not reach the server: \(message). Your work is saved on this laptop; sync again when you are online."
+            return localized(
+                nl: "De server is niet bereikbaar: \(message). Je werk is bewaard op deze laptop; synchroniseer opnieuw als je online bent.",
+                en: "Could not reach the server: \(message). Your work is saved on this laptop; sync again when you are online."
+            )
         case .badResponse(let message):
-            return "The server sent an answer this client cannot read (\(message)). Is the URL right, and are client and server the same version?"
+            return localized(
+                nl: "De server stuurde een antwoord dat dit programma niet kan lezen (\(message)). Klopt het adres, en hebben programma en server dezelfde versie?",
+                en: "The server sent an answer this client cannot read (\(message)). Is the URL right, and are client and server the same version?"
+            )
         case .unknownInterview(let id):
-            return "There is no interview \(id) on this laptop; `veldwerk interviews` lists them."
+            return localized(
+                nl: "Er is geen interview \(id) op deze laptop; `veldwerk interviews` toont ze.",
+                en: "There is no interview \(id) on this laptop; `veldwerk interviews` lists them."
+            )
         case .notAssigned(let nis):
-            return "Municipality \(nis) is not assigned to you on this laptop. `veldwerk municipalities` lists yours (sync first if it was just assigned)."
+            return localized(
+                nl: "Gemeente \(nis) is op deze laptop niet aan jou toegewezen. `veldwerk municipalities` toont de jouwe (synchroniseer eerst als ze net werd toegewezen).",
+                en: "Municipality \(nis) is not assigned to you on this laptop. `veldwerk municipalities` lists yours (sync first if it was just assigned)."
+            )
         case .noQuestionnaire:
-            return "This laptop has no questionnaire yet. Run `veldwerk sync` once while online."
+            return localized(
+                nl: "Deze laptop heeft nog geen vragenlijst. Voer één keer `veldwerk sync` uit terwijl je online bent.",
+                en: "This laptop has no questionnaire yet. Run `veldwerk sync` once while online."
+            )
         case .invalidInput(let message):
             return message
         }

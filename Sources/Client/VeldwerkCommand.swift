@@ -7,11 +7,34 @@ import Shared
 struct VeldwerkCommand: AsyncParsableCommand {
     /// Runs the command line, with the options every command takes allowed before the subcommand too.
     static func main() async {
-        await main(globalOptionsMovedLast(Array(CommandLine.arguments.dropFirst())))
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let lang = Language.extractOption(from: arguments).value
+        let environment = ProcessInfo.processInfo.environment
+        let home = ProfileOptions.homeURL(option: homeOption(in: arguments), environment: environment)
+        let language: Language
+        do {
+            language = try Language.resolve(option: lang, environment: environment, study: ClientStore.studyLanguage(home: home))
+        } catch {
+            FileHandle.standardError.write(Data("veldwerk: \(error)\n".utf8))
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
+        await Language.$current.withValue(language) {
+            await main(globalOptionsMovedLast(arguments))
+        }
+    }
+
+    /// The value of `--home` anywhere on the command line, for choosing the language before parsing.
+    static func homeOption(in arguments: [String]) -> String? {
+        for (index, argument) in arguments.enumerated() {
+            if argument == "--" { break }
+            if argument.hasPrefix("--home=") { return String(argument.dropFirst("--home=".count)) }
+            if argument == "--home", index + 1 < arguments.count { return arguments[index + 1] }
+        }
+        return nil
     }
 
     /// Options that every command takes, and whether each takes a value.
-    static let globalOptions: [String: Bool] = ["--home": true, "--json": false]
+    static let globalOptions: [String: Bool] = ["--home": true, "--json": false, "--lang": true]
 
     /// `veldwerk --home DIR sync` as `veldwerk sync --home DIR`: global options written before the
     /// subcommand move after it, where the subcommand parses them. Everything else keeps its order.
@@ -42,6 +65,9 @@ struct VeldwerkCommand: AsyncParsableCommand {
               veldwerk enrol --server https://veldwerk.example.org --code ABCD-EFGH
             Then sync, see your municipalities and record interviews; everything is saved on the laptop
             at once and sent with the next `veldwerk sync`.
+
+            Language: the study's (Dutch for the shipped study); --lang en|nl or LANG (e.g. LANG=en_US.UTF-8)
+            chooses another, before or after the subcommand.
             """,
         version: "veldwerk \(Release.version)",
         subcommands: [Enrol.self, Login.self, SyncCommand.self, Status.self, Municipalities.self, InterviewCommand.self]
@@ -55,8 +81,15 @@ struct ProfileOptions: ParsableArguments {
     @Option(help: "Profile folder; two interviewers on one machine use two folders.")
     var home: String?
 
-    var homeURL: URL {
-        let environment = ProcessInfo.processInfo.environment
+    @Option(help: "Language of the program's words and of the questions: nl or en. Default: the study form's language; LANG (e.g. en_US.UTF-8) changes the program's words only.")
+    var lang: String?
+
+    /// The language the form's labels are shown in: `--lang` when given (a code main() has checked), else the form's.
+    var labelLanguage: String? { lang.flatMap { Language(code: $0)?.rawValue } }
+
+    var homeURL: URL { Self.homeURL(option: home, environment: ProcessInfo.processInfo.environment) }
+
+    static func homeURL(option home: String?, environment: [String: String]) -> URL {
         if let home, !home.isEmpty { return URL(fileURLWithPath: home) }
         if let home = environment["VELDWERK_HOME"], !home.isEmpty { return URL(fileURLWithPath: home) }
         if let data = environment["XDG_DATA_HOME"], !data.isEmpty {
@@ -105,8 +138,26 @@ func makeTransport() -> any HTTPTransport { CurlTransport() }
 /// "3 changes wait for the next sync." or "Nothing waits to be synced."
 func waitingSentence(_ count: Int) -> String {
     switch count {
-    case 0: return "Nothing waits to be synced."
-    case 1: return "1 change waits for the next sync."
-    default: return "\(count) changes wait for the next sync."
+    case 0: return localized(nl: "Er wacht niets op synchronisatie.", en: "Nothing waits to be synced.")
+    case 1: return localized(nl: "1 wijziging wacht op de volgende synchronisatie.", en: "1 change waits for the next sync.")
+    default: return localized(nl: "\(count) wijzigingen wachten op de volgende synchronisatie.", en: "\(count) changes wait for the next sync.")
     }
+}
+
+/// "Saved on this laptop; 3 changes wait for the next sync." in the language of the moment.
+func savedSentence(_ waiting: Int) -> String {
+    localized(nl: "Bewaard op deze laptop; ", en: "Saved on this laptop; ") + waitingSentence(waiting).lowercasedFirst
+}
+
+/// What `cases` and `municipalities` say before anything is assigned.
+var noMunicipalitiesSentence: String {
+    localized(
+        nl: "Nog geen gemeenten aan jou toegewezen (synchroniseer om nieuwe toewijzingen op te halen).",
+        en: "No municipalities assigned to you yet (sync to fetch new assignments)."
+    )
+}
+
+/// "12345x is not a NIS code (five digits, e.g. 11001)."
+func notNISSentence(_ text: String) -> String {
+    localized(nl: "\(text) is geen NIS-code (vijf cijfers, bv. 11001).", en: "\(text) is not a NIS code (five digits, e.g. 11001).")
 }

@@ -21,6 +21,8 @@ struct VeldwerkServerCommand: AsyncParsableCommand {
               veldwerk-server questionnaire load vragenlijst.xlsx     a new questionnaire version
               veldwerk-server export --format sav --out studie.sav    the merged dataset
             The admin commands work on the same database, also while the server runs.
+            Language (the dashboard, the codes list, messages): --lang nl|en anywhere on the command line,
+            else LANG (e.g. LANG=nl_BE.UTF-8), else the study form's default_language.
             """,
         version: "veldwerk-server \(Release.version)",
         subcommands: [Serve.self, Admin.self, QuestionnaireCommand.self, RosterCommand.self, ExportCommand.self, GenerateInterviewsCommand.self],
@@ -30,8 +32,26 @@ struct VeldwerkServerCommand: AsyncParsableCommand {
     /// Runs the command line; a ``DataError`` (a file whose content cannot be used) is one sentence
     /// on stderr and exit status 65, without the usage banner a mistyped command gets.
     static func main() async {
+        let (lang, arguments) = Language.extractOption(from: Array(CommandLine.arguments.dropFirst()))
+        let language: Language
         do {
-            var command = try parseAsRoot()
+            language = try Language.resolve(option: lang, environment: ProcessInfo.processInfo.environment, study: nil)
+        } catch {
+            FileHandle.standardError.write(Data("veldwerk-server: \(error)\n".utf8))
+            exit(withError: ValidationError("\(error)"))
+        }
+        await Language.$current.withValue(language) { await run(arguments) }
+    }
+
+    /// The language `serve` was told to speak (`--lang`, or the locale); nil: the study form's.
+    static func chosenLanguage() -> Language? {
+        let option = Language.extractOption(from: Array(CommandLine.arguments.dropFirst())).value
+        return (try? Language.chosen(option: option, environment: ProcessInfo.processInfo.environment)) ?? nil
+    }
+
+    private static func run(_ arguments: [String]) async {
+        do {
+            var command = try parseAsRoot(arguments)
             if var command = command as? any AsyncParsableCommand {
                 try await command.run()
             } else {
@@ -109,6 +129,7 @@ struct Serve: AsyncParsableCommand {
         config.pushBudget = pushBudget
         config.connectionIdleTimeout = idleTimeout
         config.maxConnections = maxConnections
+        config.language = VeldwerkServerCommand.chosenLanguage()
         let databasePath = config.databaseURL.path
         let publicURL = config.publicURL
         let app = try await buildApplication(config, logger: logger) { boundPort in

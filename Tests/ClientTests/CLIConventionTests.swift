@@ -37,4 +37,35 @@ struct CLIConventionTests {
         #expect(status.status == 0, "\(status.stderr)")
         #expect(status.stdout.hasPrefix("{"), "\(status.stdout)")
     }
+
+    @Test("veldwerk speaks the study form's language (Dutch) by default; LANG, LC_MESSAGES and --lang (before or after the subcommand) override")
+    func language() async throws {
+        let fixture = try ClientFixture()
+        defer { fixture.remove() }
+        _ = try fixture.newInterview()
+        // C.UTF-8 names no language: the study's default_language (nl) decides.
+        let noLocale = ["LC_MESSAGES": "", "LANG": "C.UTF-8"]
+        let dutch = try await ProgramRunner.run("veldwerk", ["sync", "--home", fixture.home], environment: noLocale)
+        #expect(dutch.status == 4)
+        #expect(dutch.stderr.contains("Je werk is bewaard op deze laptop"), "\(dutch.stderr)")
+        let cases = try await ProgramRunner.run("veldwerk", ["cases", "--home", fixture.home], environment: noLocale)
+        #expect(cases.stdout.contains("GEMEENTE") || cases.stdout.contains("NAAM"), "\(cases.stdout)")
+        #expect(cases.stdout.contains("bezig") || cases.stdout.contains("niet gecontacteerd"), "statuses in Dutch words: \(cases.stdout)")
+        #expect(!cases.stdout.contains("notContacted") && !cases.stdout.contains("inProgress"), "no internal values: \(cases.stdout)")
+        let list = try await ProgramRunner.run("veldwerk", ["interviews", "--home", fixture.home], environment: noLocale)
+        #expect(list.stdout.contains("ontwerp"), "\(list.stdout)")
+
+        for arguments in [["--lang", "en", "sync", "--home", fixture.home], ["sync", "--home", fixture.home, "--lang=en"]] {
+            let english = try await ProgramRunner.run("veldwerk", arguments, environment: ["LC_MESSAGES": "", "LANG": "nl_BE.UTF-8"])
+            #expect(english.stderr.contains("Your work is saved on this laptop"), "\(arguments): \(english.stderr)")
+        }
+        let locale = try await ProgramRunner.run("veldwerk", ["sync", "--home", fixture.home], environment: ["LC_MESSAGES": "", "LANG": "en_GB.UTF-8"])
+        #expect(locale.stderr.contains("Your work is saved on this laptop"), "\(locale.stderr)")
+        let messages = try await ProgramRunner.run("veldwerk", ["sync", "--home", fixture.home], environment: ["LC_MESSAGES": "nl_BE.UTF-8", "LANG": "en_GB.UTF-8"])
+        #expect(messages.stderr.contains("Je werk is bewaard"), "LC_MESSAGES wins over LANG: \(messages.stderr)")
+
+        let unknown = try await ProgramRunner.run("veldwerk", ["--lang", "fr", "status", "--home", fixture.home])
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.contains("nl (Nederlands) and en (English)"), "\(unknown.stderr)")
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Shared
+import TestSupport
 import Testing
 
 @testable import VeldwerkClient
@@ -33,10 +34,7 @@ struct VeldwerkBinary {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments + ["--home", home]
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
-        env.merge(environment) { _, new in new }
-        process.environment = env
+        process.environment = ProgramRunner.environment(environment)
         let outURL = URL(fileURLWithPath: home).appendingPathComponent("stdout-\(UUID().uuidString.prefix(6)).txt")
         let errURL = URL(fileURLWithPath: home).appendingPathComponent("stderr-\(UUID().uuidString.prefix(6)).txt")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)

@@ -23,6 +23,8 @@ struct TestServer {
         config.port = 0
         config.dataDirectory = data.url
         config.pullBatchLimit = 200
+        // The dashboard in English, the words these tests read; DashboardLanguageTests checks the study's Dutch.
+        config.language = .en
         configure(&config)
         var logger = Logger(label: "test.server")
         logger.logLevel = .critical

@@ -33,14 +33,23 @@ public enum ProgramRunner {
     }
 
     /// Starts a program and returns at once; use ``RunningProgram/finish(timeout:)`` or ``RunningProgram/kill()``.
+    /// The environment a program under test runs in: this process's, without colours, with the programs'
+    /// own words in English (`LC_MESSAGES`; tests of Dutch set `LC_MESSAGES`, `LANG` or `--lang` themselves),
+    /// and `extra` on top.
+    public static func environment(_ extra: [String: String] = [:]) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        env["LC_ALL"] = nil
+        env["LC_MESSAGES"] = "en_US.UTF-8"
+        env.merge(extra) { _, new in new }
+        return env
+    }
+
     public static func start(_ program: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> RunningProgram {
         let process = Process()
         process.executableURL = url(of: program)
         process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
-        env.merge(environment) { _, new in new }
-        process.environment = env
+        process.environment = Self.environment(environment)
         let out = Pipe()
         let err = Pipe()
         let input = Pipe()

@@ -31,12 +31,7 @@ public final class PseudoTerminalProgram: @unchecked Sendable {
         guard let secondary = FileHandle(forUpdatingAtPath: path) else { throw PseudoTerminalError.cannotOpen(path) }
         process.executableURL = ProgramRunner.url(of: program)
         process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["TERM"] = "xterm"
-        env["NO_COLOR"] = "1"
-        env["LANG"] = "C.UTF-8"
-        env.merge(environment) { _, new in new }
-        process.environment = env
+        process.environment = ProgramRunner.environment(["TERM": "xterm", "LANG": "C.UTF-8"].merging(environment) { _, new in new })
         process.standardInput = secondary
         process.standardOutput = secondary
         process.standardError = secondary

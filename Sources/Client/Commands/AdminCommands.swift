@@ -24,13 +24,13 @@ struct AdminOptions: ParsableArguments {
 
     /// Prints a list as JSON, or one line per item.
     func emit<Item: Encodable>(_ items: [Item], line: (Item) -> String) throws {
-        try output.emit(items) { items.isEmpty ? "(none)" : items.map(line).joined(separator: "\n") }
+        try output.emit(items) { items.isEmpty ? localized(nl: "(geen)", en: "(none)") : items.map(line).joined(separator: "\n") }
     }
 }
 
 /// Reads a file the user named, or says plainly why not.
 func readUserFile(_ path: String) throws -> Data {
-    guard let data = FileManager.default.contents(atPath: path) else { throw ClientError.invalidInput("Cannot read \(path).") }
+    guard let data = FileManager.default.contents(atPath: path) else { throw ClientError.invalidInput(localized(nl: "Kan \(path) niet lezen.", en: "Cannot read \(path).")) }
     return data
 }
 
@@ -146,7 +146,10 @@ struct AdminAssign: AsyncParsableCommand {
 
     func validate() throws {
         if csv == nil {
-            guard user != nil, !municipalities.isEmpty else { throw ValidationError("Give --user and at least one --municipality, or --csv FILE.") }
+            guard user != nil, !municipalities.isEmpty else { throw ValidationError(localized(
+                nl: "Geef --user en minstens één --municipality, of --csv BESTAND.",
+                en: "Give --user and at least one --municipality, or --csv FILE."
+            )) }
         }
     }
 
@@ -187,8 +190,8 @@ struct AdminQuarantine: AsyncParsableCommand {
     @OptionGroup var options: AdminOptions
 
     func validate() throws {
-        guard ["list", "accept", "discard"].contains(action) else { throw ValidationError("The action is list, accept or discard.") }
-        if action != "list", change.flatMap(ChangeID.init) == nil { throw ValidationError("Give the change id (device:seq) to \(action).") }
+        guard ["list", "accept", "discard"].contains(action) else { throw ValidationError(localized(nl: "De actie is list, accept of discard.", en: "The action is list, accept or discard.")) }
+        if action != "list", change.flatMap(ChangeID.init) == nil { throw ValidationError(localized(nl: "Geef de id van de wijziging (toestel:volgnummer) om te \(action).", en: "Give the change id (device:seq) to \(action).")) }
     }
 
     func run() async throws {
@@ -215,8 +218,8 @@ struct AdminQuestionnaire: AsyncParsableCommand {
     @OptionGroup var options: AdminOptions
 
     func validate() throws {
-        guard ["load", "list"].contains(action) else { throw ValidationError("The action is load or list.") }
-        if action == "load" && file == nil { throw ValidationError("Name the form file to load.") }
+        guard ["load", "list"].contains(action) else { throw ValidationError(localized(nl: "De actie is load of list.", en: "The action is load or list.")) }
+        if action == "load" && file == nil { throw ValidationError(localized(nl: "Noem het vragenlijstbestand dat geladen moet worden.", en: "Name the form file to load.")) }
     }
 
     func run() async throws {
@@ -281,9 +284,10 @@ struct AdminCaseStatus: AsyncParsableCommand {
     @OptionGroup var options: AdminOptions
 
     func validate() throws {
-        guard Scope.isNIS(nis) else { throw ValidationError("\(nis) is not a NIS code (five digits).") }
+        guard Scope.isNIS(nis) else { throw ValidationError(notNISSentence(nis)) }
         guard status == "derived" || CaseStatus(rawValue: status) != nil else {
-            throw ValidationError("The status is one of \(CaseStatus.allCases.map(\.rawValue).joined(separator: ", ")), or derived.")
+            let statuses = CaseStatus.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError(localized(nl: "De status is een van \(statuses), of derived.", en: "The status is one of \(statuses), or derived."))
         }
     }
 
@@ -293,7 +297,12 @@ struct AdminCaseStatus: AsyncParsableCommand {
                 "POST", "/v1/cases/\(nis)/status", body: CaseStatusRequest(status: CaseStatus(rawValue: status))
             )
             try options.output.emit(change) {
-                change.value == nil ? "Case \(nis) follows its contacts again." : "Case \(nis) is now \(status); laptops see it on their next sync."
+                change.value == nil
+                    ? localized(nl: "Dossier \(nis) volgt weer zijn contacten.", en: "Case \(nis) follows its contacts again.")
+                    : localized(
+                        nl: "Dossier \(nis) is nu \(CaseStatus(rawValue: status)?.words ?? status); laptops zien het bij hun volgende synchronisatie.",
+                        en: "Case \(nis) is now \(CaseStatus(rawValue: status)?.words ?? status); laptops see it on their next sync."
+                    )
             }
         }
     }

@@ -25,16 +25,22 @@ struct CasesCommand: AsyncParsableCommand {
             let now = Date()
             let rows = try store.assignedMunicipalities().map { try store.caseSummary(municipality: $0, now: now) }
             try output.emit(rows) {
-                guard !rows.isEmpty else { return "No municipalities assigned to you yet (sync to fetch new assignments)." }
-                var lines = ["NIS    NAME                    STATUS        ATTEMPTS  LAST ATTEMPT                     NEXT APPOINTMENT"]
+                guard !rows.isEmpty else { return noMunicipalitiesSentence }
+                var lines = [localized(
+                    nl: "NIS    NAAM                    STATUS              POGINGEN  LAATSTE POGING                   VOLGENDE AFSPRAAK",
+                    en: "NIS    NAME                    STATUS              ATTEMPTS  LAST ATTEMPT                     NEXT APPOINTMENT"
+                )]
                 for row in rows {
-                    let last = row.lastAttempt.map { "\(TimeArgument.local($0.at)) \($0.outcome ?? "?")" } ?? "—"
-                    let status = row.status.rawValue + (row.statusSource == "coordinator" ? "*" : "")
+                    let last = row.lastAttempt.map { attempt in
+                        let outcome = attempt.outcome.map { ContactAttempt.Outcome(rawValue: $0)?.words ?? $0 } ?? "?"
+                        return "\(TimeArgument.local(attempt.at)) \(outcome)"
+                    } ?? "—"
+                    let status = row.status.words + (row.statusSource == "coordinator" ? "*" : "")
                     lines.append(
-                        "\(row.nis)  \((row.name ?? "?").rightPadded(to: 22))  \(status.rightPadded(to: 12))  \(String(row.attempts).rightPadded(to: 8))  \(last.rightPadded(to: 31))  \(row.nextAppointment.map { TimeArgument.local($0) } ?? "—")"
+                        "\(row.nis)  \((row.name ?? "?").rightPadded(to: 22))  \(status.rightPadded(to: 18))  \(String(row.attempts).rightPadded(to: 8))  \(last.rightPadded(to: 31))  \(row.nextAppointment.map { TimeArgument.local($0) } ?? "—")"
                     )
                 }
-                if rows.contains(where: { $0.statusSource == "coordinator" }) { lines.append("* set by the coordinator") }
+                if rows.contains(where: { $0.statusSource == "coordinator" }) { lines.append(localized(nl: "* ingesteld door de coördinator", en: "* set by the coordinator")) }
                 return lines.joined(separator: "\n")
             }
         }

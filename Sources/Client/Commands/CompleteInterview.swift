@@ -17,7 +17,6 @@ struct CompleteInterview: AsyncParsableCommand {
     )
 
     @Argument(help: "Interview id (or its first characters).") var id: String
-    @Option(help: "Language of the question labels (nl or en; default: the form's).") var lang: String?
     @OptionGroup var profile: ProfileOptions
     @OptionGroup var output: OutputOptions
 
@@ -44,16 +43,23 @@ struct CompleteInterview: AsyncParsableCommand {
             let interview = try store.requireInterview(id)
             let key = interview.id.uuidString.lowercased()
             guard interview.state != .withdrawn else {
-                throw ClientError.invalidInput("Interview \(key) was withdrawn; `veldwerk interview reopen \(key)` makes it a draft again.")
+                throw ClientError.invalidInput(localized(
+                    nl: "Interview \(key) werd ingetrokken; `veldwerk interview reopen \(key)` maakt er weer een ontwerp van.",
+                    en: "Interview \(key) was withdrawn; `veldwerk interview reopen \(key)` makes it a draft again."
+                ))
             }
             let form = try store.questionnaire(for: interview)
-            let missing = form.missingRequired(answers: interview.answers).map { Missing(name: $0.name, label: $0.label.text(lang)) }
+            let missing = form.missingRequired(answers: interview.answers).map { Missing(name: $0.name, label: $0.label.text(profile.labelLanguage)) }
             guard missing.isEmpty else {
                 let result = Output(id: key, state: interview.state, completedAt: interview.completedAt, missing: missing, pendingChanges: try store.outboxCount())
                 try output.emit(result) {
-                    (["Interview \(key) is not complete: \(InterviewRunner.count(missing.count, "required question")) without an answer:"]
+                    let count = counted(missing.count, nl: ("verplichte vraag", "verplichte vragen"), en: ("required question", "required questions"))
+                    return ([localized(nl: "Interview \(key) is niet af: \(count) zonder antwoord:", en: "Interview \(key) is not complete: \(count) without an answer:")]
                         + missing.map { "  \($0.name)  \($0.label)" }
-                        + ["Answer them with `veldwerk interview run \(key)` (it starts at the first one), then complete again."])
+                        + [localized(
+                            nl: "Beantwoord ze met `veldwerk interview run \(key)` (dat begint bij de eerste) en rond dan opnieuw af.",
+                            en: "Answer them with `veldwerk interview run \(key)` (it starts at the first one), then complete again."
+                        )])
                         .joined(separator: "\n")
                 }
                 throw ExitCode(Self.incompleteExitCode)
@@ -67,8 +73,8 @@ struct CompleteInterview: AsyncParsableCommand {
             let waiting = try store.outboxCount()
             let result = Output(id: key, state: .complete, completedAt: completedAt, missing: [], pendingChanges: waiting)
             try output.emit(result) {
-                let what = interview.state == .complete ? "was already complete" : "is complete"
-                return "Interview \(key) \(what). Saved on this laptop; \(waitingSentence(waiting).lowercasedFirst)"
+                let what = interview.state == .complete ? localized(nl: "was al afgerond", en: "was already complete") : localized(nl: "is afgerond", en: "is complete")
+                return "Interview \(key) \(what). " + savedSentence(waiting)
             }
         }
     }

@@ -41,12 +41,18 @@ struct LogContact: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard Scope.isNIS(nis) else { throw ValidationError("\(nis) is not a NIS code (five digits, e.g. 11001).") }
-        if let at, TimeArgument.parse(at) == nil { throw ValidationError("--at \"\(at)\" is not a time; use \(TimeArgument.help).") }
+        guard Scope.isNIS(nis) else { throw ValidationError(notNISSentence(nis)) }
+        if let at, TimeArgument.parse(at) == nil { throw ValidationError(localized(nl: "--at \"\(at)\" is geen tijdstip; gebruik \(TimeArgument.help).", en: "--at \"\(at)\" is not a time; use \(TimeArgument.help).")) }
         if let appointment, TimeArgument.parse(appointment) == nil {
-            throw ValidationError("--appointment \"\(appointment)\" is not a time; use \(TimeArgument.help).")
+            throw ValidationError(localized(
+                nl: "--appointment \"\(appointment)\" is geen tijdstip; gebruik \(TimeArgument.help).",
+                en: "--appointment \"\(appointment)\" is not a time; use \(TimeArgument.help)."
+            ))
         }
-        if outcome == .appointment, appointment == nil { throw ValidationError("--outcome appointment needs --appointment TIME (when you meet).") }
+        if outcome == .appointment, appointment == nil { throw ValidationError(localized(
+            nl: "--outcome appointment vraagt --appointment TIJD (wanneer jullie afspreken).",
+            en: "--outcome appointment needs --appointment TIME (when you meet)."
+        )) }
         try TextArgument.check(note, option: "--note", as: .multiLine)
     }
 
@@ -80,9 +86,12 @@ struct LogContact: AsyncParsableCommand {
             )
             try output.emit(result) {
                 let place = summary.name.map { "\(nis) \($0)" } ?? nis
-                let meetingText = result.appointmentAt.map { ", appointment \(TimeArgument.local($0))" } ?? ""
-                return "Logged: \(mode.rawValue) contact with \(place) at \(TimeArgument.local(result.at)), \(outcome.rawValue)\(meetingText). "
-                    + "Case status: \(summary.status.rawValue).\nSaved on this laptop; \(waitingSentence(waiting).lowercasedFirst)"
+                let meetingText = result.appointmentAt.map { localized(nl: ", afspraak ", en: ", appointment ") + TimeArgument.local($0) } ?? ""
+                let when = TimeArgument.local(result.at)
+                return localized(
+                    nl: "Genoteerd: contact via \(mode.words) met \(place) op \(when), \(outcome.words)\(meetingText). Status: \(summary.status.words).",
+                    en: "Logged: \(mode.words) contact with \(place) at \(when), \(outcome.words)\(meetingText). Case status: \(summary.status.words)."
+                ) + "\n" + savedSentence(waiting)
             }
         }
     }
@@ -104,7 +113,7 @@ struct ContactHistory: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard Scope.isNIS(nis) else { throw ValidationError("\(nis) is not a NIS code (five digits, e.g. 11001).") }
+        guard Scope.isNIS(nis) else { throw ValidationError(notNISSentence(nis)) }
     }
 
     struct Output: Encodable {
@@ -119,7 +128,7 @@ struct ContactHistory: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let store = try profile.openStore()
-            _ = try store.requireProfile()
+            let me = try store.requireProfile()
             try requireAssigned(nis, in: store)
             let summary = try store.caseSummary(municipality: nis)
             let pending = try store.pendingContactAttempts()
@@ -131,17 +140,29 @@ struct ContactHistory: AsyncParsableCommand {
                 nextAppointment: summary.nextAppointment, attempts: attempts
             )
             try output.emit(result) {
-                var lines = ["\(nis) \(summary.name ?? "")  status \(summary.status.rawValue)\(summary.statusSource == "coordinator" ? " (set by the coordinator)" : "")"]
-                if attempts.isEmpty { lines.append("No contact attempts yet; log one with `veldwerk contact log \(nis) --mode phone --outcome no-answer`.") }
+                let setBy = summary.statusSource == "coordinator" ? localized(nl: " (ingesteld door de coördinator)", en: " (set by the coordinator)") : ""
+                var lines = ["\(nis) \(summary.name ?? "")  status \(summary.status.words)\(setBy)"]
+                if attempts.isEmpty {
+                    lines.append(localized(
+                        nl: "Nog geen contactpogingen; noteer er een met `veldwerk contact log \(nis) --mode phone --outcome no-answer`.",
+                        en: "No contact attempts yet; log one with `veldwerk contact log \(nis) --mode phone --outcome no-answer`."
+                    ))
+                }
                 for attempt in attempts {
-                    var line = "  \(TimeArgument.local(attempt.at))  \((attempt.mode ?? "?").rightPadded(to: 5))  \((attempt.outcome ?? "?").rightPadded(to: 13))"
-                    if let meeting = attempt.appointmentAt { line += "  appointment \(TimeArgument.local(meeting))" }
+                    let mode = attempt.mode.map { ContactAttempt.Mode(rawValue: $0)?.words ?? $0 } ?? "?"
+                    let outcome = attempt.outcome.map { ContactAttempt.Outcome(rawValue: $0)?.words ?? $0 } ?? "?"
+                    var line = "  \(TimeArgument.local(attempt.at))  \(mode.rightPadded(to: 12))  \(outcome.rightPadded(to: 24))"
+                    if let meeting = attempt.appointmentAt { line += localized(nl: "  afspraak ", en: "  appointment ") + TimeArgument.local(meeting) }
                     if let note = attempt.note { line += "  \"\(note)\"" }
-                    if let who = attempt.interviewer { line += "  by \(who)" }
-                    if !attempt.synced { line += "  (not synced)" }
+                    if let who = attempt.interviewer {
+                        line += localized(nl: "  door ", en: "  by ") + (who == me.user.rawValue ? me.userName : who)
+                    }
+                    if !attempt.synced { line += localized(nl: "  (niet gesynchroniseerd)", en: "  (not synced)") }
                     lines.append(line)
                 }
-                if let next = summary.nextAppointment { lines.append("Next appointment: \(TimeArgument.local(next)).") }
+                if let next = summary.nextAppointment {
+                    lines.append(localized(nl: "Volgende afspraak: ", en: "Next appointment: ") + TimeArgument.local(next) + ".")
+                }
                 return lines.joined(separator: "\n")
             }
         }

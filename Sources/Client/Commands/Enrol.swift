@@ -50,7 +50,10 @@ struct Enrol: AsyncParsableCommand {
                 var server: String
             }
             try output.emit(Output(user: response.user, device: response.device, server: server)) {
-                "Enrolled as \(response.user.name) (\(response.user.role.rawValue)) on device \(response.device). Run `veldwerk sync` to get your municipalities."
+                localized(
+                    nl: "Aangemeld als \(response.user.name) (\(response.user.role.words)) op toestel \(response.device). Voer `veldwerk sync` uit om je gemeenten op te halen.",
+                    en: "Enrolled as \(response.user.name) (\(response.user.role.words)) on device \(response.device). Run `veldwerk sync` to get your municipalities."
+                )
             }
         }
     }

@@ -77,12 +77,15 @@ struct Export: AsyncParsableCommand {
                 versions: result.headers["veldwerk-questionnaire-versions"].map { $0.split(separator: ",").map(String.init) } ?? []
             )
             try output.emit(summary) {
-                var text = "Saved \(DownloadMeter.size(result.bytes)) to \(out)"
+                var text = localized(nl: "\(DownloadMeter.size(result.bytes)) bewaard in \(out)", en: "Saved \(DownloadMeter.size(result.bytes)) to \(out)")
                 if let questionnaire = summary.questionnaire {
-                    text += ": \(questionnaire) version(s) \(summary.versions.joined(separator: ", "))"
+                    text += ": \(questionnaire) " + localized(nl: "versie(s) ", en: "version(s) ") + summary.versions.joined(separator: ", ")
                 }
                 if let position = summary.logPosition {
-                    text += ", as of log position \(position) (next incremental export: --since \(position))"
+                    text += localized(
+                        nl: ", tot logpositie \(position) (volgende incrementele export: --since \(position))",
+                        en: ", as of log position \(position) (next incremental export: --since \(position))"
+                    )
                 }
                 return text + "."
             }
@@ -108,7 +111,7 @@ final class DownloadMeter: Sendable {
         guard state.shouldDraw(at: now) else { return }
         let seconds = max(now.timeIntervalSince(start), 0.001)
         let rate = Int64(Double(bytes) / seconds)
-        FileHandle.standardError.write(Data("\r\u{1B}[KDownloading… \(Self.size(bytes)) (\(Self.size(rate))/s)".utf8))
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + localized(nl: "Downloaden… ", en: "Downloading… ") + "\(Self.size(bytes)) (\(Self.size(rate))/s)").utf8))
     }
 
     func finish() {
@@ -119,7 +122,7 @@ final class DownloadMeter: Sendable {
     /// `1.2 MB`, `340 kB`, `12 bytes`.
     static func size(_ bytes: Int64) -> String {
         switch bytes {
-        case ..<1000: return "\(bytes) bytes"
+        case ..<1000: return "\(bytes) " + localized(nl: "bytes", en: "bytes")
         case ..<1_000_000: return String(format: "%.0f kB", Double(bytes) / 1000)
         case ..<1_000_000_000: return String(format: "%.1f MB", Double(bytes) / 1_000_000)
         default: return String(format: "%.2f GB", Double(bytes) / 1_000_000_000)

@@ -53,12 +53,11 @@ struct NewInterview: AsyncParsableCommand {
 
     @Option(help: "NIS code of the municipality.") var municipality: String
     @Flag(name: .customLong("run"), help: "Start asking the questions right away (see `veldwerk interview run --help`).") var runNow = false
-    @Option(help: "Language of the questions with --run (nl or en).") var lang: String?
     @OptionGroup var profile: ProfileOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard Scope.isNIS(municipality) else { throw ValidationError("\(municipality) is not a NIS code (five digits, e.g. 11001).") }
+        guard Scope.isNIS(municipality) else { throw ValidationError(notNISSentence(municipality)) }
         if runNow, output.json { throw ValidationError("--run asks questions in the terminal; it cannot be combined with --json.") }
     }
 
@@ -86,7 +85,7 @@ struct NewInterview: AsyncParsableCommand {
                 var version: String
             }
             try output.emit(Output(id: key, municipality: municipality, questionnaire: form.id, version: form.version)) { key }
-            if runNow, let interview = try store.interview(id) { try RunInterview.session(store: store, interview: interview, fix: false, language: lang) }
+            if runNow, let interview = try store.interview(id) { try RunInterview.session(store: store, interview: interview, fix: false, language: profile.labelLanguage) }
         }
     }
 }
@@ -120,7 +119,10 @@ struct SetAnswers: AsyncParsableCommand {
             let store = try profile.openStore()
             _ = try store.requireProfile()
             let interview = try store.requireInterview(id)
-            guard interview.state != .withdrawn else { throw ClientError.invalidInput("Interview \(interview.id.uuidString.lowercased()) was withdrawn; reopen it first.") }
+            guard interview.state != .withdrawn else { throw ClientError.invalidInput(localized(
+                nl: "Interview \(interview.id.uuidString.lowercased()) werd ingetrokken; heropen het eerst.",
+                en: "Interview \(interview.id.uuidString.lowercased()) was withdrawn; reopen it first."
+            )) }
             let form = try store.questionnaire(for: interview)
             var answers = interview.answers
             var parsed: [(String, JSONValue?)] = []
@@ -146,7 +148,10 @@ struct SetAnswers: AsyncParsableCommand {
                 var pendingChanges: Int
             }
             try output.emit(Output(saved: changes.map(\.field), pendingChanges: waiting)) {
-                "Saved \(changes.count == 1 ? "1 answer" : "\(changes.count) answers") on this laptop. \(waitingSentence(waiting))"
+                localized(
+                    nl: "\(counted(changes.count, nl: ("antwoord", "antwoorden"), en: ("", ""))) bewaard op deze laptop. \(waitingSentence(waiting))",
+                    en: "Saved \(counted(changes.count, nl: ("", ""), en: ("answer", "answers"))) on this laptop. \(waitingSentence(waiting))"
+                )
             }
         }
     }
@@ -159,7 +164,6 @@ struct ShowInterview: AsyncParsableCommand {
     )
 
     @Argument(help: "Interview id (or its first characters).") var id: String
-    @Option(help: "Language of the labels (nl or en; default: the form's).") var lang: String?
     @OptionGroup var profile: ProfileOptions
     @OptionGroup var output: OutputOptions
 
@@ -193,23 +197,31 @@ struct ShowInterview: AsyncParsableCommand {
             let result = Output(interview: interview, conflicts: conflicts, pendingChanges: try store.hasPendingChanges(interview: interview.id))
             try output.emit(result) {
                 var lines = [
-                    "Interview \(interview.id.uuidString.lowercased())  municipality \(interview.municipality ?? "?")  state \(interview.state.rawValue)",
-                    "Questionnaire \(interview.questionnaire ?? "?") version \(interview.questionnaireVersion ?? "?")"
-                        + (result.pendingChanges ? "  (changes wait for sync)" : ""),
+                    localized(
+                        nl: "Interview \(interview.id.uuidString.lowercased())  gemeente \(interview.municipality ?? "?")  toestand \(interview.state.words)",
+                        en: "Interview \(interview.id.uuidString.lowercased())  municipality \(interview.municipality ?? "?")  state \(interview.state.words)"
+                    ),
+                    localized(nl: "Vragenlijst", en: "Questionnaire") + " \(interview.questionnaire ?? "?") "
+                        + localized(nl: "versie", en: "version") + " \(interview.questionnaireVersion ?? "?")"
+                        + (result.pendingChanges ? localized(nl: "  (wijzigingen wachten op synchronisatie)", en: "  (changes wait for sync)") : ""),
                 ]
                 let order = form?.questions.map(\.name) ?? interview.answers.keys.sorted()
                 for name in order {
                     guard let value = interview.answers[name] else { continue }
-                    let label = form?.question(named: name)?.label.text(lang) ?? ""
+                    let label = form?.question(named: name)?.label.text(profile.labelLanguage) ?? ""
                     lines.append("  \(name) = \(value.canonicalJSON)   \(label)")
                 }
                 for (name, flag) in interview.flags.sorted(by: { $0.key < $1.key }) {
-                    lines.append("  flag on \(name): \(flag.canonicalJSON)")
+                    lines.append(localized(nl: "  markering op \(name): ", en: "  flag on \(name): ") + flag.canonicalJSON)
                 }
                 for conflict in conflicts where conflict.open {
                     lines.append(
-                        "  conflict on \(conflict.field): kept \(conflict.kept?.canonicalJSON ?? "(empty)") by \(conflict.keptAuthor); "
-                            + "current \(conflict.current?.canonicalJSON ?? "(empty)") by \(conflict.currentAuthor ?? "?")"
+                        localized(
+                            nl: "  conflict op \(conflict.field): bewaard \(conflict.kept?.canonicalJSON ?? "(leeg)") van \(conflict.keptAuthor); "
+                                + "huidig \(conflict.current?.canonicalJSON ?? "(leeg)") van \(conflict.currentAuthor ?? "?")",
+                            en: "  conflict on \(conflict.field): kept \(conflict.kept?.canonicalJSON ?? "(empty)") by \(conflict.keptAuthor); "
+                                + "current \(conflict.current?.canonicalJSON ?? "(empty)") by \(conflict.currentAuthor ?? "?")"
+                        )
                     )
                 }
                 return lines.joined(separator: "\n")

@@ -55,16 +55,24 @@ struct ListInterviews: AsyncParsableCommand {
             }
             .sorted { ($0.startedAt ?? "", $0.id) < ($1.startedAt ?? "", $1.id) }
             try output.emit(rows) {
-                guard !rows.isEmpty else { return "No interviews on this laptop yet; start one with `veldwerk interview new --municipality NIS --run`." }
+                guard !rows.isEmpty else { return localized(
+                    nl: "Nog geen interviews op deze laptop; begin er een met `veldwerk interview new --municipality NIS --run`.",
+                    en: "No interviews on this laptop yet; start one with `veldwerk interview new --municipality NIS --run`."
+                ) }
                 let formatter = DateFormatter()
                 formatter.dateFormat = "yyyy-MM-dd HH:mm"
-                var lines = ["ID        MUNICIPALITY                 STATE      ANSWERED  LAST CHANGE       SYNCED"]
+                var lines = [localized(
+                    nl: "ID        GEMEENTE                     TOESTAND   ANTWOORD  LAATST GEWIJZIGD  GESYNCHR.",
+                    en: "ID        MUNICIPALITY                 STATE      ANSWERED  LAST CHANGE       SYNCED"
+                )]
                 for row in rows {
                     let place = "\(row.municipality ?? "?") \(row.municipalityName ?? "")".rightPadded(to: 28)
                     let progress = "\(row.answered)/\(row.total)".rightPadded(to: 9)
-                    let flags = row.openFlags > 0 ? "  \(InterviewRunner.count(row.openFlags, "open flag"))" : ""
+                    let flags = row.openFlags > 0
+                        ? "  " + counted(row.openFlags, nl: ("open markering", "open markeringen"), en: ("open flag", "open flags")) : ""
+                    let synced = row.synced ? localized(nl: "ja", en: "yes") : localized(nl: "nee", en: "no")
                     lines.append(
-                        "\(row.id.prefix(8))  \(place) \(row.state.rawValue.rightPadded(to: 10)) \(progress) \(row.lastChange.map(formatter.string) ?? "—".rightPadded(to: 16))  \(row.synced ? "yes" : "no")\(flags)"
+                        "\(row.id.prefix(8))  \(place) \(row.state.words.rightPadded(to: 10)) \(progress) \(row.lastChange.map(formatter.string) ?? "—".rightPadded(to: 16))  \(synced)\(flags)"
                     )
                 }
                 let waiting = try? store.outboxCount()

@@ -49,7 +49,10 @@ struct Login: AsyncParsableCommand {
         }
         let trimmed = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else {
-            throw ClientError.invalidInput("Give your API token: --token TOKEN, --token-stdin, or the environment variable \(Self.tokenVariable).")
+            throw ClientError.invalidInput(localized(
+                nl: "Geef je API-token: --token TOKEN, --token-stdin of de omgevingsvariabele \(Self.tokenVariable).",
+                en: "Give your API token: --token TOKEN, --token-stdin, or the environment variable \(Self.tokenVariable)."
+            ))
         }
         return trimmed
     }
@@ -61,7 +64,7 @@ struct Login: AsyncParsableCommand {
             let api = APIClient(transport: makeTransport(), baseURL: server, token: token)
             let me: UserSummary = try await api.send("GET", "/v1/me")
             try store.saveLogin(APILogin(serverURL: server, token: token, user: me))
-            try output.emit(me) { "Signed in to \(server) as \(me.name) (\(me.role.rawValue))." }
+            try output.emit(me) { localized(nl: "Aangemeld bij \(server) als \(me.name) (\(me.role.words)).", en: "Signed in to \(server) as \(me.name) (\(me.role.words)).") }
         }
     }
 }
@@ -77,7 +80,10 @@ extension ClientStore {
     /// The API sign-in, or an error that says how to sign in.
     func requireLogin() throws -> APILogin {
         guard let login = try login() else {
-            throw ClientError.invalidInput("Sign in first: `veldwerk login --server URL --token TOKEN` (a coordinator gives you the token).")
+            throw ClientError.invalidInput(localized(
+                nl: "Meld je eerst aan: `veldwerk login --server URL --token TOKEN` (een coördinator geeft je het token).",
+                en: "Sign in first: `veldwerk login --server URL --token TOKEN` (a coordinator gives you the token)."
+            ))
         }
         return login
     }

@@ -47,31 +47,62 @@ struct ProgressCommand: AsyncParsableCommand {
     static func summary(_ report: ProgressReport) -> String {
         let all = report.overall
         var lines = [
-            "Fieldwork progress, \(report.list.rawValue) municipalities (\(all.inSample)), log position \(report.logPosition)",
-            "\(all.tookPartSentence); \(all.completedInterviews) interviews completed.",
-            "Assigned \(all.assigned) · contacted \(all.contacted) · appointment \(all.appointment) · interviewed \(all.interviewed) · "
-                + "completed \(all.completed) · refused \(all.refused) · unreachable \(all.unreachable) · open \(all.open)",
-            "Conflicts waiting \(report.openConflicts) · flags open \(report.openFlags) · flags answered \(report.answeredFlags) · "
-                + "awaiting review \(report.awaitingReview)",
+            localized(
+                nl: "Voortgang van het veldwerk, gemeenten van \(report.list.rawValue) (\(all.inSample)), logpositie \(report.logPosition)",
+                en: "Fieldwork progress, \(report.list.rawValue) municipalities (\(all.inSample)), log position \(report.logPosition)"
+            ),
+            localized(
+                nl: "\(all.tookPartSentence); \(all.completedInterviews) interviews afgerond.",
+                en: "\(all.tookPartSentence); \(all.completedInterviews) interviews completed."
+            ),
+            localized(
+                nl: "Toegewezen \(all.assigned) · gecontacteerd \(all.contacted) · afspraak \(all.appointment) · geïnterviewd \(all.interviewed) · "
+                    + "afgewerkt \(all.completed) · geweigerd \(all.refused) · onbereikbaar \(all.unreachable) · open \(all.open)",
+                en: "Assigned \(all.assigned) · contacted \(all.contacted) · appointment \(all.appointment) · interviewed \(all.interviewed) · "
+                    + "completed \(all.completed) · refused \(all.refused) · unreachable \(all.unreachable) · open \(all.open)"
+            ),
+            localized(
+                nl: "Wachtende conflicten \(report.openConflicts) · open markeringen \(report.openFlags) · beantwoorde markeringen \(report.answeredFlags) · "
+                    + "te beoordelen \(report.awaitingReview)",
+                en: "Conflicts waiting \(report.openConflicts) · flags open \(report.openFlags) · flags answered \(report.answeredFlags) · "
+                    + "awaiting review \(report.awaitingReview)"
+            ),
         ]
         if report.staleLaptops.isEmpty {
-            lines.append("Every laptop synced within \(report.staleAfterDays) days.")
+            lines.append(localized(
+                nl: "Elke laptop synchroniseerde in de laatste \(report.staleAfterDays) dagen.",
+                en: "Every laptop synced within \(report.staleAfterDays) days."
+            ))
         } else {
-            lines.append("Laptops not synced for more than \(report.staleAfterDays) days (what they hold is unknown until they sync):")
+            lines.append(localized(
+                nl: "Laptops die meer dan \(report.staleAfterDays) dagen niet synchroniseerden (wat ze bevatten is onbekend tot ze synchroniseren):",
+                en: "Laptops not synced for more than \(report.staleAfterDays) days (what they hold is unknown until they sync):"
+            ))
             for laptop in report.staleLaptops {
-                let last = laptop.lastSyncAt.map { "last sync \($0.prefix(10))" } ?? "never synced"
-                lines.append("  \(laptop.userName) (\(laptop.deviceName)): \(last), \(laptop.daysSilent) days; \(laptop.openMunicipalities) open municipalities")
+                let last = laptop.lastSyncAt.map { localized(nl: "laatste synchronisatie ", en: "last sync ") + $0.prefix(10) }
+                    ?? localized(nl: "nooit gesynchroniseerd", en: "never synced")
+                lines.append(localized(
+                    nl: "  \(laptop.userName) (\(laptop.deviceName)): \(last), \(laptop.daysSilent) dagen; \(laptop.openMunicipalities) open gemeenten",
+                    en: "  \(laptop.userName) (\(laptop.deviceName)): \(last), \(laptop.daysSilent) days; \(laptop.openMunicipalities) open municipalities"
+                ))
             }
         }
         if !report.unmatchedCases.isEmpty {
-            lines.append("Cases under NIS codes not in this list (a municipality formed later counts in the later list): \(report.unmatchedCases.joined(separator: ", ")).")
+            let codes = report.unmatchedCases.joined(separator: ", ")
+            lines.append(localized(
+                nl: "Dossiers onder NIS-codes die niet in deze lijst staan (een later gevormde gemeente telt in de latere lijst): \(codes).",
+                en: "Cases under NIS codes not in this list (a municipality formed later counts in the later list): \(codes)."
+            ))
         }
         return lines.joined(separator: "\n")
     }
 
     static func provinces(_ report: ProgressReport) -> String {
-        let header = ["Province", "Munic.", "Contacted", "Appt.", "Interviewed", "Completed", "Refused", "Unreach.", "Open", "Response"]
-        let rows = (report.byProvince.map { ($0.province, $0.figures) } + [("Total", report.overall)]).map { name, f in
+        let header = localized(
+            nl: ["Provincie", "Gem.", "Gecontact.", "Afspr.", "Geïnterv.", "Afgewerkt", "Geweigerd", "Onbereikb.", "Open", "Respons"],
+            en: ["Province", "Munic.", "Contacted", "Appt.", "Interviewed", "Completed", "Refused", "Unreach.", "Open", "Response"]
+        )
+        let rows = (report.byProvince.map { ($0.province, $0.figures) } + [(localized(nl: "Totaal", en: "Total"), report.overall)]).map { name, f in
             [name, "\(f.inSample)", "\(f.contacted)", "\(f.appointment)", "\(f.interviewed)", "\(f.completed)", "\(f.refused)", "\(f.unreachable)",
              "\(f.open)", ResponseFigures.percent(f.responseRate)]
         }
@@ -79,18 +110,24 @@ struct ProgressCommand: AsyncParsableCommand {
     }
 
     static func interviewers(_ report: ProgressReport) -> String {
-        let header = ["Interviewer", "Assigned", "Contacted", "Completed", "Refused", "Open", "Interviews", "Response"]
+        let header = localized(
+            nl: ["Interviewer", "Toegewezen", "Gecontact.", "Afgewerkt", "Geweigerd", "Open", "Interviews", "Respons"],
+            en: ["Interviewer", "Assigned", "Contacted", "Completed", "Refused", "Open", "Interviews", "Response"]
+        )
         let rows = report.byInterviewer.map { person in
             let f = person.figures
             return [person.name, "\(f.inSample)", "\(f.contacted)", "\(f.completed)", "\(f.refused)", "\(f.open)", "\(f.completedInterviews)",
                     ResponseFigures.percent(f.responseRate)]
         }
-        return rows.isEmpty ? "No interviewers yet." : table(header, rows)
+        return rows.isEmpty ? localized(nl: "Nog geen interviewers.", en: "No interviewers yet.") : table(header, rows)
     }
 
     static func days(_ report: ProgressReport) -> String {
-        guard !report.byDay.isEmpty else { return "No fieldwork recorded yet." }
-        let header = ["Day", "Completed", "Total interviews", "Municipalities", "Contacts"]
+        guard !report.byDay.isEmpty else { return localized(nl: "Nog geen veldwerk geregistreerd.", en: "No fieldwork recorded yet.") }
+        let header = localized(
+            nl: ["Dag", "Afgerond", "Interviews in totaal", "Gemeenten", "Contacten"],
+            en: ["Day", "Completed", "Total interviews", "Municipalities", "Contacts"]
+        )
         let rows = report.byDay.map { day in
             [day.day, "\(day.completedInterviews)", "\(day.cumulativeInterviews)", "\(day.cumulativeMunicipalities)", "\(day.contactAttempts)"]
         }

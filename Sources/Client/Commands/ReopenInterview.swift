@@ -45,12 +45,20 @@ enum InterviewStateChange {
         try output.emit(Output(id: key, state: state, previousState: interview.state, pendingChanges: waiting)) {
             let what: String
             switch (interview.state == state, state) {
-            case (true, _): what = "was already \(state.rawValue)"
-            case (false, .draft): what = "is a draft again (was \(interview.state.rawValue)); `veldwerk interview run \(key)` continues it"
-            case (false, .withdrawn): what = "is withdrawn; it no longer counts for its municipality (`veldwerk interview reopen \(key)` undoes this)"
-            case (false, .complete): what = "is complete"
+            case (true, _): what = localized(nl: "was al \(state.words)", en: "was already \(state.words)")
+            case (false, .draft):
+                what = localized(
+                    nl: "is weer een ontwerp (was \(interview.state.words)); `veldwerk interview run \(key)` gaat ermee verder",
+                    en: "is a draft again (was \(interview.state.words)); `veldwerk interview run \(key)` continues it"
+                )
+            case (false, .withdrawn):
+                what = localized(
+                    nl: "is ingetrokken; het telt niet meer voor zijn gemeente (`veldwerk interview reopen \(key)` maakt dit ongedaan)",
+                    en: "is withdrawn; it no longer counts for its municipality (`veldwerk interview reopen \(key)` undoes this)"
+                )
+            case (false, .complete): what = localized(nl: "is afgerond", en: "is complete")
             }
-            return "Interview \(key) \(what). Saved on this laptop; \(waitingSentence(waiting).lowercasedFirst)"
+            return "Interview \(key) \(what). " + savedSentence(waiting)
         }
     }
 }

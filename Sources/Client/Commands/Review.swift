@@ -28,20 +28,24 @@ struct ReviewList: AsyncParsableCommand {
             let api = try profile.openStore().loggedInAPI()
             let queue: ReviewQueue = try await api.send("GET", "/v1/review/interviews?show=\(show)")
             try output.emit(queue) {
-                guard !queue.interviews.isEmpty else { return "Nothing to review." }
+                guard !queue.interviews.isEmpty else { return localized(nl: "Niets te beoordelen.", en: "Nothing to review.") }
                 let rows = queue.interviews.map { item in
-                    [item.id, "\(item.municipalityName) (\(item.municipality))", item.interviewerName ?? "—", item.state, Self.reviewText(item.reviewStatus),
+                    [item.id, "\(item.municipalityName) (\(item.municipality))", item.interviewerName ?? "—", Interview.State(rawValue: item.state)?.words ?? item.state, Self.reviewText(item.reviewStatus),
                      "\(item.openFlags)", "\(item.answeredFlags)", "\(item.openConflicts ?? 0)"]
                 }
-                return ProgressCommand.table(["Interview", "Municipality", "Interviewer", "State", "Review", "Flags open", "Answered", "Conflicts"], rows)
+                let header = localized(
+                    nl: ["Interview", "Gemeente", "Interviewer", "Toestand", "Beoordeling", "Open markeringen", "Beantwoord", "Conflicten"],
+                    en: ["Interview", "Municipality", "Interviewer", "State", "Review", "Flags open", "Answered", "Conflicts"]
+                )
+                return ProgressCommand.table(header, rows)
             }
         }
     }
 
     /// A review status in words: `edited after approval`, `approved`, …, or `not reviewed`.
     static func reviewText(_ status: String?) -> String {
-        guard let status else { return "not reviewed" }
-        return ReviewStatus(rawValue: status)?.label.text("en") ?? status
+        guard let status else { return ReviewStatus.words(nil) }
+        return ReviewStatus(rawValue: status)?.words ?? status
     }
 }
 
@@ -68,7 +72,10 @@ struct ReviewApprove: AsyncParsableCommand {
             let result: ReviewActionResponse = try await api.send(
                 "POST", "/v1/review/interviews/\(interview.lowercased())/approve", body: ApproveRequest(comment: comment, despiteOpenConflicts: despiteConflicts ? true : nil)
             )
-            try output.emit(result) { "Approved interview \(interview.lowercased()); the laptop gets the verdict on its next sync." }
+            try output.emit(result) { localized(
+                    nl: "Interview \(interview.lowercased()) goedgekeurd; de laptop krijgt het oordeel bij zijn volgende synchronisatie.",
+                    en: "Approved interview \(interview.lowercased()); the laptop gets the verdict on its next sync."
+                ) }
         }
     }
 }
@@ -87,7 +94,7 @@ struct ReviewFlag: AsyncParsableCommand {
 
     func validate() throws {
         try validateInterviewID(interview)
-        guard !comment.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ValidationError("--comment must say what to check.") }
+        guard !comment.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ValidationError(localized(nl: "--comment moet zeggen wat er na te kijken is.", en: "--comment must say what to check.")) }
         try TextArgument.check(comment, option: "--comment", as: .multiLine)
     }
 
@@ -97,7 +104,10 @@ struct ReviewFlag: AsyncParsableCommand {
             let result: ReviewActionResponse = try await api.send(
                 "POST", "/v1/review/interviews/\(interview.lowercased())/flags", body: FlagRequest(question: question, comment: comment)
             )
-            try output.emit(result) { "Flagged \(question) on interview \(interview.lowercased()); the interviewer sees it after the next sync." }
+            try output.emit(result) { localized(
+                    nl: "\(question) gemarkeerd in interview \(interview.lowercased()); de interviewer ziet het na de volgende synchronisatie.",
+                    en: "Flagged \(question) on interview \(interview.lowercased()); the interviewer sees it after the next sync."
+                ) }
         }
     }
 }
@@ -117,7 +127,7 @@ struct ReviewResolveFlag: AsyncParsableCommand {
             let api = try profile.openStore().loggedInAPI()
             let path = "/v1/review/interviews/\(interview.lowercased())/flags/\(question)/resolve"
             let result: ReviewActionResponse = try await api.send("POST", path, body: ApproveRequest())
-            try output.emit(result) { "Resolved the flag on \(question)." }
+            try output.emit(result) { localized(nl: "De markering op \(question) is opgelost.", en: "Resolved the flag on \(question).") }
         }
     }
 }
@@ -134,19 +144,25 @@ struct ReviewConflicts: AsyncParsableCommand {
             let api = try profile.openStore().loggedInAPI()
             let list: ConflictViewList = try await api.send("GET", "/v1/review/conflicts\(all ? "?all=true" : "")")
             try output.emit(list) {
-                guard !list.conflicts.isEmpty else { return all ? "No conflicts." : "No conflicts are waiting." }
+                guard !list.conflicts.isEmpty else {
+                    return all ? localized(nl: "Geen conflicten.", en: "No conflicts.") : localized(nl: "Er wachten geen conflicten.", en: "No conflicts are waiting.")
+                }
                 return list.conflicts.map { conflict in
                     var lines = [
-                        "Conflict \(conflict.id)  \(conflict.entity) \(conflict.entityId) · municipality \(conflict.municipality ?? "global")",
+                        "Conflict \(conflict.id)  \(conflict.entity) \(conflict.entityId) · "
+                            + localized(nl: "gemeente \(conflict.municipality ?? "algemeen")", en: "municipality \(conflict.municipality ?? "global")"),
                         "  \(conflict.label) [\(conflict.field)]",
-                        "  current:   \(conflict.current?.display ?? "(empty)")  — \(conflict.current.map { "\($0.authorName), \($0.at)" } ?? "")",
-                        "  overruled: \(conflict.kept.display)  — \(conflict.kept.authorName), \(conflict.kept.at)",
+                        localized(nl: "  huidig:      ", en: "  current:   ") + (conflict.current?.display ?? localized(nl: "(leeg)", en: "(empty)"))
+                            + "  — \(conflict.current.map { "\($0.authorName), \($0.at)" } ?? "")",
+                        localized(nl: "  overstemd:   ", en: "  overruled: ") + "\(conflict.kept.display)  — \(conflict.kept.authorName), \(conflict.kept.at)",
                     ]
                     if let resolution = conflict.resolution?.objectValue {
-                        lines.append("  resolved: \(resolution["choice"]?.stringValue ?? "?") by \(resolution["by"]?.stringValue ?? "?")")
+                        let by = resolution["byName"]?.stringValue ?? resolution["by"]?.stringValue ?? "?"
+                        lines.append(localized(nl: "  opgelost: ", en: "  resolved: ") + (resolution["choice"]?.stringValue ?? "?") + localized(nl: " door ", en: " by ") + by)
                     }
                     return lines.joined(separator: "\n")
-                }.joined(separator: "\n\n") + "\n\nResolve with: veldwerk review resolve CONFLICT --choice current|kept|new [--value VALUE]"
+                }.joined(separator: "\n\n") + "\n\n"
+                    + localized(nl: "Oplossen met: ", en: "Resolve with: ") + "veldwerk review resolve CONFLICT --choice current|kept|new [--value VALUE]"
             }
         }
     }
@@ -172,9 +188,12 @@ struct ReviewResolve: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard ChangeID(conflict) != nil else { throw ValidationError("\(conflict) is not a conflict id (device:seq, e.g. d-3f9a0c2b7e41:17).") }
-        if choice == .new, value == nil { throw ValidationError("--choice new needs --value.") }
-        if choice != .new, value != nil { throw ValidationError("--value goes with --choice new only.") }
+        guard ChangeID(conflict) != nil else { throw ValidationError(localized(
+            nl: "\(conflict) is geen conflict-id (toestel:volgnummer, bv. d-3f9a0c2b7e41:17).",
+            en: "\(conflict) is not a conflict id (device:seq, e.g. d-3f9a0c2b7e41:17)."
+        )) }
+        if choice == .new, value == nil { throw ValidationError(localized(nl: "--choice new vraagt --value.", en: "--choice new needs --value.")) }
+        if choice != .new, value != nil { throw ValidationError(localized(nl: "--value hoort enkel bij --choice new.", en: "--value goes with --choice new only.")) }
     }
 
     func run() async throws {
@@ -184,7 +203,10 @@ struct ReviewResolve: AsyncParsableCommand {
             let result: ReviewActionResponse = try await api.send(
                 "POST", "/v1/review/conflicts/\(conflict)/resolve", body: ConflictResolutionRequest(choice: choice, value: parsed)
             )
-            try output.emit(result) { "Resolved conflict \(conflict) (\(choice.rawValue)); the value syncs to the laptops on their next sync." }
+            try output.emit(result) { localized(
+                    nl: "Conflict \(conflict) opgelost (\(choice.rawValue)); de waarde gaat bij hun volgende synchronisatie naar de laptops.",
+                    en: "Resolved conflict \(conflict) (\(choice.rawValue)); the value syncs to the laptops on their next sync."
+                ) }
         }
     }
 }
@@ -194,6 +216,9 @@ extension ConflictChoice: ExpressibleByArgument {}
 /// Checks that an argument is an interview id (a UUID).
 func validateInterviewID(_ text: String) throws {
     guard UUID(uuidString: text) != nil || ((6...35).contains(text.count) && text.allSatisfy({ $0.isHexDigit || $0 == "-" })) else {
-        throw ValidationError("\(text) is not an interview id: give the UUID or its first 8 characters, as `veldwerk review list` shows them.")
+        throw ValidationError(localized(
+            nl: "\(text) is geen interview-id: geef de UUID of de eerste 8 tekens ervan, zoals `veldwerk review list` ze toont.",
+            en: "\(text) is not an interview id: give the UUID or its first 8 characters, as `veldwerk review list` shows them."
+        ))
     }
 }

@@ -21,7 +21,6 @@ struct RunInterview: AsyncParsableCommand {
 
     @Argument(help: "Interview id (or its first characters).") var id: String
     @Flag(help: "Walk through only the questions with an open review flag.") var fix = false
-    @Option(help: "Language of the questions (nl or en; default: the form's).") var lang: String?
     @OptionGroup var profile: ProfileOptions
 
     func run() async throws {
@@ -29,7 +28,7 @@ struct RunInterview: AsyncParsableCommand {
             let store = try profile.openStore()
             _ = try store.requireProfile()
             let interview = try store.requireInterview(id)
-            try Self.session(store: store, interview: interview, fix: fix, language: lang)
+            try Self.session(store: store, interview: interview, fix: fix, language: profile.labelLanguage)
         }
     }
 
@@ -39,17 +38,26 @@ struct RunInterview: AsyncParsableCommand {
         let key = interview.id.uuidString.lowercased()
         switch interview.state {
         case .withdrawn:
-            throw ClientError.invalidInput("Interview \(key) was withdrawn; `veldwerk interview reopen \(key)` makes it a draft again.")
+            throw ClientError.invalidInput(localized(
+                nl: "Interview \(key) werd ingetrokken; `veldwerk interview reopen \(key)` maakt er weer een ontwerp van.",
+                en: "Interview \(key) was withdrawn; `veldwerk interview reopen \(key)` makes it a draft again."
+            ))
         case .complete where !fix:
             throw ClientError.invalidInput(
-                "Interview \(key) is complete. `veldwerk interview reopen \(key)` makes it a draft to change answers; `--fix` answers review flags."
+                localized(
+                    nl: "Interview \(key) is afgerond. `veldwerk interview reopen \(key)` maakt er een ontwerp van om antwoorden te wijzigen; `--fix` beantwoordt markeringen.",
+                    en: "Interview \(key) is complete. `veldwerk interview reopen \(key)` makes it a draft to change answers; `--fix` answers review flags."
+                )
             )
         default:
             break
         }
         let form = try store.questionnaire(for: interview)
         if let language, !form.languages.contains(language) {
-            throw ClientError.invalidInput("The questionnaire has no language \"\(language)\"; choose one of \(form.languages.joined(separator: ", ")).")
+            throw ClientError.invalidInput(localized(
+                nl: "De vragenlijst heeft geen taal \"\(language)\"; kies uit \(form.languages.joined(separator: ", ")).",
+                en: "The questionnaire has no language \"\(language)\"; choose one of \(form.languages.joined(separator: ", "))."
+            ))
         }
         fflush(nil)  // what `print` buffered (e.g. the id from `new --run`) goes out before the session writes
         return try TerminalInterview(store: store, terminal: .current()).run(

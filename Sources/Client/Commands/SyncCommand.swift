@@ -25,11 +25,20 @@ struct SyncCommand: AsyncParsableCommand {
             }
             let rejections = try store.rejections()
             try output.emit(summary) {
-                var lines = ["Synced: sent \(summary.acknowledged) changes, received \(summary.pulled)."]
+                var lines = [localized(
+                    nl: "Gesynchroniseerd: \(summary.acknowledged) wijzigingen verstuurd, \(summary.pulled) ontvangen.",
+                    en: "Synced: sent \(summary.acknowledged) changes, received \(summary.pulled)."
+                )]
                 if summary.rejected > 0 {
-                    lines.append("\(summary.rejected) changes were not accepted; `veldwerk status` lists them (they stay on this laptop).")
+                    lines.append(localized(
+                        nl: "\(summary.rejected) wijzigingen werden niet aanvaard; `veldwerk status` toont ze (ze blijven op deze laptop).",
+                        en: "\(summary.rejected) changes were not accepted; `veldwerk status` lists them (they stay on this laptop)."
+                    ))
                 }
-                if !rejections.isEmpty && summary.rejected == 0 { lines.append("\(rejections.count) earlier changes were not accepted; see `veldwerk status`.") }
+                if !rejections.isEmpty && summary.rejected == 0 { lines.append(localized(
+                    nl: "\(rejections.count) eerdere wijzigingen werden niet aanvaard; zie `veldwerk status`.",
+                    en: "\(rejections.count) earlier changes were not accepted; see `veldwerk status`."
+                )) }
                 lines.append(waitingSentence(summary.waiting))
                 return lines.joined(separator: "\n")
             }
@@ -64,12 +73,16 @@ struct Status: AsyncParsableCommand {
             )
             try output.emit(result) {
                 var lines = [
-                    "Enrolled as \(me.userName) (\(me.role.rawValue)), device \(me.device), server \(me.serverURL).",
-                    "Last sync: \(me.lastSyncAt.map { ISO8601DateFormatter().string(from: $0) } ?? "never").",
+                    localized(
+                        nl: "Aangemeld als \(me.userName) (\(me.role.words)), toestel \(me.device), server \(me.serverURL).",
+                        en: "Enrolled as \(me.userName) (\(me.role.words)), device \(me.device), server \(me.serverURL)."
+                    ),
+                    localized(nl: "Laatste synchronisatie: ", en: "Last sync: ")
+                        + (me.lastSyncAt.map { ISO8601DateFormatter().string(from: $0) } ?? localized(nl: "nooit", en: "never")) + ".",
                     waitingSentence(result.pendingChanges),
                 ]
                 for rejection in result.rejected {
-                    lines.append("Not accepted (\(rejection.code.rawValue)) \(rejection.changeId): \(rejection.reason)")
+                    lines.append(localized(nl: "Niet aanvaard", en: "Not accepted") + " (\(rejection.code.rawValue)) \(rejection.changeId): \(rejection.reason)")
                 }
                 return lines.joined(separator: "\n")
             }
@@ -99,7 +112,7 @@ struct Municipalities: AsyncParsableCommand {
                 Row(nis: nis, name: roster[nis]?.name, province: roster[nis]?.province, mergedInto: roster[nis]?.mergedInto)
             }
             try output.emit(rows) {
-                guard !rows.isEmpty else { return "No municipalities assigned to you yet (sync to fetch new assignments)." }
+                guard !rows.isEmpty else { return noMunicipalitiesSentence }
                 return rows.map { "\($0.nis)  \($0.name ?? "?")  (\($0.province ?? "?"))" }.joined(separator: "\n")
             }
         }

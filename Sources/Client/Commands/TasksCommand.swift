@@ -16,7 +16,6 @@ struct TasksCommand: AsyncParsableCommand {
     )
 
     @Flag(help: "Also list flags already answered or resolved.") var all = false
-    @Option(help: "Language of the question labels (nl or en; default: the form's).") var lang: String?
     @OptionGroup var profile: ProfileOptions
     @OptionGroup var output: OutputOptions
 
@@ -50,27 +49,38 @@ struct TasksCommand: AsyncParsableCommand {
                     tasks.append(
                         Task(
                             interview: interview.id.uuidString.lowercased(), municipality: interview.municipality, question: question,
-                            label: form?.question(named: question)?.label.text(lang), currentAnswer: interview.answers[question],
-                            comment: object["comment"]?.stringValue, status: status, by: object["by"]?.stringValue, at: object["at"]?.stringValue,
+                            label: form?.question(named: question)?.label.text(profile.labelLanguage), currentAnswer: interview.answers[question],
+                            comment: object["comment"]?.stringValue, status: status, by: object["byName"]?.stringValue ?? object["by"]?.stringValue, at: object["at"]?.stringValue,
                             answeredAt: object["answeredAt"]?.stringValue
                         )
                     )
                 }
             }
             try output.emit(tasks) {
-                guard !tasks.isEmpty else { return all ? "No review flags on this laptop." : "No open tasks: nothing was flagged for you (as of the last sync)." }
+                guard !tasks.isEmpty else {
+                    return all
+                        ? localized(nl: "Geen markeringen op deze laptop.", en: "No review flags on this laptop.")
+                        : localized(
+                            nl: "Geen open taken: niets werd voor jou gemarkeerd (sinds de laatste synchronisatie).",
+                            en: "No open tasks: nothing was flagged for you (as of the last sync)."
+                        )
+                }
                 var lines: [String] = []
                 for task in tasks {
-                    lines.append("\(task.interview.prefix(8))  \(task.municipality ?? "?")  \(task.question)  [\(task.status)]\(task.by.map { " by \($0)" } ?? "")")
+                    let by = task.by.map { localized(nl: " door ", en: " by ") + $0 } ?? ""
+                    lines.append("\(task.interview.prefix(8))  \(task.municipality ?? "?")  \(task.question)  [\(flagStatusWords(task.status))]\(by)")
                     if let label = task.label { lines.append("    \(label)") }
-                    lines.append("    answer: \(task.currentAnswer?.canonicalJSON ?? "(none)")")
-                    if let comment = task.comment { lines.append("    comment: \(comment)") }
+                    lines.append(localized(nl: "    antwoord: ", en: "    answer: ") + (task.currentAnswer?.canonicalJSON ?? localized(nl: "(geen)", en: "(none)")))
+                    if let comment = task.comment { lines.append(localized(nl: "    opmerking: ", en: "    comment: ") + comment) }
                 }
                 let interviews = Set(tasks.filter { $0.status == "open" }.map(\.interview))
                 if let one = interviews.first, interviews.count == 1 {
-                    lines.append("Fix them with `veldwerk interview run \(one.prefix(8)) --fix`.")
+                    lines.append(localized(nl: "Verbeter ze met `veldwerk interview run \(one.prefix(8)) --fix`.", en: "Fix them with `veldwerk interview run \(one.prefix(8)) --fix`."))
                 } else if !interviews.isEmpty {
-                    lines.append("Fix them with `veldwerk interview run ID --fix` for each interview.")
+                    lines.append(localized(
+                        nl: "Verbeter ze met `veldwerk interview run ID --fix` voor elk interview.",
+                        en: "Fix them with `veldwerk interview run ID --fix` for each interview."
+                    ))
                 }
                 return lines.joined(separator: "\n")
             }

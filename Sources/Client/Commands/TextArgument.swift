@@ -8,6 +8,9 @@ enum TextArgument {
     /// - Throws: a `ValidationError` naming the option and the character.
     static func check(_ text: String?, option: String, as kind: ControlCharacters.Kind = .singleLine) throws {
         guard let text, let character = ControlCharacters.firstForbidden(in: text, as: kind) else { return }
-        throw ValidationError("\(option) holds \(ControlCharacters.describe(character)); type it again without it.")
+        throw ValidationError(localized(
+            nl: "\(option) bevat \(ControlCharacters.describe(character)); typ het opnieuw zonder.",
+            en: "\(option) holds \(ControlCharacters.describe(character)); type it again without it."
+        ))
     }
 }

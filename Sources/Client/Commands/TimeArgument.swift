@@ -23,7 +23,12 @@ enum TimeArgument {
         return nil
     }
 
-    static let help = "now, 2025-01-14 10:30 (local time) or ISO 8601 (2025-01-14T09:30:00Z)"
+    static var help: String {
+        localized(
+            nl: "now, 2025-01-14 10:30 (lokale tijd) of ISO 8601 (2025-01-14T09:30:00Z)",
+            en: "now, 2025-01-14 10:30 (local time) or ISO 8601 (2025-01-14T09:30:00Z)"
+        )
+    }
 
     /// An ISO time shown in local time, e.g. `2025-01-14 10:30`.
     static func local(_ iso: String?) -> String {

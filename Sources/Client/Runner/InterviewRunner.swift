@@ -142,27 +142,36 @@ struct InterviewRunner {
     mutating func start() -> Output {
         var output = Output()
         let title = form.title.text(language)
-        output.lines.append(Line(.title, "\(title.isEmpty ? form.id : title) (version \(form.version)) · interview \(interviewID.prefix(8))"))
+        output.lines.append(Line(.title, "\(title.isEmpty ? form.id : title) (" + localized(nl: "versie", en: "version") + " \(form.version)) · interview \(interviewID.prefix(8))"))
         switch mode {
         case .full:
-            output.lines.append(Line(.info, "Each answer is saved the moment you give it. Type help for commands, quit to stop."))
+            output.lines.append(Line(.info, localized(
+                nl: "Elk antwoord wordt bewaard zodra je het geeft. Typ help voor de opdrachten, quit om te stoppen.",
+                en: "Each answer is saved the moment you give it. Type help for commands, quit to stop."
+            )))
             current = firstUnanswered
             if current != nil, answers.contains(where: { !Self.isEmpty($0.value) }) {
-                output.lines.append(Line(.info, "Resuming at the first unanswered question."))
+                output.lines.append(Line(.info, localized(nl: "Verder bij de eerste onbeantwoorde vraag.", en: "Resuming at the first unanswered question.")))
             }
         case .fix:
             let open = openFlags
             let relevant = Set(askable.map(\.name))
             fixQueue = open.filter(relevant.contains)
             for name in open where !relevant.contains(name) {
-                output.lines.append(Line(.warning, "\(name) is flagged, but it is not asked with the current answers; its flag stays open."))
+                output.lines.append(Line(.warning, localized(
+                    nl: "\(name) is gemarkeerd, maar wordt met de huidige antwoorden niet gesteld; de markering blijft open.",
+                    en: "\(name) is flagged, but it is not asked with the current answers; its flag stays open."
+                )))
             }
             if fixQueue.isEmpty {
-                output.lines.append(Line(.success, "No open review flags on this interview: nothing to fix."))
+                output.lines.append(Line(.success, localized(nl: "Geen open markeringen op dit interview: niets te verbeteren.", en: "No open review flags on this interview: nothing to fix.")))
                 finish(.done, &output)
                 return output
             }
-            output.lines.append(Line(.info, "\(Self.count(fixQueue.count, "flagged question")) to look at. Give a new answer to fix one; Enter or skip leaves it open."))
+            output.lines.append(Line(.info, localized(
+                    nl: "\(counted(fixQueue.count, nl: ("gemarkeerde vraag", "gemarkeerde vragen"), en: ("", ""))) te bekijken. Geef een nieuw antwoord om er een te verbeteren; Enter of skip laat ze open.",
+                    en: "\(counted(fixQueue.count, nl: ("", ""), en: ("flagged question", "flagged questions"))) to look at. Give a new answer to fix one; Enter or skip leaves it open."
+                )))
             current = fixQueue.first
         }
         present(&output)
@@ -177,7 +186,7 @@ struct InterviewRunner {
         guard finished == nil else { return output }
         guard case .line(let raw) = input else {
             if textLines != nil {
-                output.lines.append(Line(.warning, "The unfinished text answer was not saved."))
+                output.lines.append(Line(.warning, localized(nl: "Het onafgewerkte tekstantwoord werd niet bewaard.", en: "The unfinished text answer was not saved.")))
                 textLines = nil
             }
             stop(.endOfInput, &output)
@@ -194,7 +203,7 @@ struct InterviewRunner {
                 answer(lines.joined(separator: "\n"), now: now, &output)
             } else if line.hasPrefix(":"), let command = Command(line) {
                 textLines = nil
-                output.lines.append(Line(.info, "The unfinished text answer was dropped."))
+                output.lines.append(Line(.info, localized(nl: "Het onafgewerkte tekstantwoord werd weggelaten.", en: "The unfinished text answer was dropped.")))
                 run(command, now: now, &output)
             } else {
                 lines.append(multiline ? line : String(line.dropLast()))
@@ -265,15 +274,20 @@ struct InterviewRunner {
     /// Enter on an empty line: keep the current answer, skip an optional question, or insist on a required one.
     private mutating func emptyAnswer(_ question: Question, now: Date, _ output: inout Output) {
         if mode == .fix {
-            output.lines.append(Line(.info, "Left \(question.name) as it is; its flag stays open."))
+            output.lines.append(Line(.info, localized(nl: "\(question.name) blijft zoals het was; de markering blijft open.", en: "Left \(question.name) as it is; its flag stays open.")))
             advance(&output)
             return
         }
         if let stored = answers[question.name], !Self.isEmpty(stored) || !question.required {
-            output.lines.append(Line(.info, Self.isEmpty(stored) ? "Left unanswered." : "Kept: \(display(stored, for: question))"))
+            output.lines.append(Line(.info, Self.isEmpty(stored)
+                    ? localized(nl: "Blijft onbeantwoord.", en: "Left unanswered.")
+                    : localized(nl: "Behouden: ", en: "Kept: ") + display(stored, for: question)))
             advance(&output)
         } else if question.required {
-            output.lines.append(Line(.error, "\(question.name) is required: give an answer (type help for commands)."))
+            output.lines.append(Line(.error, localized(
+                nl: "\(question.name) is verplicht: geef een antwoord (typ help voor de opdrachten).",
+                en: "\(question.name) is required: give an answer (type help for commands)."
+            )))
             output.prompt = prompt
         } else {
             skip(question, now: now, &output)
@@ -298,15 +312,23 @@ struct InterviewRunner {
         if !edits.isEmpty {
             output.saves.append(.fields(edits))
         }
-        let saved = Self.isEmpty(value) ? "Saved: left unanswered." : "Saved: \(display(value, for: question))"
-        output.lines.append(Line(.success, edits.isEmpty ? "Unchanged: \(display(value, for: question))" : saved))
+        let saved = Self.isEmpty(value)
+            ? localized(nl: "Bewaard: onbeantwoord.", en: "Saved: left unanswered.")
+            : localized(nl: "Bewaard: ", en: "Saved: ") + display(value, for: question)
+        output.lines.append(Line(.success, edits.isEmpty ? localized(nl: "Ongewijzigd: ", en: "Unchanged: ") + display(value, for: question) : saved))
         if mode == .fix, edits.contains(where: { $0.field == Interview.Field.flag(name) }) {
-            output.lines.append(Line(.success, "The flag on \(name) is marked answered; the coordinator sees it after the next sync."))
+            output.lines.append(Line(.success, localized(
+                nl: "De markering op \(name) staat op beantwoord; de coördinator ziet het na de volgende synchronisatie.",
+                en: "The flag on \(name) is marked answered; the coordinator sees it after the next sync."
+            )))
         }
         let after = Set(askable.map(\.name))
         let hidden = form.questions.map(\.name).filter { before.contains($0) && !after.contains($0) && !Self.isEmpty(answers[$0]) }
         if !hidden.isEmpty {
-            output.lines.append(Line(.warning, "Not applicable now: \(hidden.joined(separator: ", ")). Their answers are kept but ignored, and count again if the questions come back."))
+            output.lines.append(Line(.warning, localized(
+                nl: "Nu niet van toepassing: \(hidden.joined(separator: ", ")). Hun antwoorden blijven bewaard maar tellen niet mee, tot de vragen terugkomen.",
+                en: "Not applicable now: \(hidden.joined(separator: ", ")). Their answers are kept but ignored, and count again if the questions come back."
+            )))
         }
     }
 
@@ -316,7 +338,7 @@ struct InterviewRunner {
             answers[question.name] = empty
             output.saves.append(.fields([FieldValue(field: Interview.Field.answer(question.name), value: empty)]))
         }
-        output.lines.append(Line(.info, "Skipped \(question.name); it stays unanswered."))
+        output.lines.append(Line(.info, localized(nl: "\(question.name) overgeslagen; de vraag blijft onbeantwoord.", en: "Skipped \(question.name); it stays unanswered.")))
         advance(&output)
     }
 
@@ -366,23 +388,26 @@ struct InterviewRunner {
             let label = question.group.flatMap { form.group(named: $0) }.map { $0.label.text(language) } ?? ""
             output.lines.append(Line(.heading, label.isEmpty ? (question.group ?? form.title.text(language)) : label))
         }
-        output.lines.append(Line(.position, "Group \(groupIndex) of \(groups.count) · question \(questionIndex) of \(inGroup.count) · \(overall)/\(questions.count) overall"))
-        output.lines.append(Line(.question, "\(question.label.text(language))\(question.required ? "" : " (optional)")  [\(name)]"))
+        output.lines.append(Line(.position, localized(
+            nl: "Deel \(groupIndex) van \(groups.count) · vraag \(questionIndex) van \(inGroup.count) · \(overall)/\(questions.count) in totaal",
+            en: "Group \(groupIndex) of \(groups.count) · question \(questionIndex) of \(inGroup.count) · \(overall)/\(questions.count) overall"
+        )))
+        output.lines.append(Line(.question, "\(question.label.text(language))\(question.required ? "" : localized(nl: " (niet verplicht)", en: " (optional)"))  [\(name)]"))
         if let hint = question.hint?.text(language), !hint.isEmpty {
             output.lines.append(Line(.hint, hint))
         }
         if let flag = flags[name]?.objectValue, Self.flagStatus(flags[name]) == "open" {
             let comment = flag["comment"]?.stringValue ?? ""
-            let by = flag["by"]?.stringValue.map { " (\($0))" } ?? ""
-            output.lines.append(Line(.warning, "Review flag\(by): \(comment)"))
+            let by = (flag["byName"] ?? flag["by"])?.stringValue.map { " (\($0))" } ?? ""
+            output.lines.append(Line(.warning, localized(nl: "Markering\(by): \(comment)", en: "Review flag\(by): \(comment)")))
         }
         let choices = form.availableChoices(for: question, answers: answers)
         for (offset, choice) in choices.enumerated() {
             output.lines.append(Line(.choice, "\(String(offset + 1).leftPadded(to: 3)). \(choice.label.text(language))  (\(choice.name))"))
         }
         if let stored = answers[name] {
-            let shown = Self.isEmpty(stored) ? "(left unanswered)" : display(stored, for: question)
-            output.lines.append(Line(.answer, "Current answer: \(shown)  (Enter keeps it)"))
+            let shown = Self.isEmpty(stored) ? localized(nl: "(onbeantwoord)", en: "(left unanswered)") : display(stored, for: question)
+            output.lines.append(Line(.answer, localized(nl: "Huidig antwoord: \(shown)  (Enter behoudt het)", en: "Current answer: \(shown)  (Enter keeps it)")))
         }
         output.lines.append(Line(.hint, instructions(for: question)))
         output.prompt = prompt
@@ -419,19 +444,28 @@ struct InterviewRunner {
         switch mode {
         case .fix:
             let left = openFlags.count
-            output.lines.append(Line(.success, "Done with the flagged questions. \(left == 0 ? "No flags are left open." : "\(Self.count(left, "flag")) still open.")"))
+            output.lines.append(Line(.success, localized(
+                nl: "Klaar met de gemarkeerde vragen. \(left == 0 ? "Er staan geen markeringen meer open." : "\(counted(left, nl: ("markering staat", "markeringen staan"), en: ("", ""))) nog open.")",
+                en: "Done with the flagged questions. \(left == 0 ? "No flags are left open." : "\(counted(left, nl: ("", ""), en: ("flag", "flags"))) still open.")"
+            )))
             let missing = form.missingRequired(answers: answers).map(\.name)
             if !missing.isEmpty {
-                output.lines.append(Line(.warning, "Now unanswered but required: \(missing.joined(separator: ", ")). Run `veldwerk interview run \(interviewID)` to answer them."))
+                output.lines.append(Line(.warning, localized(
+                    nl: "Nu onbeantwoord maar verplicht: \(missing.joined(separator: ", ")). Voer `veldwerk interview run \(interviewID)` uit om ze te beantwoorden.",
+                    en: "Now unanswered but required: \(missing.joined(separator: ", ")). Run `veldwerk interview run \(interviewID)` to answer them."
+                )))
             }
             finish(.done, &output)
         case .full:
             shownGroup = nil
             let missing = form.missingRequired(answers: answers).map(\.name)
             if missing.isEmpty {
-                output.lines.append(Line(.success, "End of the questionnaire: every required question is answered."))
+                output.lines.append(Line(.success, localized(nl: "Einde van de vragenlijst: elke verplichte vraag is beantwoord.", en: "End of the questionnaire: every required question is answered.")))
             } else {
-                output.lines.append(Line(.warning, "End of the questionnaire, but still unanswered: \(missing.joined(separator: ", ")). Type jump to go to the first one."))
+                output.lines.append(Line(.warning, localized(
+                    nl: "Einde van de vragenlijst, maar nog onbeantwoord: \(missing.joined(separator: ", ")). Typ jump om naar de eerste te gaan.",
+                    en: "End of the questionnaire, but still unanswered: \(missing.joined(separator: ", ")). Type jump to go to the first one."
+                )))
             }
             output.lines.append(Line(.info, endHint))
             output.prompt = prompt
@@ -439,7 +473,10 @@ struct InterviewRunner {
     }
 
     private var endHint: String {
-        "Type complete to mark the interview complete, back or jump NAME to change an answer, list to review, or quit to stop (it stays a draft)."
+        localized(
+            nl: "Typ complete om het interview af te ronden, back of jump NAAM om een antwoord te wijzigen, list om na te kijken, of quit om te stoppen (het blijft een ontwerp).",
+            en: "Type complete to mark the interview complete, back or jump NAME to change an answer, list to review, or quit to stop (it stays a draft)."
+        )
     }
 
     // MARK: Commands
@@ -458,15 +495,16 @@ struct InterviewRunner {
             let words = text.split(separator: " ", omittingEmptySubsequences: true).map { $0.lowercased() }
             guard let word = words.first else { return nil }
             switch (word, words.count) {
-            case ("back", 1): self = .back
-            case ("skip", 1): self = .skip
-            case ("list", 1): self = .list
-            case ("help", 1), ("?", 1): self = .help
-            case ("quit", 1), ("exit", 1): self = .quit
-            case ("complete", 1): self = .complete
-            case ("end", 1): self = .end
-            case ("jump", 1), ("goto", 1): self = .jump(nil)
-            case ("jump", 2), ("goto", 2): self = .jump(String(text.split(separator: " ")[1]))
+            // The English words, and the Dutch ones a Dutch-speaking interviewer reaches for.
+            case ("back", 1), ("terug", 1): self = .back
+            case ("skip", 1), ("overslaan", 1): self = .skip
+            case ("list", 1), ("lijst", 1): self = .list
+            case ("help", 1), ("?", 1), ("hulp", 1): self = .help
+            case ("quit", 1), ("exit", 1), ("stop", 1): self = .quit
+            case ("complete", 1), ("klaar", 1): self = .complete
+            case ("end", 1), ("einde", 1): self = .end
+            case ("jump", 1), ("goto", 1), ("spring", 1): self = .jump(nil)
+            case ("jump", 2), ("goto", 2), ("spring", 2): self = .jump(String(text.split(separator: " ")[1]))
             default: return nil
             }
         }
@@ -495,7 +533,7 @@ struct InterviewRunner {
             let questions = askable
             let here = current.flatMap { name in questions.firstIndex { $0.name == name } } ?? questions.count
             guard here > 0 else {
-                output.lines.append(Line(.error, "This is the first question; there is none before it."))
+                output.lines.append(Line(.error, localized(nl: "Dit is de eerste vraag; er is geen vorige.", en: "This is the first question; there is none before it.")))
                 output.prompt = prompt
                 return
             }
@@ -508,15 +546,18 @@ struct InterviewRunner {
             present(&output)
         case .skip:
             guard let name = current, let question = form.question(named: name) else {
-                output.lines.append(Line(.error, "There is no question to skip here."))
+                output.lines.append(Line(.error, localized(nl: "Hier is geen vraag om over te slaan.", en: "There is no question to skip here.")))
                 output.prompt = prompt
                 return
             }
             if mode == .fix {
-                output.lines.append(Line(.info, "Left \(name) as it is; its flag stays open."))
+                output.lines.append(Line(.info, localized(nl: "\(name) blijft zoals het was; de markering blijft open.", en: "Left \(name) as it is; its flag stays open.")))
                 advance(&output)
             } else if question.required {
-                output.lines.append(Line(.error, "\(name) is required and cannot be skipped: give an answer (or type jump NAME, list, quit)."))
+                output.lines.append(Line(.error, localized(
+                    nl: "\(name) is verplicht en kan niet overgeslagen worden: geef een antwoord (of typ jump NAAM, list, quit).",
+                    en: "\(name) is required and cannot be skipped: give an answer (or type jump NAME, list, quit)."
+                )))
                 output.prompt = prompt
             } else {
                 skip(question, now: now, &output)
@@ -526,14 +567,14 @@ struct InterviewRunner {
         case .complete:
             let missing = form.missingRequired(answers: answers)
             guard missing.isEmpty else {
-                output.lines.append(Line(.error, "Not complete yet; these required questions have no answer:"))
+                output.lines.append(Line(.error, localized(nl: "Nog niet af; deze verplichte vragen hebben geen antwoord:", en: "Not complete yet; these required questions have no answer:")))
                 output.lines.append(contentsOf: missing.map { Line(.error, "  \($0.name)  \($0.label.text(language))") })
-                output.lines.append(Line(.info, "Type jump to go to the first one."))
+                output.lines.append(Line(.info, localized(nl: "Typ jump om naar de eerste te gaan.", en: "Type jump to go to the first one.")))
                 output.prompt = prompt
                 return
             }
             output.saves.append(.complete)
-            output.lines.append(Line(.success, "Interview \(interviewID.prefix(8)) is complete."))
+            output.lines.append(Line(.success, localized(nl: "Interview \(interviewID.prefix(8)) is afgerond.", en: "Interview \(interviewID.prefix(8)) is complete.")))
             finish(.completed, &output)
         }
     }
@@ -544,7 +585,10 @@ struct InterviewRunner {
         if let target, let number = Int(target) {
             // A number from `list`: the question's place among those asked now.
             guard number >= 1, number <= questions.count else {
-                output.lines.append(Line(.error, "There is no question number \(number); list numbers them 1 to \(questions.count)."))
+                output.lines.append(Line(.error, localized(
+                    nl: "Er is geen vraag nummer \(number); list nummert ze van 1 tot \(questions.count).",
+                    en: "There is no question number \(number); list numbers them 1 to \(questions.count)."
+                )))
                 output.prompt = prompt
                 return
             }
@@ -553,19 +597,26 @@ struct InterviewRunner {
             let exact = form.question(named: target)
             let prefixed = form.questions.filter { $0.name.hasPrefix(target) && $0.type.isAnswerable }
             guard let found = exact ?? (prefixed.count == 1 ? prefixed.first : nil) else {
-                let hint = prefixed.isEmpty ? "" : " Did you mean \(prefixed.prefix(5).map(\.name).joined(separator: ", "))?"
-                output.lines.append(Line(.error, "There is no question \"\(target)\".\(hint) Type list to see the names."))
+                let names = prefixed.prefix(5).map(\.name).joined(separator: ", ")
+                let hint = prefixed.isEmpty ? "" : localized(nl: " Bedoel je \(names)?", en: " Did you mean \(names)?")
+                output.lines.append(Line(.error, localized(
+                    nl: "Er is geen vraag \"\(target)\".\(hint) Typ list om de namen te zien.",
+                    en: "There is no question \"\(target)\".\(hint) Type list to see the names."
+                )))
                 output.prompt = prompt
                 return
             }
             guard found.type.isAnswerable else {
-                output.lines.append(Line(.error, "\(found.name) takes no answer."))
+                output.lines.append(Line(.error, localized(nl: "\(found.name) neemt geen antwoord.", en: "\(found.name) takes no answer.")))
                 output.prompt = prompt
                 return
             }
             guard questions.contains(where: { $0.name == found.name }) else {
-                let condition = found.relevant.map { " (asked only when \($0.source))" } ?? ""
-                output.lines.append(Line(.error, "\(found.name) is not asked with the current answers\(condition)."))
+                let condition = found.relevant.map { localized(nl: " (alleen gesteld als \($0.source))", en: " (asked only when \($0.source))") } ?? ""
+                output.lines.append(Line(.error, localized(
+                    nl: "\(found.name) wordt met de huidige antwoorden niet gesteld\(condition).",
+                    en: "\(found.name) is not asked with the current answers\(condition)."
+                )))
                 output.prompt = prompt
                 return
             }
@@ -573,7 +624,7 @@ struct InterviewRunner {
         } else {
             let missing = form.missingRequired(answers: answers).first?.name
             guard let first = firstUnanswered ?? missing else {
-                output.lines.append(Line(.info, "Every question has an answer; type complete, or jump NAME."))
+                output.lines.append(Line(.info, localized(nl: "Elke vraag heeft een antwoord; typ complete, of jump NAAM.", en: "Every question has an answer; type complete, or jump NAME.")))
                 output.prompt = prompt
                 return
             }
@@ -594,8 +645,20 @@ struct InterviewRunner {
     }
 
     private mutating func stop(_ finish: Finish, _ output: inout Output) {
-        let resume = mode == .fix ? "`veldwerk interview run \(interviewID) --fix` continues with the open flags" : "`veldwerk interview run \(interviewID)` resumes at the first unanswered question"
-        output.lines.append(Line(.info, "Stopped\(current.map { " at \($0)" } ?? ""). Every answer given so far is saved on this laptop; \(resume)."))
+        let resume = mode == .fix
+            ? localized(
+                nl: "`veldwerk interview run \(interviewID) --fix` gaat verder met de open markeringen",
+                en: "`veldwerk interview run \(interviewID) --fix` continues with the open flags"
+            )
+            : localized(
+                nl: "`veldwerk interview run \(interviewID)` gaat verder bij de eerste onbeantwoorde vraag",
+                en: "`veldwerk interview run \(interviewID)` resumes at the first unanswered question"
+            )
+        let place = current.map { localized(nl: " bij \($0)", en: " at \($0)") } ?? ""
+        output.lines.append(Line(.info, localized(
+            nl: "Gestopt\(place). Elk antwoord tot nu toe is bewaard op deze laptop; \(resume).",
+            en: "Stopped\(place). Every answer given so far is saved on this laptop; \(resume)."
+        )))
         self.finish(finish, &output)
     }
 
@@ -606,7 +669,11 @@ struct InterviewRunner {
         output.prompt = ""
     }
 
-    static let helpLines = [
+    static var helpLines: [String] {
+        localized(nl: dutchHelp, en: englishHelp)
+    }
+
+    private static let englishHelp = [
         "Answer with a choice's number or name; several for a multiple choice (\"1 3 5\" or \"1,3\").",
         "A text answer ends with Enter; end a line with a backslash (\\) to add another. Long answers (the prompt says so) end with a line containing only a dot (.).",
         "Enter on an empty line keeps the current answer (or leaves an optional question unanswered).",
@@ -621,6 +688,23 @@ struct InterviewRunner {
         "  help          this text",
         "  quit          stop; everything given so far is saved (Ctrl-D does the same)",
         "To answer with one of these words as text, start the line with a backslash: \\back",
+    ]
+
+    private static let dutchHelp = [
+        "Antwoord met het nummer of de naam van een keuze; bij meerkeuze meerdere (\"1 3 5\" of \"1,3\").",
+        "Een tekstantwoord eindigt met Enter; eindig een regel met een backslash (\\) voor nog een regel. Lange antwoorden (de vraag zegt het) eindigen met een regel met enkel een punt (.).",
+        "Enter op een lege regel behoudt het huidige antwoord (of laat een niet-verplichte vraag onbeantwoord).",
+        "Opdrachten (ook met een dubbele punt ervoor, bv. :back; de Nederlandse woorden werken ook):",
+        "  back, terug       naar de vorige vraag",
+        "  skip, overslaan   een niet-verplichte vraag onbeantwoord laten (met --fix: de markering open laten)",
+        "  jump NAAM         naar een vraag op naam (een uniek begin ervan) of op haar nummer in list; na",
+        "  (spring)          het antwoord keer je terug naar waar je was; jump alleen: de eerste onbeantwoorde",
+        "  end, einde        de eerste open vraag na de laatst beantwoorde",
+        "  list, lijst       elke vraag met haar nummer en antwoord",
+        "  complete, klaar   het interview afronden (als elke verplichte vraag beantwoord is)",
+        "  help, hulp        deze tekst",
+        "  quit, stop        stoppen; alles wat je gaf is bewaard (Ctrl-D doet hetzelfde)",
+        "Om een van deze woorden als tekst te antwoorden, begin de regel met een backslash: \\terug",
     ]
 
     private func listLines() -> [Line] {
@@ -638,40 +722,48 @@ struct InterviewRunner {
                     answered += 1
                     text = display(stored, for: question)
                 } else if stored != nil {
-                    text = "(skipped)"
+                    text = localized(nl: "(overgeslagen)", en: "(skipped)")
                 } else {
-                    text = question.required ? "— (required)" : "—"
+                    text = question.required ? localized(nl: "— (verplicht)", en: "— (required)") : "—"
                 }
                 lines.append(Line(.answer, "\(marker) \(padded) \(text)"))
             } else if let stored, !Self.isEmpty(stored) {
-                lines.append(Line(.hint, "\(marker) \(padded) n/a: not asked now (kept: \(display(stored, for: question)))"))
+                lines.append(Line(.hint, "\(marker) \(padded) " + localized(nl: "n.v.t.: nu niet gesteld (bewaard: ", en: "n/a: not asked now (kept: ") + display(stored, for: question) + ")"))
             }
         }
-        lines.insert(Line(.info, "\(answered) of \(relevant.count) questions answered:"), at: 0)
+        lines.insert(Line(.info, localized(nl: "\(answered) van \(relevant.count) vragen beantwoord:", en: "\(answered) of \(relevant.count) questions answered:")), at: 0)
         return lines
     }
 
     // MARK: Text
 
     var prompt: String {
-        guard let current else { return "done> " }
+        guard let current else { return localized(nl: "klaar> ", en: "done> ") }
         return "\(current)> "
     }
 
     private var continuationPrompt: String { "... " }
 
     private func instructions(for question: Question) -> String {
-        let commands = question.required ? "back, jump, list, help, quit" : "skip, back, jump, list, help, quit"
+        let names = question.required ? "back, jump, list, help, quit" : "skip, back, jump, list, help, quit"
+        let commands = localized(nl: "Opdrachten: \(names).", en: "Commands: \(names).")
         switch question.type {
-        case .selectOne: return "Type a number or a choice name. Commands: \(commands)."
-        case .selectMultiple: return "Type one or more numbers or names, e.g. 1 3 4. Commands: \(commands)."
-        case .integer: return "Type a whole number. Commands: \(commands)."
-        case .decimal: return "Type a number, e.g. 2.5. Commands: \(commands)."
-        case .date: return "Type a date as YYYY-MM-DD. Commands: \(commands)."
+        case .selectOne: return localized(nl: "Typ een nummer of de naam van een keuze. ", en: "Type a number or a choice name. ") + commands
+        case .selectMultiple:
+            return localized(nl: "Typ een of meer nummers of namen, bv. 1 3 4. ", en: "Type one or more numbers or names, e.g. 1 3 4. ") + commands
+        case .integer: return localized(nl: "Typ een geheel getal. ", en: "Type a whole number. ") + commands
+        case .decimal: return localized(nl: "Typ een getal, bv. 2,5. ", en: "Type a number, e.g. 2.5. ") + commands
+        case .date: return localized(nl: "Typ een datum als JJJJ-MM-DD. ", en: "Type a date as YYYY-MM-DD. ") + commands
         case .text:
             return question.isMultiline
-                ? "Type the answer; it may take several lines. End it with a line containing only a dot (.). Commands: \(commands)."
-                : "Type the answer and press Enter (to add a line, end this one with a backslash \\). Commands: \(commands)."
+                ? localized(
+                    nl: "Typ het antwoord; het mag meerdere regels tellen. Sluit af met een regel met enkel een punt (.). ",
+                    en: "Type the answer; it may take several lines. End it with a line containing only a dot (.). "
+                ) + commands
+                : localized(
+                    nl: "Typ het antwoord en druk Enter (voor een extra regel: eindig deze met een backslash \\). ",
+                    en: "Type the answer and press Enter (to add a line, end this one with a backslash \\). "
+                ) + commands
         case .note, .calculate: return ""
         }
     }
@@ -682,18 +774,33 @@ struct InterviewRunner {
         switch error {
         case .wrongType:
             switch question.type {
-            case .integer: return "\"\(typed)\" is not a whole number. Type digits only, e.g. 3."
-            case .decimal: return "\"\(typed)\" is not a number. Type e.g. 2.5 (a decimal comma works too)."
-            case .date: return "\"\(typed)\" is not a date. Write it as YYYY-MM-DD, e.g. 2025-01-31."
-            default: return "That answer does not fit: \(error)."
+            case .integer:
+                return localized(nl: "\"\(typed)\" is geen geheel getal. Typ enkel cijfers, bv. 3.", en: "\"\(typed)\" is not a whole number. Type digits only, e.g. 3.")
+            case .decimal:
+                return localized(
+                    nl: "\"\(typed)\" is geen getal. Typ bv. 2,5 (een decimale punt mag ook).",
+                    en: "\"\(typed)\" is not a number. Type e.g. 2.5 (a decimal comma works too)."
+                )
+            case .date:
+                return localized(
+                    nl: "\"\(typed)\" is geen datum. Schrijf ze als JJJJ-MM-DD, bv. 2025-01-31.",
+                    en: "\"\(typed)\" is not a date. Write it as YYYY-MM-DD, e.g. 2025-01-31."
+                )
+            default: return localized(nl: "Dat antwoord past niet: \(error).", en: "That answer does not fit: \(error).")
             }
         case .unknownChoice(_, let choice, let allowed):
-            return "There is no choice \"\(choice)\". Type a number from 1 to \(allowed.count) or a choice name."
+            return localized(
+                nl: "Er is geen keuze \"\(choice)\". Typ een nummer van 1 tot \(allowed.count) of de naam van een keuze.",
+                en: "There is no choice \"\(choice)\". Type a number from 1 to \(allowed.count) or a choice name."
+            )
         case .constraint:
             let message = question.constraintMessage?.text(language) ?? ""
-            return message.isEmpty ? "The answer is not accepted: it must meet \(question.constraint?.source ?? "the form's condition")." : message
+            let condition = question.constraint?.source ?? localized(nl: "de voorwaarde van de vragenlijst", en: "the form's condition")
+            return message.isEmpty
+                ? localized(nl: "Het antwoord wordt niet aanvaard: het moet voldoen aan \(condition).", en: "The answer is not accepted: it must meet \(condition).")
+                : message
         case .required:
-            return "\(question.name) is required: give an answer."
+            return localized(nl: "\(question.name) is verplicht: geef een antwoord.", en: "\(question.name) is required: give an answer.")
         case .controlCharacter(_, let character):
             return AnswerError.controlCharacterSentence(character) + "."
         case .unknownQuestion, .notAnswerable:
@@ -712,17 +819,14 @@ struct InterviewRunner {
             if question.type.choiceList != nil { return label(text) }
             let first = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? text
             let short = first.count > 70 ? String(first.prefix(67)) + "..." : first
-            return text.contains("\n") ? short + " [+\(text.split(separator: "\n", omittingEmptySubsequences: false).count - 1) lines]" : short
+            let more = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+            return text.contains("\n") ? short + localized(nl: " [+\(more) regels]", en: " [+\(more) lines]") : short
         case .array(let items):
             return items.compactMap(\.stringValue).map(label).joined(separator: "; ")
         case .int(let number): return String(number)
         case .double(let number): return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
         default: return value.canonicalJSON
         }
-    }
-
-    static func count(_ number: Int, _ noun: String) -> String {
-        number == 1 ? "1 \(noun)" : "\(number) \(noun)s"
     }
 
     static func isoTime(_ date: Date) -> String {

@@ -48,7 +48,7 @@ struct TerminalInterview {
             if !text.isEmpty { write(text + "\n") }
             if let finished = output.finished {
                 let waiting = try store.outboxCount()
-                write("Saved on this laptop; \(waitingSentence(waiting).lowercasedFirst)\n")
+                write(savedSentence(waiting) + "\n")
                 return finished
             }
             if let line = readLine(output.prompt, output.prefill) {

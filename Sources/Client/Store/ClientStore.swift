@@ -137,7 +137,7 @@ final class ClientStore: Sendable {
             for edit in edits {
                 switch WriteAuthority.check(scope: edit.scope, entity: edit.entity, field: edit.field, value: edit.value, role: role, author: user) {
                 case .allowed: continue
-                case .forbidden(let reason), .invalid(let reason): throw ClientError.invalidInput("Not saved: \(reason)")
+                case .forbidden(let reason), .invalid(let reason): throw ClientError.invalidInput(localized(nl: "Niet bewaard: ", en: "Not saved: ") + reason)
                 }
             }
             var lastSeq: Int64 = row["last_seq"]
@@ -263,6 +263,23 @@ final class ClientStore: Sendable {
             }
             return byNIS
         }
+    }
+
+    /// The `default_language` of the newest questionnaire on the laptop in `home`, read without creating or
+    /// migrating anything; nil when there is no profile or no questionnaire yet.
+    static func studyLanguage(home: URL) -> String? {
+        let path = home.appendingPathComponent("veldwerk.sqlite").path
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(2)
+        guard let queue = try? DatabaseQueue(path: path, configuration: configuration) else { return nil }
+        let forms = try? queue.read { db in
+            try ChangeLog.records(of: .questionnaire, in: db).values.compactMap { fields in
+                try fields["definition"].map { try $0.decode(as: Questionnaire.self) }
+            }
+        }
+        return forms?.max { $0.version < $1.version }?.defaultLanguage
     }
 
     /// Every questionnaire version on this laptop.

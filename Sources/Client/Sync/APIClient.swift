@@ -59,7 +59,8 @@ struct APIClient: Sendable {
 
     /// Sends a request and returns the body of a 2xx answer; a server error becomes ``ClientError/server(status:code:message:)``.
     private func exchange(_ method: String, _ path: String, raw: Data?, contentType: String?) async throws -> Data {
-        var headers = [("Accept", "application/json")]
+        // The server words its error messages in the language this program speaks.
+        var headers = [("Accept", "application/json"), ("Accept-Language", Language.current.rawValue)]
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
         if let contentType { headers.append(("Content-Type", contentType)) }
         var result: TransportResponse

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// A one-line progress bar for long syncs, on stderr and only on a terminal.
 ///
@@ -19,7 +20,10 @@ struct SyncProgress {
         let fraction = total == 0 ? 1 : min(1, Double(sent) / Double(total))
         let filled = Int((fraction * Double(width)).rounded(.down))
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        return "Syncing [\(bar)] \(sent)/\(total) sent, \(received) received (round \(rounds))"
+        return localized(
+            nl: "Synchroniseren [\(bar)] \(sent)/\(total) verstuurd, \(received) ontvangen (ronde \(rounds))",
+            en: "Syncing [\(bar)] \(sent)/\(total) sent, \(received) received (round \(rounds))"
+        )
     }
 
     /// Redraws after a round (only on a terminal, and only once the sync takes more than one round).

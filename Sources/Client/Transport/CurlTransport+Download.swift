@@ -1,6 +1,7 @@
 import CCurl
 import CommandLineOptions
 import Foundation
+import Shared
 
 /// What a download brought: the status, the response headers (names lower-cased), the bytes written
 /// to the file, and, for an error status, the body instead (it is not written to the file).
@@ -22,7 +23,10 @@ extension CurlTransport {
         _ request: TransportRequest, to file: URL, progress: @escaping @Sendable (Int64) -> Void
     ) async throws -> DownloadResult {
         guard FileManager.default.createFile(atPath: file.path, contents: nil), let handle = FileHandle(forWritingAtPath: file.path) else {
-            throw ClientError.invalidInput("Cannot write \(file.path): check that the folder exists and is writable.")
+            throw ClientError.invalidInput(localized(
+                nl: "Kan \(file.path) niet schrijven: controleer of de map bestaat en beschrijfbaar is.",
+                en: "Cannot write \(file.path): check that the folder exists and is writable."
+            ))
         }
         defer { try? handle.close() }
         return try await download(request, into: handle, progress: progress)
@@ -79,7 +83,7 @@ extension CurlTransport {
         }
         let result = curl_easy_perform(handle)
         if let error = sink.writeError {
-            throw ClientError.invalidInput("Could not write the download: \(error.localizedDescription)")
+            throw ClientError.invalidInput(localized(nl: "Kon de download niet schrijven: ", en: "Could not write the download: ") + error.localizedDescription)
         }
         guard result == CURLE_OK else {
             throw ClientError.transport("\(String(cString: curl_easy_strerror(result))) (\(request.url))")

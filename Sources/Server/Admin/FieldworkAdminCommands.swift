@@ -71,12 +71,20 @@ struct EnrolmentCodes: AsyncParsableCommand {
 
     /// The printable list: the command with the real address, then one aligned row per interviewer.
     static func sheet(_ codes: [(name: String, code: EnrolmentCode)], server: String) -> String {
-        var lines = ["Veldwerk enrolment codes. Each enrols one laptop, once:", "  veldwerk enrol --server \(server) --code CODE", ""]
+        var lines = [
+            localized(nl: "Aanmeldcodes voor Veldwerk. Elke code meldt één laptop aan, één keer:", en: "Veldwerk enrolment codes. Each enrols one laptop, once:"),
+            "  veldwerk enrol --server \(server) --code CODE", "",
+        ]
         let width = codes.map(\.name.count).max() ?? 0
         for (name, code) in codes {
-            lines.append("\(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(code.code)  valid until \(FieldworkText.stamp(code.expiresAt))")
+            lines.append("\(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(code.code)  " + localized(nl: "geldig tot ", en: "valid until ") + FieldworkText.stamp(code.expiresAt))
         }
-        if codes.isEmpty { lines.append("Every interviewer has an enrolled laptop; no codes were issued.") }
+        if codes.isEmpty {
+            lines.append(localized(
+                nl: "Elke interviewer heeft een aangemelde laptop; er werden geen codes uitgegeven.",
+                en: "Every interviewer has an enrolled laptop; no codes were issued."
+            ))
+        }
         return lines.joined(separator: "\n")
     }
 }
@@ -103,9 +111,12 @@ struct RevokeDevice: AsyncParsableCommand {
     @OptionGroup var data: DataOptions
 
     func run() async throws {
-        guard let id = DeviceID(rawValue: device) else { throw ValidationError("\(device) is not a device id.") }
+        guard let id = DeviceID(rawValue: device) else { throw ValidationError(localized(nl: "\(device) is geen toestel-id.", en: "\(device) is not a device id.")) }
         _ = try await openAdminStore(data).revokeCredential(id.rawValue, by: hostOperator, now: Date())
-        print("Revoked \(id); it can no longer sync. Its owner can enrol again with a new code.")
+        print(localized(
+            nl: "\(id) ingetrokken; hij kan niet meer synchroniseren. De eigenaar kan zich opnieuw aanmelden met een nieuwe code.",
+            en: "Revoked \(id); it can no longer sync. Its owner can enrol again with a new code."
+        ))
     }
 }
 
@@ -140,9 +151,9 @@ struct QuarantineCommand: AsyncParsableCommand {
     @OptionGroup var data: DataOptions
 
     func validate() throws {
-        guard ["list", "accept", "discard"].contains(action) else { throw ValidationError("The action is list, accept or discard.") }
+        guard ["list", "accept", "discard"].contains(action) else { throw ValidationError(localized(nl: "De actie is list, accept of discard.", en: "The action is list, accept or discard.")) }
         if action != "list" {
-            guard let change, ChangeID(change) != nil else { throw ValidationError("Give the change id (device:seq) to \(action).") }
+            guard let change, ChangeID(change) != nil else { throw ValidationError(localized(nl: "Geef de id van de wijziging (toestel:volgnummer) om te \(action).", en: "Give the change id (device:seq) to \(action).")) }
         }
     }
 
@@ -185,7 +196,7 @@ struct QuestionnaireCommand: AsyncParsableCommand {
             do {
                 form = try QuestionnaireSource.file(URL(fileURLWithPath: file)).compile()
             } catch let error as XLSFormError {
-                throw DataError("The questionnaire was not published: \(error.description).")
+                throw DataError(localized(nl: "De vragenlijst werd niet gepubliceerd: ", en: "The questionnaire was not published: ") + error.description + ".")
             } catch let error as QuestionnaireLoadError {
                 throw DataError(error.description)
             }
@@ -193,7 +204,7 @@ struct QuestionnaireCommand: AsyncParsableCommand {
             do {
                 result = try await store.publishQuestionnaire(form, by: hostOperator, now: Date())
             } catch let error as XLSFormError {
-                throw DataError("The questionnaire was not published: \(error.description).")
+                throw DataError(localized(nl: "De vragenlijst werd niet gepubliceerd: ", en: "The questionnaire was not published: ") + error.description + ".")
             }
             if json { try printJSON(result) } else { print(FieldworkText.line(result)) }
         }
@@ -232,7 +243,7 @@ struct RosterCommand: AsyncParsableCommand {
             do {
                 roster = try Roster.parse(csv: try readText(file))
             } catch let error as RosterError {
-                throw DataError("The municipalities list was not loaded: \(error)")
+                throw DataError(localized(nl: "De gemeentelijst werd niet geladen: ", en: "The municipalities list was not loaded: ") + "\(error)")
             }
             let result = try await openAdminStore(data).loadRoster(roster, by: hostOperator, now: Date())
             if json { try printJSON(result) } else { print(FieldworkText.line(result)) }

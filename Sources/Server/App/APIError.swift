@@ -43,7 +43,10 @@ struct APIError: HTTPResponseError, CustomStringConvertible {
     static func pushTooSlow(changes: Int, budget: TimeInterval) -> APIError {
         APIError(
             status: .serviceUnavailable, code: "push_too_slow",
-            message: "Merging these \(changes) changes took longer than the server allows one push (\(budget) s); nothing of this push was stored. Send them again in smaller batches.",
+            message: localized(
+                nl: "Het samenvoegen van deze \(changes) wijzigingen duurde langer dan de server één verzending toestaat (\(budget) s); er werd niets van bewaard. Stuur ze opnieuw in kleinere delen.",
+                en: "Merging these \(changes) changes took longer than the server allows one push (\(budget) s); nothing of this push was stored. Send them again in smaller batches."
+            ),
             retryAfter: 1
         )
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import Hummingbird
 import Logging
 import NIOCore
@@ -28,7 +29,10 @@ struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     /// The caller, or 401 when the request has no valid token.
     func requirePrincipal() throws -> Principal {
         guard let principal else {
-            throw APIError.unauthorized("This needs a valid token: send \"Authorization: Bearer <token>\" (enrol the laptop, or ask a coordinator for a token).")
+            throw APIError.unauthorized(localized(
+                nl: "Hiervoor is een geldig token nodig: stuur \"Authorization: Bearer <token>\" (meld de laptop aan, of vraag een coördinator om een token).",
+                en: "This needs a valid token: send \"Authorization: Bearer <token>\" (enrol the laptop, or ask a coordinator for a token)."
+            ))
         }
         return principal
     }
@@ -37,7 +41,10 @@ struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     func requireCoordinator() throws -> Principal {
         let principal = try requirePrincipal()
         guard principal.role.canCoordinate else {
-            throw APIError.forbidden("Only a coordinator or admin may do this; you are signed in as \(principal.role.rawValue).")
+            throw APIError.forbidden(localized(
+                nl: "Enkel een coördinator of beheerder mag dit; je bent aangemeld als \(principal.role.words).",
+                en: "Only a coordinator or admin may do this; you are signed in as \(principal.role.words)."
+            ))
         }
         return principal
     }

@@ -41,6 +41,7 @@ func buildRouter(store: SQLiteServerStore, config: ServerConfig) async throws ->
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: GzipMiddleware())
     router.add(middleware: TransportSecurityMiddleware(publicURL: config.publicURL))
+    router.add(middleware: LanguageMiddleware(configured: config.language, store: store))
     router.add(middleware: BearerAuthenticator(store: store, now: config.now))
     router.get("/healthz") { _, _ in HealthStatus(status: "ok") }
     try OpenAPIRoutes.bundled().register(on: router)

@@ -37,6 +37,8 @@ struct ServerConfig: Sendable {
     var signInThrottle = AttemptThrottle.Policy()
     /// The wall clock, injected so tests control time.
     var now: @Sendable () -> Date = { Date() }
+    /// The language the dashboard speaks: `--lang`, or the server's locale (`LANG`); nil: the study form's.
+    var language: Language?
 
     var databaseURL: URL { dataDirectory.appendingPathComponent("veldwerk.sqlite") }
 }

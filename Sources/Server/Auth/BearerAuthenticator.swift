@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import HTTPTypes
 import Hummingbird
 
@@ -20,12 +21,15 @@ struct BearerAuthenticator: RouterMiddleware {
         }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-            throw APIError.unauthorized("The Authorization header must read \"Bearer <token>\".")
+            throw APIError.unauthorized(localized(nl: "De Authorization-header moet \"Bearer <token>\" zijn.", en: "The Authorization header must read \"Bearer <token>\"."))
         }
         let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
         let hash = Secret.hash(token)
         guard let principal = try await store.principal(forTokenHash: hash) else {
-            throw APIError.unauthorized("This token is not valid: it is unknown or its laptop was revoked. Enrol again with a new code from a coordinator.")
+            throw APIError.unauthorized(localized(
+                nl: "Dit token is niet geldig: het is onbekend of zijn laptop werd ingetrokken. Meld opnieuw aan met een nieuwe code van een coördinator.",
+                en: "This token is not valid: it is unknown or its laptop was revoked. Enrol again with a new code from a coordinator."
+            ))
         }
         let time = now()
         if uses.isDue(hash, now: time) {

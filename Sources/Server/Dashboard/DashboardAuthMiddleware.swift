@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import Hummingbird
 import Logging
 
@@ -35,7 +36,10 @@ struct DashboardAuthMiddleware: RouterMiddleware {
         // A researcher sees the downloads and nothing else of the dashboard.
         if !principal.role.canCoordinate, !Self.researcherPaths.contains(request.uri.path) {
             guard request.method == .get else {
-                return errorPage(status: .forbidden, message: "Researchers download the dataset; reviewing is for coordinators.", principal: principal, session: session)
+                return errorPage(status: .forbidden, message: localized(
+                        nl: "Onderzoekers downloaden de dataset; beoordelen is voor coördinatoren.",
+                        en: "Researchers download the dataset; reviewing is for coordinators."
+                    ), principal: principal, session: session)
             }
             return .redirect(to: "/dashboard/downloads", type: .normal)
         }
@@ -44,12 +48,17 @@ struct DashboardAuthMiddleware: RouterMiddleware {
         } catch let error as APIError {
             return errorPage(status: error.status, message: error.message, principal: principal, session: session)
         } catch let error as any HTTPResponseError {
-            let message = error.status == .notFound ? "There is no such page." : "The request could not be handled (\(error.status.reasonPhrase))."
+            let message = error.status == .notFound
+                ? localized(nl: "Die pagina bestaat niet.", en: "There is no such page.")
+                : localized(nl: "Het verzoek kon niet verwerkt worden (\(error.status.reasonPhrase)).", en: "The request could not be handled (\(error.status.reasonPhrase)).")
             return errorPage(status: error.status, message: message, principal: principal, session: session)
         } catch {
             context.logger.error("dashboard page failed", metadata: ["http.path": "\(request.uri.path)", "error.message": "\(error)"])
             return errorPage(
-                status: .internalServerError, message: "The server hit an unexpected error; nothing was changed. Try again, and tell the operator if it persists.",
+                status: .internalServerError, message: localized(
+                    nl: "De server liep op een onverwachte fout; er werd niets gewijzigd. Probeer opnieuw, en verwittig de beheerder als het blijft gebeuren.",
+                    en: "The server hit an unexpected error; nothing was changed. Try again, and tell the operator if it persists."
+                ),
                 principal: principal, session: session
             )
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import Hummingbird
 
 /// The dashboard's session cookie and the CSRF token derived from it.
@@ -27,7 +28,10 @@ enum DashboardSession {
         guard let session = id(in: request), let submitted,
             constantTimeEqual(Array(submitted.utf8), Array(csrfToken(for: session).utf8))
         else {
-            throw APIError.forbidden("This form has expired or did not come from the dashboard. Reload the page and try again.")
+            throw APIError.forbidden(localized(
+                nl: "Dit formulier is verlopen of kwam niet van het dashboard. Herlaad de pagina en probeer opnieuw.",
+                en: "This form has expired or did not come from the dashboard. Reload the page and try again."
+            ))
         }
     }
 

@@ -3,17 +3,9 @@ import Shared
 
 /// Words and CSS classes the dashboard uses for statuses and times.
 enum DisplayText {
-    /// "Not contacted", "In progress", …
+    /// "Niet gecontacteerd", "Not contacted", …
     static func label(_ status: CaseStatus) -> String {
-        switch status {
-        case .notContacted: return "Not contacted"
-        case .contacted: return "Contacted"
-        case .appointment: return "Appointment"
-        case .inProgress: return "In progress"
-        case .completed: return "Completed"
-        case .refused: return "Refused"
-        case .unreachable: return "Unreachable"
-        }
+        status.words.capitalisedFirst
     }
 
     /// The badge class of a status (`badge-completed`, …).
@@ -34,17 +26,9 @@ enum DisplayText {
         }
     }
 
-    /// Words for a contact outcome.
+    /// Words for a contact outcome ("Geen antwoord", "No answer", …), or a dash.
     static func label(_ outcome: ContactAttempt.Outcome?) -> String {
-        switch outcome {
-        case .noAnswer: return "No answer"
-        case .callback: return "Call back"
-        case .appointment: return "Appointment"
-        case .refused: return "Refused"
-        case .wrongContact: return "Wrong contact"
-        case .interviewed: return "Interviewed"
-        case .none: return "—"
-        }
+        outcome?.words.capitalisedFirst ?? "—"
     }
 
     /// An ISO 8601 time as `2024-11-05 14:03` (UTC as recorded), or the text unchanged.
@@ -61,7 +45,7 @@ enum DisplayText {
 
     /// A review status in words (`edited after approval`), or `not reviewed`.
     static func review(_ status: ReviewStatus?) -> String {
-        status?.label.text("en") ?? "not reviewed"
+        ReviewStatus.words(status)
     }
 
     /// A flag or review status as a badge class.
@@ -104,4 +88,9 @@ struct PageChrome: Sendable {
     var researcher = false
     /// A short message after an action ("Interview approved.").
     var notice: String?
+}
+
+extension String {
+    /// The text with its first letter in capitals: "niet gecontacteerd" → "Niet gecontacteerd".
+    var capitalisedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

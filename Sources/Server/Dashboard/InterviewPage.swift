@@ -35,9 +35,12 @@ struct ConflictCard: Sendable {
         resolved = view.resolution != nil
         if let settled = view.resolution?.objectValue {
             let choice = settled["choice"]?.stringValue ?? "?"
-            let by = settled["by"]?.stringValue ?? "?"
-            let words = ["kept": "the overruled version was restored", "current": "the current version was kept", "new": "a new value was entered"]
-            resolution = "\(words[choice] ?? choice) by \(by), \(DisplayText.time(settled["at"]?.stringValue))"
+            let by = (settled["byName"] ?? settled["by"])?.stringValue ?? "?"
+            let words = localized(
+                nl: ["kept": "de overstemde versie werd teruggezet", "current": "de huidige versie werd behouden", "new": "een nieuwe waarde werd ingevoerd"],
+                en: ["kept": "the overruled version was restored", "current": "the current version was kept", "new": "a new value was entered"]
+            )
+            resolution = "\(words[choice] ?? choice)" + localized(nl: " door ", en: " by ") + "\(by), \(DisplayText.time(settled["at"]?.stringValue))"
         } else {
             resolution = ""
         }
@@ -126,7 +129,7 @@ struct InterviewPage: Sendable {
         shortID = String(key.prefix(8))
         municipality = "\(municipalityName) (\(interview.municipality ?? "?"))"
         municipalityLink = "/dashboard/municipalities/\(interview.municipality ?? "")"
-        state = interview.state.rawValue
+        state = interview.state.words
         stateClass = interview.state == .complete ? "badge-completed" : interview.state == .withdrawn ? "badge-unreachable" : "badge-inprogress"
         interviewer = name(interview.interviewer)
         questionnaire = [interview.questionnaire, interview.questionnaireVersion].compactMap { $0 }.joined(separator: " ")
@@ -142,14 +145,22 @@ struct InterviewPage: Sendable {
         reviewDetail = review.map { review in
             let by = review["by"]?.stringValue.map { names[UserID($0)] ?? $0 } ?? "?"
             let comment = review["comment"]?.stringValue.map { " — “\($0)”" } ?? ""
-            let edited = reviewStatus == .editedAfterApproval ? "; answers changed since (see the history)" : ""
-            return "\(reviewStatus == .editedAfterApproval ? "approved " : "")by \(by), \(DisplayText.time(review["at"]?.stringValue))\(comment)\(edited)"
+            let edited = reviewStatus == .editedAfterApproval
+                ? localized(nl: "; antwoorden sindsdien gewijzigd (zie de geschiedenis)", en: "; answers changed since (see the history)") : ""
+            let approved = reviewStatus == .editedAfterApproval ? localized(nl: "goedgekeurd ", en: "approved ") : ""
+            return approved + localized(nl: "door ", en: "by ") + "\(by), \(DisplayText.time(review["at"]?.stringValue))\(comment)\(edited)"
         } ?? ""
         let openFlags = interview.flags.filter { $0.value.objectValue?["status"]?.stringValue == "open" }.keys.sorted()
         if interview.state != .complete {
-            approveBlocked = "Only a complete interview can be approved; this one is \(interview.state.rawValue)."
+            approveBlocked = localized(
+                nl: "Enkel een afgerond interview kan goedgekeurd worden; dit is \(interview.state.words).",
+                en: "Only a complete interview can be approved; this one is \(interview.state.words)."
+            )
         } else if !openFlags.isEmpty {
-            approveBlocked = "\(openFlags.count) flag\(openFlags.count == 1 ? " is" : "s are") still open at the interviewer."
+            approveBlocked = localized(
+                nl: "\(openFlags.count) \(openFlags.count == 1 ? "markering staat" : "markeringen staan") nog open bij de interviewer.",
+                en: "\(openFlags.count) flag\(openFlags.count == 1 ? " is" : "s are") still open at the interviewer."
+            )
         } else {
             approveBlocked = nil
         }
@@ -175,7 +186,7 @@ struct InterviewPage: Sendable {
             var current: (label: String, answers: [Answer])?
             for question in form.questions where question.type.isAnswerable {
                 guard let value = interview.answers[question.name] ?? (interview.flags[question.name] != nil ? JSONValue.null : nil) else { continue }
-                let groupLabel = question.group.flatMap { form.group(named: $0)?.label.text() } ?? "Questions"
+                let groupLabel = question.group.flatMap { form.group(named: $0)?.label.text() } ?? localized(nl: "Vragen", en: "Questions")
                 if current?.label != groupLabel {
                     if let current, !current.answers.isEmpty { groups.append(Group(label: current.label, answers: current.answers)) }
                     current = (groupLabel, [])
@@ -187,14 +198,14 @@ struct InterviewPage: Sendable {
         }
         let rest = interview.answers.keys.filter { !shown.contains($0) }.sorted()
         if !rest.isEmpty {
-            groups.append(Group(label: form == nil ? "Answers" : "Answers not in this questionnaire version", answers: rest.map { answer($0, value: interview.answers[$0] ?? .null) }))
+            groups.append(Group(label: form == nil ? localized(nl: "Antwoorden", en: "Answers") : localized(nl: "Antwoorden buiten deze versie van de vragenlijst", en: "Answers not in this questionnaire version"), answers: rest.map { answer($0, value: interview.answers[$0] ?? .null) }))
         }
         self.groups = groups
         questions = (form?.questions ?? []).filter { $0.type.isAnswerable }.map { question in
             let label = words.label(forField: Interview.Field.answer(question.name))
             let answered = interview.answers[question.name] != nil
             return SelectOption(
-                value: question.name, label: "\(question.name) — \(label.count > 70 ? String(label.prefix(69)) + "…" : label)\(answered ? "" : " (no answer)")",
+                value: question.name, label: "\(question.name) — \(label.count > 70 ? String(label.prefix(69)) + "…" : label)\(answered ? "" : localized(nl: " (geen antwoord)", en: " (no answer)"))",
                 selected: question.name == flagQuestion
             )
         }
@@ -255,10 +266,16 @@ struct ReviewPage: Sendable {
 
     init(items: [ReviewItem], show: String, chrome: PageChrome) {
         self.chrome = chrome
-        let filters: [(String, String)] = [
-            ("todo", "To do"), ("pending", "Awaiting review"), ("edited", "Edited after approval"), ("answered", "Flags answered"),
-            ("flagged", "Flags open"), ("approved", "Approved"), ("all", "All"),
-        ]
+        let filters: [(String, String)] = localized(
+            nl: [
+                ("todo", "Te doen"), ("pending", "Te beoordelen"), ("edited", "Gewijzigd na goedkeuring"), ("answered", "Markeringen beantwoord"),
+                ("flagged", "Markeringen open"), ("approved", "Goedgekeurd"), ("all", "Alle"),
+            ],
+            en: [
+                ("todo", "To do"), ("pending", "Awaiting review"), ("edited", "Edited after approval"), ("answered", "Flags answered"),
+                ("flagged", "Flags open"), ("approved", "Approved"), ("all", "All"),
+            ]
+        )
         let show = filters.contains { $0.0 == show } ? show : "todo"
         tabs = filters.map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == show) }
         let selected = items.filter { ReviewQueueBuilder.matches($0, show: show) }
@@ -266,11 +283,11 @@ struct ReviewPage: Sendable {
             Row(
                 link: "/dashboard/interviews/\(item.id)", shortID: String(item.id.prefix(8)), municipality: "\(item.municipalityName) (\(item.municipality))",
                 interviewer: item.interviewerName ?? "—", completedAt: DisplayText.time(item.completedAt),
-                review: item.reviewStatus.map { ReviewStatus(rawValue: $0)?.label.text("en") ?? $0 } ?? "not reviewed",
+                review: item.reviewStatus.map { ReviewStatus(rawValue: $0)?.words ?? $0 } ?? ReviewStatus.words(nil),
                 reviewClass: DisplayText.reviewBadge(item.reviewStatus), openFlags: item.openFlags, answeredFlags: item.answeredFlags,
                 task: ReviewQueueBuilder.task(item)
             )
         }
-        empty = "Nothing here right now."
+        empty = localized(nl: "Hier is nu niets.", en: "Nothing here right now.")
     }
 }

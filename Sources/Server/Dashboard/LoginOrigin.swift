@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import HTTPTypes
 import Hummingbird
 
@@ -31,7 +32,10 @@ struct LoginOrigin {
         if let origin = Self.origin(of: claimed), allowed(request).contains(origin) { return nil }
         return Refusal(
             origin: claimed,
-            message: "This sign-in did not come from this server's own login page (it came from \(claimed.isEmpty ? "an unnamed page" : claimed)), so it was refused. Open the dashboard's address yourself and sign in there."
+            message: localized(
+                nl: "Deze aanmelding kwam niet van de eigen aanmeldpagina van deze server (maar van \(claimed.isEmpty ? "een naamloze pagina" : claimed)) en werd daarom geweigerd. Open zelf het adres van het dashboard en meld je daar aan.",
+                en: "This sign-in did not come from this server's own login page (it came from \(claimed.isEmpty ? "an unnamed page" : claimed)), so it was refused. Open the dashboard's address yourself and sign in there."
+            )
         )
     }
 

@@ -62,18 +62,21 @@ struct MunicipalityListPage: Sendable {
         self.list = list.rawValue
         is2024 = list == .list2024
         is2025 = list == .list2025
-        provinces = [SelectOption(value: "", label: "All provinces", selected: filter.province == nil)]
+        provinces = [SelectOption(value: "", label: localized(nl: "Alle provincies", en: "All provinces"), selected: filter.province == nil)]
             + Set(cases.map(\.municipality.province)).sorted().map { SelectOption(value: $0, label: $0, selected: $0 == filter.province) }
         let assigned = Set(cases.compactMap(\.interviewer))
         interviewers = [
-            SelectOption(value: "", label: "All interviewers", selected: filter.interviewer == nil),
-            SelectOption(value: "-", label: "Not assigned", selected: filter.interviewer == "-"),
+            SelectOption(value: "", label: localized(nl: "Alle interviewers", en: "All interviewers"), selected: filter.interviewer == nil),
+            SelectOption(value: "-", label: localized(nl: "Niet toegewezen", en: "Not assigned"), selected: filter.interviewer == "-"),
         ] + assigned.map { SelectOption(value: $0.rawValue, label: names[$0] ?? $0.rawValue, selected: $0.rawValue == filter.interviewer) }
             .sorted { $0.label < $1.label }
-        statuses = [SelectOption(value: "", label: "All statuses", selected: filter.status == nil)]
+        statuses = [SelectOption(value: "", label: localized(nl: "Alle statussen", en: "All statuses"), selected: filter.status == nil)]
             + CaseStatus.allCases.sorted { DisplayText.rank($0) < DisplayText.rank($1) }
             .map { SelectOption(value: $0.rawValue, label: DisplayText.label($0), selected: $0 == filter.status) }
-        sorts = [("name", "Name"), ("status", "Status"), ("province", "Province"), ("contact", "Latest contact")]
+        sorts = localized(
+            nl: [("name", "Naam"), ("status", "Status"), ("province", "Provincie"), ("contact", "Laatste contact")],
+            en: [("name", "Name"), ("status", "Status"), ("province", "Province"), ("contact", "Latest contact")]
+        )
             .map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == filter.sort) }
 
         var selected = cases.filter(filter.matches)
@@ -161,7 +164,7 @@ struct MunicipalityPage: Sendable {
         status = DisplayText.label(item.status)
         statusClass = DisplayText.badge(item.status)
         override = item.statusIsOverride
-        interviewer = item.interviewer.map { names[$0] ?? $0.rawValue } ?? "not assigned"
+        interviewer = item.interviewer.map { names[$0] ?? $0.rawValue } ?? localized(nl: "niet toegewezen", en: "not assigned")
         merged = item.mergedCodes.isEmpty
             ? nil
             : item.mergedCodes.map { code in "\(code) \(snapshot.roster.current(nis: code)?.name ?? "")" }.joined(separator: ", ")
@@ -173,7 +176,7 @@ struct MunicipalityPage: Sendable {
         )
         attempts = item.attempts.reversed().map { attempt in
             Attempt(
-                at: DisplayText.time(attempt.at), mode: attempt.mode?.rawValue ?? "—", outcome: DisplayText.label(attempt.outcome),
+                at: DisplayText.time(attempt.at), mode: attempt.mode?.words ?? "—", outcome: DisplayText.label(attempt.outcome),
                 note: attempt.note ?? "", appointmentAt: attempt.appointmentAt.map { DisplayText.time($0) } ?? "",
                 interviewer: attempt.interviewer.map { names[$0] ?? $0.rawValue } ?? "—", code: codeOf[attempt.id] ?? item.nis
             )
@@ -183,7 +186,7 @@ struct MunicipalityPage: Sendable {
             let openFlags = interview.flags.values.filter { $0.objectValue?["status"]?.stringValue == "open" }.count
             return InterviewRow(
                 id: String(interview.id.uuidString.lowercased().prefix(8)), link: "/dashboard/interviews/\(interview.id.uuidString.lowercased())",
-                state: interview.state.rawValue,
+                state: interview.state.words,
                 stateClass: interview.state == .complete ? "badge-completed" : interview.state == .withdrawn ? "badge-unreachable" : "badge-inprogress",
                 respondentFunction: interview.respondentFunction ?? "—", mode: interview.mode ?? "—",
                 interviewer: interview.interviewer.map { names[$0] ?? $0.rawValue } ?? "—", startedAt: DisplayText.time(interview.startedAt),

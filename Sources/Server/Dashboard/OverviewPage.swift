@@ -78,26 +78,51 @@ struct OverviewPage: Sendable {
         is2025 = report.list == .list2025
         listSize = overall.inSample
         staleDays = report.staleAfterDays
-        headline = "\(overall.completed) of \(overall.inSample) local governments took part"
+        headline = localized(
+            nl: "\(overall.completed) van \(overall.inSample) lokale besturen namen deel",
+            en: "\(overall.completed) of \(overall.inSample) local governments took part"
+        )
         rate = ResponseFigures.percent(overall.responseRate)
         completedInterviews = overall.completedInterviews
         let listQuery = "list=\(report.list.rawValue)"
         cards = [
-            Card(label: "Contacted", value: "\(overall.contacted)", detail: "of \(overall.inSample) municipalities", tone: "contacted"),
-            Card(label: "Appointments", value: "\(overall.appointment)", detail: "still to come", tone: "appointment"),
-            Card(label: "Interviewed", value: "\(overall.interviewed)", detail: "\(overall.interviewed - overall.completed) still in progress", tone: "inprogress"),
-            Card(label: "Completed", value: "\(overall.completed)", detail: "\(overall.completedInterviews) interviews", tone: "completed"),
-            Card(label: "Refused", value: "\(overall.refused)", detail: "municipalities", tone: "refused"),
-            Card(label: "Unreachable", value: "\(overall.unreachable)", detail: "municipalities", tone: "unreachable"),
-            Card(label: "Open", value: "\(overall.open)", detail: "\(overall.inSample - overall.assigned) not assigned", tone: "open"),
+            Card(
+                label: localized(nl: "Gecontacteerd", en: "Contacted"), value: "\(overall.contacted)",
+                detail: localized(nl: "van \(overall.inSample) gemeenten", en: "of \(overall.inSample) municipalities"), tone: "contacted"
+            ),
+            Card(
+                label: localized(nl: "Afspraken", en: "Appointments"), value: "\(overall.appointment)",
+                detail: localized(nl: "nog te komen", en: "still to come"), tone: "appointment"
+            ),
+            Card(
+                label: localized(nl: "Geïnterviewd", en: "Interviewed"), value: "\(overall.interviewed)",
+                detail: localized(nl: "\(overall.interviewed - overall.completed) nog bezig", en: "\(overall.interviewed - overall.completed) still in progress"),
+                tone: "inprogress"
+            ),
+            Card(
+                label: localized(nl: "Afgewerkt", en: "Completed"), value: "\(overall.completed)",
+                detail: "\(overall.completedInterviews) interviews", tone: "completed"
+            ),
+            Card(
+                label: localized(nl: "Geweigerd", en: "Refused"), value: "\(overall.refused)",
+                detail: localized(nl: "gemeenten", en: "municipalities"), tone: "refused"
+            ),
+            Card(
+                label: localized(nl: "Onbereikbaar", en: "Unreachable"), value: "\(overall.unreachable)",
+                detail: localized(nl: "gemeenten", en: "municipalities"), tone: "unreachable"
+            ),
+            Card(
+                label: "Open", value: "\(overall.open)",
+                detail: localized(nl: "\(overall.inSample - overall.assigned) niet toegewezen", en: "\(overall.inSample - overall.assigned) not assigned"), tone: "open"
+            ),
         ]
         attention = [
-            Attention(label: "Conflicts waiting", value: report.openConflicts, link: "/dashboard/conflicts", alert: report.openConflicts > 0),
-            Attention(label: "Flags open at interviewers", value: report.openFlags, link: "/dashboard/review?show=flagged", alert: false),
-            Attention(label: "Flags answered, to check", value: report.answeredFlags, link: "/dashboard/review?show=answered", alert: report.answeredFlags > 0),
-            Attention(label: "Interviews awaiting review", value: report.awaitingReview, link: "/dashboard/review?show=pending", alert: report.awaitingReview > 0),
+            Attention(label: localized(nl: "Wachtende conflicten", en: "Conflicts waiting"), value: report.openConflicts, link: "/dashboard/conflicts", alert: report.openConflicts > 0),
+            Attention(label: localized(nl: "Open markeringen bij interviewers", en: "Flags open at interviewers"), value: report.openFlags, link: "/dashboard/review?show=flagged", alert: false),
+            Attention(label: localized(nl: "Beantwoorde markeringen, na te kijken", en: "Flags answered, to check"), value: report.answeredFlags, link: "/dashboard/review?show=answered", alert: report.answeredFlags > 0),
+            Attention(label: localized(nl: "Interviews te beoordelen", en: "Interviews awaiting review"), value: report.awaitingReview, link: "/dashboard/review?show=pending", alert: report.awaitingReview > 0),
             Attention(
-                label: "Laptops silent > \(report.staleAfterDays) days", value: report.staleLaptops.count, link: "#stale",
+                label: localized(nl: "Laptops stil > \(report.staleAfterDays) dagen", en: "Laptops silent > \(report.staleAfterDays) days"), value: report.staleLaptops.count, link: "#stale",
                 alert: !report.staleLaptops.isEmpty
             ),
         ]

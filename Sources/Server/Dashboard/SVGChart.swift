@@ -26,7 +26,7 @@ enum SVGChart {
         let left = 44.0, right = 44.0, top = 18.0, bottom = 34.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         guard !days.isEmpty else {
-            return empty(width: width, height: height, text: "No fieldwork recorded yet: the chart starts with the first contact.")
+            return empty(width: width, height: height, text: localized(nl: "Nog geen veldwerk geregistreerd: de grafiek begint bij het eerste contact.", en: "No fieldwork recorded yet: the chart starts with the first contact."))
         }
         let cumulativeMax = days.map { max($0.cumulativeInterviews, $0.cumulativeMunicipalities) }.max() ?? 0
         // Counts get whole-number ticks, and each axis ends on its top tick, so every label sits at its own height.
@@ -38,7 +38,10 @@ enum SVGChart {
         func y(_ value: Double) -> Double { top + plotHeight - value / yMax * plotHeight }
         func yDaily(_ value: Double) -> Double { top + plotHeight - value / dailyMax * plotHeight }
 
-        var svg = open(width: width, height: height, label: "Fieldwork over time: municipalities that took part and interviews completed per day")
+        var svg = open(width: width, height: height, label: localized(
+            nl: "Veldwerk in de tijd: gemeenten die deelnamen en afgeronde interviews per dag",
+            en: "Fieldwork over time: municipalities that took part and interviews completed per day"
+        ))
         for tick in cumulativeAxis.ticks {
             svg += line(left, y(tick), width - right, y(tick), stroke: Palette.grid)
             svg += text(left - 6, y(tick) + 4, number(tick), anchor: "end", size: 11, fill: Palette.muted)
@@ -49,7 +52,7 @@ enum SVGChart {
         let barWidth = max(1.5, min(14, step * 0.7))
         for (index, day) in days.enumerated() where day.completedInterviews > 0 {
             let top = yDaily(Double(day.completedInterviews))
-            svg += rect(x(index) - barWidth / 2, top, barWidth, yDaily(0) - top, fill: Palette.daily, title: "\(day.day): \(day.completedInterviews) interviews completed")
+            svg += rect(x(index) - barWidth / 2, top, barWidth, yDaily(0) - top, fill: Palette.daily, title: localized(nl: "\(day.day): \(day.completedInterviews) interviews afgerond", en: "\(day.day): \(day.completedInterviews) interviews completed"))
         }
         let municipalities = days.enumerated().map { (x($0.offset), y(Double($0.element.cumulativeMunicipalities))) }
         let interviews = days.enumerated().map { (x($0.offset), y(Double($0.element.cumulativeInterviews))) }
@@ -75,9 +78,9 @@ enum SVGChart {
     static func provinces(_ provinces: [ProvinceProgress]) -> String {
         let rowHeight = 30.0, labelWidth = 140.0, valueWidth = 130.0, width = 1100.0
         let height = Double(provinces.count) * rowHeight + 8
-        guard !provinces.isEmpty else { return empty(width: width, height: 60, text: "No municipalities in this list.") }
+        guard !provinces.isEmpty else { return empty(width: width, height: 60, text: localized(nl: "Geen gemeenten in deze lijst.", en: "No municipalities in this list.")) }
         let plotWidth = width - labelWidth - valueWidth
-        var svg = open(width: width, height: height, label: "Response by province")
+        var svg = open(width: width, height: height, label: localized(nl: "Respons per provincie", en: "Response by province"))
         for (index, province) in provinces.enumerated() {
             let y = Double(index) * rowHeight + 4
             svg += text(labelWidth - 10, y + 17, province.province, anchor: "end", size: 13, fill: Palette.ink)
@@ -99,18 +102,18 @@ enum SVGChart {
     static func interviewers(_ interviewers: [InterviewerProgress]) -> String {
         let rowHeight = 22.0, labelWidth = 170.0, valueWidth = 60.0, width = 1100.0
         let shown = interviewers.filter { $0.figures.inSample > 0 }
-        guard !shown.isEmpty else { return empty(width: width, height: 60, text: "No municipality is assigned yet.") }
+        guard !shown.isEmpty else { return empty(width: width, height: 60, text: localized(nl: "Nog geen enkele gemeente is toegewezen.", en: "No municipality is assigned yet.")) }
         let height = Double(shown.count) * rowHeight + 8
         let plotWidth = width - labelWidth - valueWidth
         let scale = Double(shown.map(\.figures.inSample).max() ?? 1)
-        var svg = open(width: width, height: height, label: "Progress per interviewer")
+        var svg = open(width: width, height: height, label: localized(nl: "Voortgang per interviewer", en: "Progress per interviewer"))
         for (index, person) in shown.enumerated() {
             let y = Double(index) * rowHeight + 4
             let figures = person.figures
             svg += text(labelWidth - 10, y + 13, person.name, anchor: "end", size: 12, fill: Palette.ink)
             let parts: [(Int, String, String)] = [
-                (figures.completed, Palette.completed, "completed"),
-                (figures.refused + figures.unreachable, Palette.refused, "refused or unreachable"),
+                (figures.completed, Palette.completed, localized(nl: "afgewerkt", en: "completed")),
+                (figures.refused + figures.unreachable, Palette.refused, localized(nl: "geweigerd of onbereikbaar", en: "refused or unreachable")),
                 (figures.open, Palette.notContacted, "open"),
             ]
             var x = labelWidth
@@ -130,13 +133,13 @@ enum SVGChart {
         let inProgress = figures.interviewed - figures.completed
         let contactedOnly = figures.contacted - figures.interviewed - figures.appointment - figures.refused - figures.unreachable
         return [
-            ("completed", figures.completed, Palette.completed),
-            ("in progress", inProgress, Palette.inProgress),
-            ("with an appointment", figures.appointment, Palette.appointment),
-            ("contacted", max(contactedOnly, 0), Palette.contacted),
-            ("refused", figures.refused, Palette.refused),
-            ("unreachable", figures.unreachable, Palette.unreachable),
-            ("not contacted", figures.inSample - figures.contacted, Palette.notContacted),
+            (CaseStatus.completed.words, figures.completed, Palette.completed),
+            (CaseStatus.inProgress.words, inProgress, Palette.inProgress),
+            (localized(nl: "met een afspraak", en: "with an appointment"), figures.appointment, Palette.appointment),
+            (CaseStatus.contacted.words, max(contactedOnly, 0), Palette.contacted),
+            (CaseStatus.refused.words, figures.refused, Palette.refused),
+            (CaseStatus.unreachable.words, figures.unreachable, Palette.unreachable),
+            (CaseStatus.notContacted.words, figures.inSample - figures.contacted, Palette.notContacted),
         ]
     }
 
@@ -217,7 +220,10 @@ enum SVGChart {
 
     /// `2024-11-05` → `5 Nov`.
     static func shortDate(_ day: String) -> String {
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let months = localized(
+            nl: ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
+            en: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        )
         let parts = day.split(separator: "-")
         guard parts.count == 3, let month = Int(parts[1]), (1...12).contains(month), let date = Int(parts[2]) else { return day }
         return "\(date) \(months[month - 1])"

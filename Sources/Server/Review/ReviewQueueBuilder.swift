@@ -37,15 +37,31 @@ enum ReviewQueueBuilder {
     /// What the coordinator does next, in words.
     static func task(_ item: ReviewItem) -> String {
         switch priority(item) {
-        case 0: return "Check the interviewer's answer to \(item.answeredFlags == 1 ? "a flag" : "\(item.answeredFlags) flags")"
+        case 0:
+            return localized(
+                nl: "Bekijk het antwoord van de interviewer op \(item.answeredFlags == 1 ? "een markering" : "\(item.answeredFlags) markeringen")",
+                en: "Check the interviewer's answer to \(item.answeredFlags == 1 ? "a flag" : "\(item.answeredFlags) flags")"
+            )
         case 1:
             let conflicts = item.openConflicts ?? 0
-            if conflicts > 0 { return "Resolve \(conflicts == 1 ? "the open conflict" : "\(conflicts) open conflicts"), then review" }
+            if conflicts > 0 {
+                return localized(
+                    nl: "Los \(conflicts == 1 ? "het open conflict" : "\(conflicts) open conflicten") op, beoordeel dan",
+                    en: "Resolve \(conflicts == 1 ? "the open conflict" : "\(conflicts) open conflicts"), then review"
+                )
+            }
             return item.reviewStatus == ReviewStatus.editedAfterApproval.rawValue
-                ? "Edited after approval: review the changes and approve again or flag" : "Review and approve or flag"
-        case 2: return "Waiting for the interviewer"
-        case 4: return "Done"
-        default: return item.state == Interview.State.complete.rawValue ? "Approve when the flags are settled" : "Interview not complete yet"
+                ? localized(
+                    nl: "Gewijzigd na goedkeuring: bekijk de wijzigingen en keur opnieuw goed of markeer",
+                    en: "Edited after approval: review the changes and approve again or flag"
+                )
+                : localized(nl: "Beoordeel en keur goed of markeer", en: "Review and approve or flag")
+        case 2: return localized(nl: "Wacht op de interviewer", en: "Waiting for the interviewer")
+        case 4: return localized(nl: "Klaar", en: "Done")
+        default:
+            return item.state == Interview.State.complete.rawValue
+                ? localized(nl: "Keur goed als de markeringen afgehandeld zijn", en: "Approve when the flags are settled")
+                : localized(nl: "Interview nog niet afgerond", en: "Interview not complete yet")
         }
     }
 

@@ -96,7 +96,10 @@ struct DashboardRoutes {
         let keys = ["address:" + address, "account:" + Secret.hash(token)]
         if let wait = await loginAttempts.retryAfter(keys) {
             context.logger.warning("dashboard sign-in refused: too many failed logins", metadata: ["auth.address": "\(address)", "auth.retry_after": "\(wait)"])
-            let error = "Too many failed sign-ins from this address or with this token; try again in \(SyncRoutes.minutes(wait))."
+            let error = localized(
+                nl: "Te veel mislukte aanmeldingen vanaf dit adres of met dit token; probeer opnieuw over \(SyncRoutes.minutes(wait)).",
+                en: "Too many failed sign-ins from this address or with this token; try again in \(SyncRoutes.minutes(wait))."
+            )
             var response = renderer.page("login", LoginPage(chrome: Self.signedOut, error: error), status: .tooManyRequests)
             response.headers[.retryAfter] = "\(wait)"
             return response
@@ -107,11 +110,14 @@ struct DashboardRoutes {
                 "dashboard sign-in refused: unknown token", metadata: ["auth.address": "\(address)", "auth.paused_for": "\(pause ?? 0)"]
             )
             return renderer.page(
-                "login", LoginPage(chrome: Self.signedOut, error: "This token is not valid: it is unknown or was revoked."), status: .unauthorized
+                "login", LoginPage(chrome: Self.signedOut, error: localized(nl: "Dit token is niet geldig: het is onbekend of werd ingetrokken.", en: "This token is not valid: it is unknown or was revoked.")), status: .unauthorized
             )
         }
         guard principal.role != .interviewer else {
-            let error = "The dashboard is for coordinators and researchers. \(principal.name) is an interviewer; interviewers work in the veldwerk program on their laptop."
+            let error = localized(
+                nl: "Het dashboard is voor coördinatoren en onderzoekers. \(principal.name) is interviewer; interviewers werken met het programma veldwerk op hun laptop.",
+                en: "The dashboard is for coordinators and researchers. \(principal.name) is an interviewer; interviewers work in the veldwerk program on their laptop."
+            )
             return renderer.page("login", LoginPage(chrome: Self.signedOut, error: error), status: .forbidden)
         }
         await loginAttempts.recordSuccess(["address:" + address])
@@ -157,21 +163,32 @@ struct DashboardRoutes {
             var chrome: PageChrome
             var files: [File]
         }
-        let files = [
-            File(name: "CSV, one row per interview", query: "format=csv", about: "Comma-separated, UTF-8; codes as values (add labels=true for labels)."),
-            File(name: "CSV for Excel (nl)", query: "format=csv&excel=nl", about: "Semicolons, decimal commas and plain date-times, as a Dutch-language Excel or LibreOffice opens it."),
-            File(name: "CSV, long", query: "format=csv-long", about: "One row per answer: interview, question, value, label."),
-            File(name: "JSON Lines", query: "format=jsonl", about: "One interview per line with typed values."),
-            File(name: "SPSS (.sav)", query: "format=sav", about: "Variable and value labels, user-missing values for not applicable and not answered."),
-            File(name: "Codebook", query: "format=codebook", about: "Every variable with its question, type, values and labels (Markdown)."),
-            File(name: "Quotes", query: "format=quotes", about: "Open answers of respondents who agreed to be quoted, for qualitative coding."),
-        ]
+        let files = localized(
+            nl: [
+                File(name: "CSV, één rij per interview", query: "format=csv", about: "Komma's als scheidingsteken, UTF-8; codes als waarden (voeg labels=true toe voor labels)."),
+                File(name: "CSV voor Excel (nl)", query: "format=csv&excel=nl", about: "Puntkomma's, decimale komma's en gewone datum-tijden, zoals een Nederlandstalige Excel of LibreOffice ze opent."),
+                File(name: "CSV, lang", query: "format=csv-long", about: "Eén rij per antwoord: interview, vraag, waarde, label."),
+                File(name: "JSON Lines", query: "format=jsonl", about: "Eén interview per regel met getypeerde waarden."),
+                File(name: "SPSS (.sav)", query: "format=sav", about: "Variabele- en waardelabels, user-missing waarden voor niet van toepassing en niet beantwoord."),
+                File(name: "Codeboek", query: "format=codebook", about: "Elke variabele met haar vraag, type, waarden en labels (Markdown)."),
+                File(name: "Citaten", query: "format=quotes", about: "Open antwoorden van respondenten die instemden met citeren, voor kwalitatieve codering."),
+            ],
+            en: [
+                File(name: "CSV, one row per interview", query: "format=csv", about: "Comma-separated, UTF-8; codes as values (add labels=true for labels)."),
+                File(name: "CSV for Excel (nl)", query: "format=csv&excel=nl", about: "Semicolons, decimal commas and plain date-times, as a Dutch-language Excel or LibreOffice opens it."),
+                File(name: "CSV, long", query: "format=csv-long", about: "One row per answer: interview, question, value, label."),
+                File(name: "JSON Lines", query: "format=jsonl", about: "One interview per line with typed values."),
+                File(name: "SPSS (.sav)", query: "format=sav", about: "Variable and value labels, user-missing values for not applicable and not answered."),
+                File(name: "Codebook", query: "format=codebook", about: "Every variable with its question, type, values and labels (Markdown)."),
+                File(name: "Quotes", query: "format=quotes", about: "Open answers of respondents who agreed to be quoted, for qualitative coding."),
+            ]
+        )
         return renderer.page("downloads", Page(chrome: chrome, files: files))
     }
 
     @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
         let query = try ProgressQuery(request)
-        var chrome = try chrome("Fieldwork progress", request, context)
+        var chrome = try chrome(localized(nl: "Voortgang van het veldwerk", en: "Fieldwork progress"), request, context)
         chrome.onOverview = true
         let report = ProgressCalculator(snapshot: try await store.fieldworkSnapshot(), list: query.list).report(now: config.now(), staleAfterDays: query.staleDays)
         return renderer.page("overview", OverviewPage(report: report, chrome: chrome))
@@ -183,7 +200,7 @@ struct DashboardRoutes {
         let filter = MunicipalityFilter(
             province: parameters.get("province"), interviewer: parameters.get("interviewer"), status: parameters.get("status"), sort: parameters.get("sort")
         )
-        var chrome = try chrome("Municipalities", request, context)
+        var chrome = try chrome(localized(nl: "Gemeenten", en: "Municipalities"), request, context)
         chrome.onMunicipalities = true
         let snapshot = try await store.fieldworkSnapshot()
         let cases = ProgressCalculator(snapshot: snapshot, list: query.list).cases().cases
@@ -197,7 +214,10 @@ struct DashboardRoutes {
         let snapshot = try await store.fieldworkSnapshot()
         let cases = ProgressCalculator(snapshot: snapshot, list: query.list).cases().cases
         guard let item = cases.first(where: { $0.nis == nis }) ?? cases.first(where: { $0.mergedCodes.contains(nis) }) else {
-            throw APIError.notFound("There is no municipality \(nis) in the \(query.list.rawValue) list.")
+            throw APIError.notFound(localized(
+                nl: "Er is geen gemeente \(nis) in de lijst van \(query.list.rawValue).",
+                en: "There is no municipality \(nis) in the \(query.list.rawValue) list."
+            ))
         }
         var chrome = try chrome(item.municipality.name, request, context)
         chrome.onMunicipalities = true
@@ -208,7 +228,10 @@ struct DashboardRoutes {
     @Sendable func interview(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try await ReviewRoutes.interviewID(context, store: store)
         guard let detail = try await store.interviewDetail(id) else {
-            throw APIError.notFound("There is no interview \(id.uuidString.lowercased()) on the server (has its laptop synced?).")
+            throw APIError.notFound(localized(
+                nl: "Er is geen interview \(id.uuidString.lowercased()) op de server (heeft zijn laptop al gesynchroniseerd?).",
+                en: "There is no interview \(id.uuidString.lowercased()) on the server (has its laptop synced?)."
+            ))
         }
         let interview = detail.interview
         var form: Questionnaire?
@@ -216,7 +239,7 @@ struct DashboardRoutes {
             form = try await store.questionnaire(id: formID, version: version)
         }
         let snapshot = try await store.fieldworkSnapshot()
-        let municipalityName = interview.municipality.flatMap { snapshot.roster.current(nis: $0)?.name } ?? "unknown municipality"
+        let municipalityName = interview.municipality.flatMap { snapshot.roster.current(nis: $0)?.name } ?? localized(nl: "onbekende gemeente", en: "unknown municipality")
         let conflicts = try await store.conflictViews(openOnly: false, entityId: id.uuidString.lowercased())
         var chrome = try chrome("Interview \(id.uuidString.lowercased().prefix(8))", request, context)
         chrome.onReview = true
@@ -229,14 +252,14 @@ struct DashboardRoutes {
     }
 
     @Sendable func review(_ request: Request, context: AppRequestContext) async throws -> Response {
-        var chrome = try chrome("Review", request, context)
+        var chrome = try chrome(localized(nl: "Beoordeling", en: "Review"), request, context)
         chrome.onReview = true
         let items = ReviewQueueBuilder.items(try await store.fieldworkSnapshot())
         return renderer.page("review", ReviewPage(items: items, show: request.uri.queryParameters.get("show") ?? "todo", chrome: chrome))
     }
 
     @Sendable func conflicts(_ request: Request, context: AppRequestContext) async throws -> Response {
-        var chrome = try chrome("Conflicts", request, context)
+        var chrome = try chrome(localized(nl: "Conflicten", en: "Conflicts"), request, context)
         chrome.onConflicts = true
         chrome.notice = Self.notice(request)
         let all = request.uri.queryParameters.get("all") == "1"
@@ -285,14 +308,14 @@ struct DashboardRoutes {
         let form = try await Self.form(ResolveForm.self, request, context)
         try DashboardSession.checkCSRF(form.csrf, request: request)
         let text = context.pathParameter("id")
-        guard let loser = ChangeID(text) else { throw APIError.badRequest("\"\(text)\" is not a conflict id.") }
+        guard let loser = ChangeID(text) else { throw APIError.badRequest(localized(nl: "\"\(text)\" is geen conflict-id.", en: "\"\(text)\" is not a conflict id.")) }
         guard let choice = form.choice.flatMap(ConflictChoice.init(rawValue:)) else {
-            throw APIError.unprocessable("Choose which version to keep, or enter a new value.")
+            throw APIError.unprocessable(localized(nl: "Kies welke versie blijft, of geef een nieuwe waarde.", en: "Choose which version to keep, or enter a new value."))
         }
         var value: JSONValue?
         if choice == .new {
             let entered = (form.value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !entered.isEmpty else { throw APIError.unprocessable("Enter the new value, or choose one of the two versions.") }
+            guard !entered.isEmpty else { throw APIError.unprocessable(localized(nl: "Geef de nieuwe waarde, of kies een van de twee versies.", en: "Enter the new value, or choose one of the two versions.")) }
             value = try Self.parseValue(entered)
         }
         _ = try await store.resolveConflict(loser, choice: choice, value: value, by: try context.requireCoordinator(), now: config.now())
@@ -302,7 +325,7 @@ struct DashboardRoutes {
 
     // MARK: Helpers
 
-    private static let signedOut = PageChrome(title: "Sign in", signedIn: false, userName: "", csrf: "")
+    private static var signedOut: PageChrome { PageChrome(title: localized(nl: "Aanmelden", en: "Sign in"), signedIn: false, userName: "", csrf: "") }
 
     /// The frame of a signed-in page.
     private func chrome(_ title: String, _ request: Request, _ context: AppRequestContext) throws -> PageChrome {
@@ -317,7 +340,7 @@ struct DashboardRoutes {
         do {
             return try URLEncodedFormDecoder().decode(T.self, from: String(buffer: buffer))
         } catch {
-            throw APIError.badRequest("The form could not be read; reload the page and try again.")
+            throw APIError.badRequest(localized(nl: "Het formulier kon niet gelezen worden; herlaad de pagina en probeer opnieuw.", en: "The form could not be read; reload the page and try again."))
         }
     }
 
@@ -327,7 +350,10 @@ struct DashboardRoutes {
         do {
             return try JSONValue(json: text)
         } catch let failure as JSONValueParser.Failure where failure.tooDeep {
-            throw APIError.unprocessable("The new value is \(failure.description); nothing was stored.", code: "too_deep")
+            throw APIError.unprocessable(
+                localized(nl: "De nieuwe waarde is \(failure.description); er werd niets bewaard.", en: "The new value is \(failure.description); nothing was stored."),
+                code: "too_deep"
+            )
         } catch {
             return .string(text)
         }
@@ -335,10 +361,22 @@ struct DashboardRoutes {
 
     private static func notice(_ request: Request) -> String? {
         switch request.uri.queryParameters.get("notice") {
-        case "approved": return "Interview approved. The approval reaches the interviewer's laptop on its next sync."
-        case "flagged": return "Answer flagged. The interviewer sees the flag as a task after the next sync."
-        case "flag-resolved": return "Flag resolved."
-        case "conflict-resolved": return "Conflict resolved. The chosen value syncs to every laptop that holds this municipality."
+        case "approved":
+            return localized(
+                nl: "Interview goedgekeurd. De goedkeuring komt bij de volgende synchronisatie op de laptop van de interviewer.",
+                en: "Interview approved. The approval reaches the interviewer's laptop on its next sync."
+            )
+        case "flagged":
+            return localized(
+                nl: "Antwoord gemarkeerd. De interviewer ziet de markering na de volgende synchronisatie als taak.",
+                en: "Answer flagged. The interviewer sees the flag as a task after the next sync."
+            )
+        case "flag-resolved": return localized(nl: "Markering opgelost.", en: "Flag resolved.")
+        case "conflict-resolved":
+            return localized(
+                nl: "Conflict opgelost. De gekozen waarde gaat naar elke laptop die deze gemeente heeft.",
+                en: "Conflict resolved. The chosen value syncs to every laptop that holds this municipality."
+            )
         default: return nil
         }
     }

@@ -51,7 +51,10 @@ struct SyncRoutes {
         if let wait = await enrolAttempts.retryAfter(keys) {
             context.logger.warning("enrolment refused: too many failed codes", metadata: ["auth.address": "\(address)", "auth.retry_after": "\(wait)"])
             throw APIError.tooManyAttempts(
-                "Too many wrong enrolment codes from this address or for this code; try again in \(Self.minutes(wait)). Check the code with your coordinator.",
+                localized(
+                    nl: "Te veel verkeerde aanmeldcodes vanaf dit adres of voor deze code; probeer opnieuw over \(Self.minutes(wait)). Controleer de code met je coördinator.",
+                    en: "Too many wrong enrolment codes from this address or for this code; try again in \(Self.minutes(wait)). Check the code with your coordinator."
+                ),
                 retryAfter: wait
             )
         }
@@ -73,15 +76,17 @@ struct SyncRoutes {
 
     /// "3 minutes", "1 minute", "45 seconds": how long a refused caller waits, for a sentence.
     static func minutes(_ seconds: Int) -> String {
-        if seconds < 60 { return seconds == 1 ? "1 second" : "\(seconds) seconds" }
-        let minutes = (seconds + 59) / 60
-        return minutes == 1 ? "1 minute" : "\(minutes) minutes"
+        if seconds < 60 { return counted(seconds, nl: ("seconde", "seconden"), en: ("second", "seconds")) }
+        return counted((seconds + 59) / 60, nl: ("minuut", "minuten"), en: ("minute", "minutes"))
     }
 
     @Sendable func sync(_ request: Request, context: AppRequestContext) async throws -> WrittenJSON {
         let principal = try context.requirePrincipal()
         guard let device = principal.device else {
-            throw APIError.forbidden("Sync needs a laptop's device token; enrol the laptop with `veldwerk enrol`.")
+            throw APIError.forbidden(localized(
+                nl: "Synchroniseren vraagt het toesteltoken van een laptop; meld de laptop aan met `veldwerk enrol`.",
+                en: "Sync needs a laptop's device token; enrol the laptop with `veldwerk enrol`."
+            ))
         }
         let body = try await request.decodeJSON(what: "sync request", limit: config.maxBodyBytes) { try SyncRequest(wireJSON: $0) }
         guard body.device == device else {

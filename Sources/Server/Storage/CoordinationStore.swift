@@ -8,6 +8,8 @@ import Shared
 protocol CoordinationStore: ServerStore {
     /// Everything progress figures are computed from, read in one transaction.
     func fieldworkSnapshot() async throws -> FieldworkSnapshot
+    /// The `default_language` of the questionnaire published last (the dashboard's default language).
+    func studyLanguage() async throws -> String?
     /// A questionnaire version, for labels.
     func questionnaire(id: String, version: String) async throws -> Questionnaire?
     /// People's names by id.

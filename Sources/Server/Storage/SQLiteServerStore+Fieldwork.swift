@@ -43,6 +43,19 @@ extension SQLiteServerStore {
         }
     }
 
+    /// The `default_language` of the questionnaire published last: the language the dashboard speaks by default.
+    func studyLanguage() async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(
+                db,
+                sql: """
+                    SELECT json_extract(s.value, '$.defaultLanguage') FROM field_state s JOIN change_log l ON l.seq = s.change_seq
+                    WHERE s.entity = 'questionnaire' AND s.field = 'definition' AND s.value IS NOT NULL ORDER BY l.seq DESC LIMIT 1
+                    """
+            )
+        }
+    }
+
     private static func publishedQuestionnaires(in db: Database) throws -> [(form: Questionnaire, publishedAt: String?)] {
         let rows = try Row.fetchAll(
             db,

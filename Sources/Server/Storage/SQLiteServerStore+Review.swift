@@ -78,7 +78,8 @@ extension SQLiteServerStore {
             }
             let at = ProgressCalculator.isoTime(now)
             let flag: JSONValue = .object([
-                "comment": .string(comment), "status": .string(FlagStatus.open), "by": .string(author.user.rawValue), "at": .string(at),
+                "comment": .string(comment), "status": .string(FlagStatus.open), "by": .string(author.user.rawValue),
+                "byName": .string(author.name), "at": .string(at),
             ])
             let review: JSONValue = .object([
                 ReviewStatus.statusKey: .string(ReviewStatus.flagged.rawValue), "by": .string(author.user.rawValue), "at": .string(at),
@@ -141,7 +142,7 @@ extension SQLiteServerStore {
                 )
             }
             let resolution: JSONValue = .object([
-                "choice": .string(choice.rawValue), "value": chosen ?? .null, "by": .string(author.user.rawValue),
+                "choice": .string(choice.rawValue), "value": chosen ?? .null, "by": .string(author.user.rawValue), "byName": .string(author.name),
                 "at": .string(ProgressCalculator.isoTime(now)),
             ])
             let edits = [

@@ -202,18 +202,27 @@ final class SQLiteServerStore: ServerStore {
         return try await pool.write { db in
             let hash = Secret.hash(Secret.normalisedCode(code))
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM enrolment_code WHERE code_hash = ?", arguments: [hash]) else {
-                throw APIError.unauthorized("This enrolment code is not known. Check it for typos, or ask a coordinator for a new one.")
+                throw APIError.unauthorized(localized(
+                    nl: "Deze aanmeldcode is onbekend. Controleer ze op tikfouten, of vraag een coördinator om een nieuwe.",
+                    en: "This enrolment code is not known. Check it for typos, or ask a coordinator for a new one."
+                ))
             }
             let usedAt: Double? = row["used_at"]
             guard usedAt == nil else {
-                throw APIError.unauthorized("This enrolment code was used already; each code enrols one laptop. Ask a coordinator for a new one.")
+                throw APIError.unauthorized(localized(
+                    nl: "Deze aanmeldcode werd al gebruikt; elke code meldt één laptop aan. Vraag een coördinator om een nieuwe.",
+                    en: "This enrolment code was used already; each code enrols one laptop. Ask a coordinator for a new one."
+                ))
             }
             let expiresAt: Double = row["expires_at"]
             guard now.timeIntervalSince1970 < expiresAt else {
-                throw APIError.unauthorized("This enrolment code expired, or a newer code for the same person replaced it; use the newest code, or ask a coordinator for a new one.")
+                throw APIError.unauthorized(localized(
+                    nl: "Deze aanmeldcode is verlopen, of een nieuwere code voor dezelfde persoon verving ze; gebruik de nieuwste code, of vraag een coördinator om een nieuwe.",
+                    en: "This enrolment code expired, or a newer code for the same person replaced it; use the newest code, or ask a coordinator for a new one."
+                ))
             }
             let userID = UserID(row["user_id"] as String)
-            guard let user = try Self.user(userID, in: db) else { throw APIError.unauthorized("The user of this code no longer exists.") }
+            guard let user = try Self.user(userID, in: db) else { throw APIError.unauthorized(localized(nl: "De gebruiker van deze code bestaat niet meer.", en: "The user of this code no longer exists.")) }
             try db.execute(
                 sql: "UPDATE enrolment_code SET used_at = ?, device_id = ? WHERE code_hash = ?",
                 arguments: [now.timeIntervalSince1970, device.rawValue, hash]

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// Who may write which field of which record, and what shape its value has: one table for the
 /// server's check of every pushed or edited change and for the laptop's refusal to record what it
@@ -238,7 +239,7 @@ public enum WriteAuthority {
 
 extension WriteAuthority {
     /// The keys an interviewer may send in a flag: the coordinator's own, copied, and the answer's time.
-    static let flagAnswerKeys: Set<String> = ["comment", "status", "by", "at", "answeredAt"]
+    static let flagAnswerKeys: Set<String> = ["comment", "status", "by", "byName", "at", "answeredAt"]
 
     /// Checks a flag written by someone who does not coordinate: it may only mark a flag a
     /// coordinator raised as answered, keeping the coordinator's comment, author and time.
@@ -257,7 +258,7 @@ extension WriteAuthority {
         guard flag["status"]?.stringValue == "answered" else {
             return .forbidden("An interviewer may only mark a flag \"answered\"; resolving \(field) is for coordinators.")
         }
-        for key in ["comment", "by", "at"] where flag[key] != stored[key] {
+        for key in ["comment", "by", "byName", "at"] where flag[key] != stored[key] {
             return .forbidden("An interviewer may not change the coordinator's \(key) of flag \(field).")
         }
         if let answeredAt = flag["answeredAt"], !(answeredAt.stringValue.map(Timestamp.isValid) ?? false) {

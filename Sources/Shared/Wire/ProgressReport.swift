@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// Which list of municipalities progress figures follow.
 ///
@@ -61,12 +62,16 @@ public struct ResponseFigures: Codable, Equatable, Sendable {
 
     /// "97 of 300 local governments took part (32.3%)".
     public var tookPartSentence: String {
-        "\(completed) of \(inSample) local governments took part (\(Self.percent(responseRate)))"
+        localized(
+            nl: "\(completed) van \(inSample) lokale besturen namen deel (\(Self.percent(responseRate)))",
+            en: "\(completed) of \(inSample) local governments took part (\(Self.percent(responseRate)))"
+        )
     }
 
     /// A rate as a percentage with one decimal, e.g. `32.3%`.
     public static func percent(_ rate: Double) -> String {
-        String(format: "%.1f%%", rate * 100)
+        let text = String(format: "%.1f%%", rate * 100)
+        return localized(nl: text.replacingOccurrences(of: ".", with: ","), en: text)
     }
 }
 

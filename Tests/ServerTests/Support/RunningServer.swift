@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Shared
 import TestSupport
 @testable import VeldwerkServer
 
@@ -14,6 +15,8 @@ func withRunningServer<T>(
         config.port = 0
         config.dataDirectory = directory.url
         config.now = { now }
+        // The dashboard in English, the words these tests read; DashboardLanguageTests checks the study's Dutch.
+        config.language = .en
         configure(&config)
         var logger = Logger(label: "veldwerk.test")
         logger.logLevel = .critical  // cancelling the server task at the end logs errors that mean nothing here
