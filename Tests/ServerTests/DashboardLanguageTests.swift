@@ -66,6 +66,7 @@ struct DashboardLanguageTests {
         #expect(throws: DashboardError.self) { try DashboardRenderer.words(of: "<p>[[Alleen Nederlands]]</p>", in: .en, template: "t") }
         #expect(throws: DashboardError.self) { try DashboardRenderer.words(of: "<p>[[Gemeenten|Municipalities</p>", in: .nl, template: "t") }
         #expect(throws: DashboardError.self) { try DashboardRenderer(sources: ["page": "<p>[[a|b|c]]</p>"]) }
+        #expect(throws: DashboardError.self) { try DashboardRenderer(sources: ["page": "<p>[[<b>[[x|y]]</b>|<b>y</b>]]</p>"]) }
     }
 
     @Test("The API answers in the language of Accept-Language, English without one", arguments: [

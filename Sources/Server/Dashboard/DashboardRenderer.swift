@@ -40,8 +40,8 @@ struct DashboardRenderer: Sendable {
 
     /// A template's text with each `[[Dutch|English]]` replaced by the side for `language`.
     ///
-    /// - Throws: ``DashboardError/badWords`` for a `[[` without its `|` or `]]`, so a template with
-    ///   a word in one language only cannot load.
+    /// - Throws: ``DashboardError/badWords`` for a `[[` without its `|` or `]]`, or a pair inside a pair,
+    ///   so a template with a word in one language only (or a garbled one) cannot load.
     static func words(of source: String, in language: Language, template: String) throws -> String {
         var result = ""
         var rest = source[...]
@@ -50,8 +50,9 @@ struct DashboardRenderer: Sendable {
             guard let close = rest[open.upperBound...].range(of: "]]") else {
                 throw DashboardError.badWords(template: template, near: String(rest[open.lowerBound...].prefix(40)))
             }
-            let pair = rest[open.upperBound..<close.lowerBound].split(separator: "|", omittingEmptySubsequences: false)
-            guard pair.count == 2 else {
+            let inside = rest[open.upperBound..<close.lowerBound]
+            let pair = inside.split(separator: "|", omittingEmptySubsequences: false)
+            guard pair.count == 2, !inside.contains("[[") else {
                 throw DashboardError.badWords(template: template, near: String(rest[open.lowerBound...].prefix(40)))
             }
             result += language == .nl ? pair[0] : pair[1]

@@ -27,10 +27,10 @@ struct ConflictCard: Sendable {
         link = view.entity == .interview ? "/dashboard/interviews/\(view.entityId)" : nil
         municipality = view.municipality ?? "global"
         keptDisplay = view.kept.display
-        keptAuthor = view.kept.authorName + (view.kept.deviceName.map { " on \($0)" } ?? "")
+        keptAuthor = view.kept.authorName + (view.kept.deviceName.map { localized(nl: " op ", en: " on ") + $0 } ?? "")
         keptAt = DisplayText.time(view.kept.at)
         currentDisplay = view.current?.display ?? "(empty)"
-        currentAuthor = view.current.map { $0.authorName + ($0.deviceName.map { " on \($0)" } ?? "") } ?? "—"
+        currentAuthor = view.current.map { $0.authorName + ($0.deviceName.map { localized(nl: " op ", en: " on ") + $0 } ?? "") } ?? "—"
         currentAt = view.current.map { DisplayText.time($0.at) } ?? "—"
         resolved = view.resolution != nil
         if let settled = view.resolution?.objectValue {
@@ -176,7 +176,7 @@ struct InterviewPage: Sendable {
                 name: question, label: words.label(forField: Interview.Field.answer(question)),
                 display: words.display(value, field: Interview.Field.answer(question)), flagged: flag != nil,
                 notApplicable: effective.map { !$0.contains(question) && interview.answers[question] != nil && form?.question(named: question) != nil } ?? false,
-                flagStatus: status ?? "",
+                flagStatus: status.map(flagStatusWords) ?? "",
                 flagClass: DisplayText.reviewBadge(status), flagComment: flag?["comment"]?.stringValue ?? ""
             )
         }
@@ -214,7 +214,7 @@ struct InterviewPage: Sendable {
             let status = flag["status"]?.stringValue ?? "open"
             return Flag(
                 question: question, label: words.label(forField: Interview.Field.flag(question)), comment: flag["comment"]?.stringValue ?? "",
-                status: status, statusClass: DisplayText.reviewBadge(status), by: flag["by"]?.stringValue.map { names[UserID($0)] ?? $0 } ?? "—",
+                status: flagStatusWords(status), statusClass: DisplayText.reviewBadge(status), by: flag["by"]?.stringValue.map { names[UserID($0)] ?? $0 } ?? "—",
                 at: DisplayText.time(flag["at"]?.stringValue), answeredAt: flag["answeredAt"]?.stringValue.map { DisplayText.time($0) } ?? "",
                 answer: words.display(interview.answers[question], field: Interview.Field.answer(question)), canResolve: status != "resolved",
                 action: "/dashboard/interviews/\(key)/flags/\(DisplayText.query(question))/resolve"
@@ -223,7 +223,7 @@ struct InterviewPage: Sendable {
         self.conflicts = conflicts.map { ConflictCard($0, returnTo: "/dashboard/interviews/\(key)") }
         history = detail.history.reversed().map { change in
             HistoryRow(
-                at: DisplayText.time(change.hlc), author: name(change.author), field: words.label(forField: change.field) + (change.field.hasPrefix(Interview.Field.flagPrefix) ? " (flag)" : ""),
+                at: DisplayText.time(change.hlc), author: name(change.author), field: words.label(forField: change.field) + (change.field.hasPrefix(Interview.Field.flagPrefix) ? localized(nl: " (markering)", en: " (flag)") : ""),
                 value: change.field.hasPrefix(Interview.Field.flagPrefix) || change.field == Interview.Field.review
                     ? Self.summary(change.value)
                     : change.field == Interview.Field.interviewer
@@ -237,8 +237,9 @@ struct InterviewPage: Sendable {
 
     /// A flag or review object in a few words: its status and comment.
     private static func summary(_ value: JSONValue?) -> String {
-        guard let object = value?.objectValue else { return value == nil ? "(empty)" : value?.canonicalJSON ?? "" }
-        let status = object["status"]?.stringValue ?? "?"
+        guard let object = value?.objectValue else { return value == nil ? localized(nl: "(leeg)", en: "(empty)") : value?.canonicalJSON ?? "" }
+        let raw = object["status"]?.stringValue ?? "?"
+        let status = ReviewStatus(rawValue: raw)?.words ?? flagStatusWords(raw)
         let comment = object["comment"]?.stringValue.map { ": “\($0)”" } ?? ""
         return status + comment
     }

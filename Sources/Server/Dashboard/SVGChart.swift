@@ -62,7 +62,7 @@ enum SVGChart {
         if let last = days.last {
             let end = municipalities[municipalities.count - 1]
             svg += "<circle cx=\"\(f(end.0))\" cy=\"\(f(end.1))\" r=\"3.5\" fill=\"\(Palette.completed)\"/>"
-            let rate = sampleSize > 0 ? " of \(sampleSize)" : ""
+            let rate = sampleSize > 0 ? localized(nl: " van \(sampleSize)", en: " of \(sampleSize)") : ""
             svg += text(end.0 - 8, end.1 + 18, "\(last.cumulativeMunicipalities)\(rate)", anchor: "end", size: 13, fill: Palette.completed, weight: "600", halo: true)
         }
         svg += line(left, y(0), width - right, y(0), stroke: Palette.muted)

@@ -22,15 +22,19 @@ struct AnswerFormatter: Sendable {
             }
             return name
         }
-        return field
+        return Interview.Field.words(field) ?? field
     }
 
     /// A value in words: choice labels for select questions, "(empty)" for none.
     func display(_ value: JSONValue?, field: String) -> String {
-        guard let value, value != .null else { return "(empty)" }
+        guard let value, value != .null else { return localized(nl: "(leeg)", en: "(empty)") }
+        if field == Interview.Field.state, let state = value.stringValue.flatMap(Interview.State.init(rawValue:)) { return state.words }
         var question: Question?
         if field.hasPrefix(Interview.Field.answerPrefix) {
             question = form?.question(named: String(field.dropFirst(Interview.Field.answerPrefix.count)))
+        } else if field == Interview.Field.mode {
+            // The mode copies an answer of the form's mode question: shown with that question's labels.
+            question = form?.modeQuestion.flatMap { form?.question(named: $0) }
         }
         let choices = question.flatMap { question in form?.choices(for: question) } ?? []
         func choiceLabel(_ name: String) -> String {
@@ -42,7 +46,7 @@ struct AnswerFormatter: Sendable {
         case .string(let text): return choices.isEmpty ? text : choiceLabel(text)
         case .int(let number): return String(number)
         case .double(let number): return String(number)
-        case .bool(let flag): return flag ? "yes" : "no"
+        case .bool(let flag): return flag ? localized(nl: "ja", en: "yes") : localized(nl: "nee", en: "no")
         case .array(let items):
             return items.map { item in item.stringValue.map(choiceLabel) ?? item.canonicalJSON }.joined(separator: "; ")
         case .object, .null: return value.canonicalJSON

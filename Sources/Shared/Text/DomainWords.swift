@@ -87,3 +87,24 @@ public func flagStatusWords(_ status: String) -> String {
     default: return status
     }
 }
+
+extension Interview.Field {
+    /// The name people read for an interview's own field ("toestand", "state"); nil for answers and flags.
+    public static func words(_ field: String) -> String? {
+        switch field {
+        case municipality: return localized(nl: "gemeente", en: "municipality")
+        case questionnaire: return localized(nl: "vragenlijst", en: "questionnaire")
+        case questionnaireVersion: return localized(nl: "versie van de vragenlijst", en: "questionnaire version")
+        case mode: return localized(nl: "wijze van afname", en: "mode")
+        case respondentFunction: return localized(nl: "functie respondent", en: "respondent function")
+        case respondentName: return localized(nl: "naam respondent", en: "respondent name")
+        case respondentEmail: return localized(nl: "e-mail respondent", en: "respondent e-mail")
+        case state: return localized(nl: "toestand", en: "state")
+        case startedAt: return localized(nl: "begonnen", en: "started")
+        case completedAt: return localized(nl: "afgerond", en: "completed")
+        case interviewer: return "interviewer"
+        case review: return localized(nl: "beoordeling", en: "review")
+        default: return nil
+        }
+    }
+}
