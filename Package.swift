@@ -40,6 +40,13 @@ let package = Package(
             path: "Sources/CommandLineOptions",
             swiftSettings: swiftSettings
         ),
+        // Random secrets and their SHA-256 hashes (swift-crypto), for server and laptop alike.
+        .target(
+            name: "Secrets",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/Secrets",
+            swiftSettings: swiftSettings
+        ),
         // Typed, non-variadic wrappers over libcurl.
         .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),
         // Typed, non-variadic wrappers over libedit (line editing in the interview runner).
@@ -51,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "VeldwerkServer",
             dependencies: [
-                "Shared", "LogStore", "Gzip", "CommandLineOptions",
+                "Shared", "LogStore", "Gzip", "CommandLineOptions", "Secrets",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -69,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "VeldwerkClient",
             dependencies: [
-                "Shared", "LogStore", "CCurl", "CEdit", "CommandLineOptions", "Gzip",
+                "Shared", "LogStore", "CCurl", "CEdit", "CommandLineOptions", "Gzip", "Secrets",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -101,7 +108,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "VeldwerkServer", "Shared", "LogStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "VeldwerkServer", "Shared", "LogStore", "TestSupport", "Secrets", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -114,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "VeldwerkServer", "VeldwerkClient", "Shared", "LogStore", "TestSupport", "Gzip",
+                "VeldwerkServer", "VeldwerkClient", "Shared", "LogStore", "TestSupport", "Gzip", "Secrets",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -71,7 +71,7 @@ struct VeldwerkCommand: AsyncParsableCommand {
             """,
         version: "veldwerk \(Release.version)",
         subcommands: [Enrol.self, Login.self, SyncCommand.self, Status.self, Municipalities.self, InterviewCommand.self]
-            + [ListInterviews.self, CasesCommand.self, ContactCommand.self, TasksCommand.self]
+            + [ListInterviews.self, CasesCommand.self, ContactCommand.self, InviteCommand.self, TasksCommand.self]
             + [AdminCommand.self, ProgressCommand.self, Review.self, Export.self]
     )
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Secrets
 import Shared
 import Testing
 import TestSupport

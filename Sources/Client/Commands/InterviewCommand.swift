@@ -36,13 +36,6 @@ extension ClientStore {
     }
 }
 
-extension Questionnaire {
-    /// Orders version strings: numerically when both are numbers, else as text.
-    static func versionOrder(_ lhs: String, _ rhs: String) -> Bool {
-        if let left = Double(lhs), let right = Double(rhs) { return left < right }
-        return lhs < rhs
-    }
-}
 
 struct NewInterview: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -69,15 +62,7 @@ struct NewInterview: AsyncParsableCommand {
             let form = try store.latestQuestionnaire()
             let id = UUID()
             let key = id.uuidString.lowercased()
-            let fields: [(String, JSONValue)] = [
-                (Interview.Field.municipality, .string(municipality)),
-                (Interview.Field.questionnaire, .string(form.id)),
-                (Interview.Field.questionnaireVersion, .string(form.version)),
-                (Interview.Field.state, .string(Interview.State.draft.rawValue)),
-                (Interview.Field.startedAt, .string(ISO8601DateFormatter().string(from: Date()))),
-                (Interview.Field.interviewer, .string(me.user.rawValue)),
-            ]
-            try store.record(fields.map { FieldEdit(scope: .municipality(municipality), entity: .interview, entityId: key, field: $0.0, value: $0.1) })
+            try store.record(Interview.draftEdits(id: id, municipality: municipality, form: form, interviewer: me.user, now: Date()))
             struct Output: Encodable {
                 var id: String
                 var municipality: String

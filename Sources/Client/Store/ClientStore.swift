@@ -279,7 +279,7 @@ final class ClientStore: Sendable {
                 try fields["definition"].map { try $0.decode(as: Questionnaire.self) }
             }
         }
-        return forms?.max { $0.version < $1.version }?.defaultLanguage
+        return forms?.max { Questionnaire.versionOrder($0.version, $1.version) }?.defaultLanguage
     }
 
     /// Every questionnaire version on this laptop.
@@ -287,6 +287,15 @@ final class ClientStore: Sendable {
         try pool.read { db in
             try ChangeLog.records(of: .questionnaire, in: db).values.compactMap { fields in
                 try fields["definition"].map { try $0.decode(as: Questionnaire.self) }
+            }
+        }
+    }
+
+    /// Every invitation on this laptop (the ones of its municipalities).
+    func invitations() throws -> [Invitation] {
+        try pool.read { db in
+            try ChangeLog.records(of: .invitation, in: db).compactMap { id, fields in
+                UUID(uuidString: id).map { Invitation(id: $0, fields: fields) }
             }
         }
     }

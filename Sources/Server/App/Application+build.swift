@@ -49,8 +49,11 @@ func buildRouter(store: SQLiteServerStore, config: ServerConfig) async throws ->
     InterviewRoutes(store: store, config: config).register(on: router)
     FieldworkRoutes(store: store, config: config).register(on: router)
     CredentialRoutes(store: store, config: config).register(on: router)
+    InvitationRoutes(store: store, config: config).register(on: router)
     let downloads = ExportRoutes(store: store)
-    try await router.addCoordinationRoutes(store: store, config: config, downloads: downloads)
+    let renderer = try await DashboardRenderer.bundled()
+    try await router.addCoordinationRoutes(store: store, config: config, renderer: renderer, downloads: downloads)
+    WebFormRoutes(store: store, config: config, renderer: renderer).register(on: router)
     downloads.register(on: router)
     DeviceClockRoutes(store: store, config: config).register(on: router)
     return router

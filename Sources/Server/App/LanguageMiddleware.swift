@@ -6,6 +6,7 @@ import Shared
 ///
 /// - The dashboard (`/`, `/dashboard…`): a `?lang=nl|en` link, remembered in a cookie; else that cookie;
 ///   else the server's `--lang` (or its locale, `LANG`); else the study form's `default_language`.
+/// - The self-completion pages (`/s/…`): the same, without the server's own setting (a respondent reads the study's language).
 /// - The API: the request's `Accept-Language` (the `veldwerk` client sends its own language); else English,
 ///   so scripts see the same words whatever the study.
 struct LanguageMiddleware: RouterMiddleware {
@@ -18,13 +19,15 @@ struct LanguageMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        guard path == "/" || path == "/dashboard" || path.hasPrefix("/dashboard/") else {
+        // The dashboard and the self-completion pages speak to people; the API to programs.
+        guard path == "/" || path == "/dashboard" || path.hasPrefix("/dashboard/") || path.hasPrefix("/s/") else {
             let language = Self.accepted(request.headers[.acceptLanguage]) ?? .en
             return try await Language.$current.withValue(language) { try await next(request, context) }
         }
         let chosen = request.uri.queryParameters.get("lang").flatMap(Language.init(code:))
         let remembered = request.cookies[Self.cookieName].flatMap { Language(code: $0.value) }
-        var language = chosen ?? remembered ?? configured
+        // A respondent reads the study's language, whatever the server's locale; a coordinator the server's.
+        var language = chosen ?? remembered ?? (path.hasPrefix("/s/") ? nil : configured)
         if language == nil {
             language = (try? await store.studyLanguage()).flatMap { $0.flatMap(Language.init(code:)) } ?? .nl
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Secrets
 import Shared
 
 /// The coordinators' web dashboard under `/dashboard`: server-rendered pages, a session cookie, forms with a CSRF token.
@@ -391,9 +392,9 @@ struct ConflictsPage: Sendable {
 
 extension Router where Context == AppRequestContext {
     /// Adds the coordinators' routes: progress and review for the API, and the web dashboard.
-    func addCoordinationRoutes(store: any CoordinationStore, config: ServerConfig, downloads: ExportRoutes? = nil) async throws {
+    func addCoordinationRoutes(store: any CoordinationStore, config: ServerConfig, renderer: DashboardRenderer, downloads: ExportRoutes? = nil) async throws {
         ProgressRoutes(store: store, config: config).register(on: self)
         ReviewRoutes(store: store, config: config).register(on: self)
-        DashboardRoutes(store: store, config: config, renderer: try await DashboardRenderer.bundled(), downloads: downloads).register(on: self)
+        DashboardRoutes(store: store, config: config, renderer: renderer, downloads: downloads).register(on: self)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Secrets
 import Shared
 
 extension EnrolResponse: ResponseEncodable {}

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Secrets
 import Shared
 
 /// People's API tokens, laptops' device tokens and dashboard sessions: listed (never the secret) and revoked.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LogStore
+import Secrets
 import Shared
 
 /// The server's store on SQLite through GRDB: WAL, `synchronous = FULL`, so an acknowledged change is on disk.

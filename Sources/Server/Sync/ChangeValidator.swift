@@ -135,9 +135,34 @@ struct ChangeValidator<Lookup: ValidationLookup> {
             return .accept
         case .conflict:
             return .accept
+        case .invitation:
+            return Self.checkInvitation(change, nis: nis)
         default:
             return .forbidden("Unknown entity \"\(change.entity)\" in a municipality scope.")
         }
+    }
+
+    /// An invitation names its scope's municipality and an interview by its lowercase UUID, and holds the
+    /// hash of its link's secret (64 hex digits), never the secret. Which interview it opens is checked
+    /// again when the link is used (the interview must be of the same municipality).
+    static func checkInvitation(_ change: Change, nis: String) -> Verdict {
+        guard let id = UUID(uuidString: change.entityId), id.uuidString.lowercased() == change.entityId else {
+            return .invalid("An invitation id must be a lowercase UUID, not \"\(change.entityId)\".")
+        }
+        switch change.field {
+        case Invitation.Field.municipality where change.value?.stringValue != nis:
+            return .invalid("An invitation in scope \(change.scope) must name municipality \(nis).")
+        case Invitation.Field.interview:
+            guard let text = change.value?.stringValue, let interview = UUID(uuidString: text), interview.uuidString.lowercased() == text else {
+                return .invalid("An invitation names its interview by a lowercase UUID.")
+            }
+        case Invitation.Field.tokenHash:
+            guard let text = change.value?.stringValue, text.count == 64, text.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+                return .invalid("An invitation holds the SHA-256 of its link's secret as 64 lowercase hex digits, never the secret.")
+            }
+        default: break
+        }
+        return .accept
     }
 
     private mutating func checkInterview(_ change: Change, nis: String) throws -> Verdict {

@@ -145,6 +145,15 @@ public enum WriteAuthority {
         // An interviewer only answers a flag a coordinator raised (checked against the stored flag by the caller).
         Rule(.municipality, .interview, .prefix(Interview.Field.flagPrefix), fieldwork, .object, nullable: true),
         Rule(.municipality, .conflict, .exact("resolution"), coordinators, .object, nullable: true),
+        // An invitation to fill in the interview in a browser: made by whoever works the municipality, offline too.
+        Rule(.municipality, .invitation, .exact(Invitation.Field.municipality), fieldwork, .line),
+        Rule(.municipality, .invitation, .exact(Invitation.Field.interview), fieldwork, .line),
+        Rule(.municipality, .invitation, .exact(Invitation.Field.tokenHash), fieldwork, .line),
+        Rule(.municipality, .invitation, .exact(Invitation.Field.createdAt), fieldwork, .timestamp),
+        Rule(.municipality, .invitation, .exact(Invitation.Field.createdBy), fieldwork, .user),
+        Rule(.municipality, .invitation, .exact(Invitation.Field.expiresAt), fieldwork, .timestamp),
+        Rule(.municipality, .invitation, .exact(Invitation.Field.email), fieldwork, .line, nullable: true),
+        Rule(.municipality, .invitation, .exact(Invitation.Field.revokedAt), fieldwork, .timestamp, nullable: true),
     ]
 
     /// The rule for a field, if the table has one.
@@ -221,6 +230,7 @@ public enum WriteAuthority {
         case .municipality: return "A roster row"
         case .questionnaire: return "A questionnaire"
         case .conflict: return "A conflict"
+        case .invitation: return "An invitation"
         default: return "Entity \(entity)"
         }
     }

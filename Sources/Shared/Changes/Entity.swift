@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// The kind of record a change edits. Kept open (a string) so a newer peer's kinds still decode.
 public struct Entity: RawRepresentable, Hashable, Codable, Sendable, CustomStringConvertible {
@@ -17,6 +18,8 @@ public struct Entity: RawRepresentable, Hashable, Codable, Sendable, CustomStrin
     public static let municipality = Entity(rawValue: "municipality")
     /// A questionnaire version (entity id: `formID@version`); field `definition`.
     public static let questionnaire = Entity(rawValue: "questionnaire")
+    /// An invitation to fill in an interview in a browser (entity id: UUID); fields `interview`, `tokenHash`, ….
+    public static let invitation = Entity(rawValue: "invitation")
     /// A kept conflict (entity id: the losing change id); field `resolution` closes it.
     public static let conflict = Entity(rawValue: "conflict")
 

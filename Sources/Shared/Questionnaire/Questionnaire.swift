@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// A compiled, versioned questionnaire: the XLSForm vocabulary as a Codable model.
 ///
@@ -23,6 +24,9 @@ public struct Questionnaire: Codable, Equatable, Sendable {
     public var choiceLists: [String: [Choice]]
     /// The question whose answer is the interview's mode (settings `mode_question`), if the form names one.
     public var modeQuestion: String?
+    /// The choice of the mode question that means the respondent filled the form in themselves (settings
+    /// `self_completion_mode`): a web self-completion stores it as the interview's mode.
+    public var selfCompletionMode: String?
     /// The question whose answer is the respondent's function (settings `respondent_function_question`).
     public var respondentFunctionQuestion: String?
     /// Open questions whose answers help identify a respondent when read beside a quote (settings
@@ -52,6 +56,12 @@ public struct Questionnaire: Codable, Equatable, Sendable {
     /// The question called `name`, if any.
     public func question(named name: String) -> Question? {
         questions.first { $0.name == name }
+    }
+
+    /// Orders version strings: numerically when both are numbers, else as text.
+    public static func versionOrder(_ lhs: String, _ rhs: String) -> Bool {
+        if let left = Double(lhs), let right = Double(rhs) { return left < right }
+        return lhs < rhs
     }
 
     /// The group called `name`, if any.

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// Compiles an XLSForm (its `survey`, `choices` and optional `settings` sheets as CSV text) into a
 /// ``Questionnaire``.
@@ -91,6 +92,15 @@ public enum XLSFormCompiler {
         )
         form.modeQuestion = metadata["mode_question"]
         form.respondentFunctionQuestion = metadata["respondent_function_question"]
+        if let choice = setting("self_completion_mode") {
+            let choices = form.modeQuestion.flatMap { form.question(named: $0) }.map { form.choices(for: $0) } ?? []
+            guard choices.contains(where: { $0.name == choice }) else {
+                throw XLSFormError(
+                    sheet: settingsSheet, row: 2, column: "self_completion_mode", reason: "\"\(choice)\" is not a choice of the mode_question"
+                )
+            }
+            form.selfCompletionMode = choice
+        }
         if let list = setting("quasi_identifiers") {
             let names = list.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
             for name in names where !questions.contains(where: { $0.name == name }) {
