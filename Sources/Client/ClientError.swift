@@ -13,6 +13,10 @@ enum ClientError: Error, CustomStringConvertible, Equatable {
     case notAssigned(String)
     case noQuestionnaire
     case invalidInput(String)
+    /// A request that would go out unprotected (plain HTTP to another machine), refused before sending.
+    case insecureTransport(String)
+    /// The server's certificate could not be checked, or it is not the pinned one.
+    case untrustedServer(String)
 
     var description: String {
         switch self {
@@ -34,8 +38,10 @@ enum ClientError: Error, CustomStringConvertible, Equatable {
             return "Municipality \(nis) is not assigned to you on this laptop. `veldwerk municipalities` lists yours (sync first if it was just assigned)."
         case .noQuestionnaire:
             return "This laptop has no questionnaire yet. Run `veldwerk sync` once while online."
-        case .invalidInput(let message):
+        case .invalidInput(let message), .insecureTransport(let message):
             return message
+        case .untrustedServer(let message):
+            return "Not connected: \(message)"
         }
     }
 
@@ -46,7 +52,8 @@ enum ClientError: Error, CustomStringConvertible, Equatable {
         case .transport, .offline: return 4
         case .server(let status, _, _) where status == 401 || status == 403: return 5
         case .server, .badResponse: return 6
-        case .unknownInterview, .notAssigned, .noQuestionnaire, .invalidInput: return 2
+        case .unknownInterview, .notAssigned, .noQuestionnaire, .invalidInput, .insecureTransport: return 2
+        case .untrustedServer: return 8
         }
     }
 }

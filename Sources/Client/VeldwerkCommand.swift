@@ -99,8 +99,8 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
     }
 }
 
-/// The transport commands use: libcurl.
-func makeTransport() -> any HTTPTransport { CurlTransport() }
+/// The transport commands use: libcurl, checking the server as the profile says.
+func makeTransport(_ security: TransportSecurity) -> any HTTPTransport { CurlTransport(security: security) }
 
 /// "3 changes wait for the next sync." or "Nothing waits to be synced."
 func waitingSentence(_ count: Int) -> String {

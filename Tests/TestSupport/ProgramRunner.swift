@@ -14,7 +14,7 @@ public enum ProgramRunner {
     }
 
     public static func url(of program: String) -> URL {
-        productsDirectory().appendingPathComponent(program)
+        program.hasPrefix("/") ? URL(fileURLWithPath: program) : productsDirectory().appendingPathComponent(program)
     }
 
     /// What a finished program left behind.

@@ -16,7 +16,7 @@ struct SyncCommand: AsyncParsableCommand {
         try await reportingErrors {
             let store = try profile.openStore()
             let me = try store.requireProfile()
-            let api = APIClient(transport: makeTransport(), baseURL: me.serverURL, token: me.token)
+            let api = APIClient(transport: makeTransport(me.security), baseURL: me.serverURL, token: me.token)
             let summary: SyncSession.Summary
             do {
                 summary = try await SyncCommand.runWithProgress(SyncRunner(store: store, api: api), outbox: try store.outboxCount())

@@ -62,6 +62,10 @@ final class ClientStore: Sendable {
         migrator.registerMigration("client-v1-login") { db in
             try db.execute(sql: "CREATE TABLE api_login (id INTEGER PRIMARY KEY CHECK (id = 1), login TEXT NOT NULL)")
         }
+        migrator.registerMigration("client-v2-transport-security") { db in
+            // JSON of TransportSecurity; an older profile has none and gets the strict defaults.
+            try db.execute(sql: "ALTER TABLE profile ADD COLUMN transport_security TEXT")
+        }
         return migrator
     }
 
@@ -91,10 +95,12 @@ final class ClientStore: Sendable {
             let device = DeviceID(rawValue: row["device"]), let role = Role(rawValue: row["role"])
         else { return nil }
         let lastSync: Double? = row["last_sync_at"]
+        let securityText: String? = row["transport_security"]
+        let security = try securityText.map { try JSONDecoder().decode(TransportSecurity.self, from: Data($0.utf8)) } ?? TransportSecurity()
         return Profile(
             serverURL: row["server_url"], token: row["token"], device: device, user: UserID(row["user_id"] as String),
             userName: row["user_name"], role: role, lastSyncAt: lastSync.map(Date.init(timeIntervalSince1970:)),
-            clockOffsetMs: row["clock_offset_ms"]
+            clockOffsetMs: row["clock_offset_ms"], security: security
         )
     }
 
@@ -105,19 +111,20 @@ final class ClientStore: Sendable {
     }
 
     /// Stores the result of an enrolment; refuses to overwrite another enrolment with unsynced work.
-    func saveEnrolment(server: String, response: EnrolResponse) throws {
+    func saveEnrolment(server: String, response: EnrolResponse, security: TransportSecurity = TransportSecurity()) throws {
+        let securityText = String(decoding: try JSONEncoder().encode(security), as: UTF8.self)
         try pool.write { db in
             if try Self.profile(db) != nil {
                 throw ClientError.alreadyEnrolled
             }
             try db.execute(
                 sql: """
-                    INSERT INTO profile (id, server_url, token, device, user_id, user_name, role, clock_offset_ms)
-                    VALUES (1, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO profile (id, server_url, token, device, user_id, user_name, role, clock_offset_ms, transport_security)
+                    VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     server, response.token, response.device.rawValue, response.user.id.rawValue, response.user.name, response.user.role.rawValue,
-                    response.serverTime - Date().millisecondsSince1970,
+                    response.serverTime - Date().millisecondsSince1970, securityText,
                 ]
             )
         }
