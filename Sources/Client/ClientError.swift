@@ -17,6 +17,8 @@ enum ClientError: Error, CustomStringConvertible, Equatable {
     case insecureTransport(String)
     /// The server's certificate could not be checked, or it is not the pinned one.
     case untrustedServer(String)
+    /// The server revoked this laptop; its study data has been removed (the sentence was printed already).
+    case revoked
 
     var description: String {
         switch self {
@@ -42,6 +44,8 @@ enum ClientError: Error, CustomStringConvertible, Equatable {
             return message
         case .untrustedServer(let message):
             return "Not connected: \(message)"
+        case .revoked:
+            return "This laptop was revoked; its study data has been removed."
         }
     }
 
@@ -51,6 +55,7 @@ enum ClientError: Error, CustomStringConvertible, Equatable {
         case .notEnrolled, .alreadyEnrolled: return 3
         case .transport, .offline: return 4
         case .server(let status, _, _) where status == 401 || status == 403: return 5
+        case .revoked: return 5
         case .server, .badResponse: return 6
         case .unknownInterview, .notAssigned, .noQuestionnaire, .invalidInput, .insecureTransport: return 2
         case .untrustedServer: return 8

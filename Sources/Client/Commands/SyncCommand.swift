@@ -14,16 +14,13 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try profile.openStore()
-            let me = try store.requireProfile()
-            let api = APIClient(transport: makeTransport(me.security), baseURL: me.serverURL, token: me.token)
-            let summary: SyncSession.Summary
-            do {
-                summary = try await SyncCommand.runWithProgress(SyncRunner(store: store, api: api), outbox: try store.outboxCount())
-            } catch ClientError.transport(let message) {
-                throw ClientError.offline(message)
+            let (summary, rejections, contents) = try await syncProfile()
+            if summary.revoked {
+                // The store is closed: the laptop's copy of the study goes, as the coordinator's revocation asks.
+                try ClientStore.removeStudyData(home: profile.homeURL)
+                try output.emit(summary) { Self.revokedSentence(summary, contents: contents) }
+                throw ClientError.revoked
             }
-            let rejections = try store.rejections()
             try output.emit(summary) {
                 var lines = ["Synced: sent \(summary.acknowledged) changes, received \(summary.pulled)."]
                 if summary.rejected > 0 {
@@ -34,6 +31,35 @@ struct SyncCommand: AsyncParsableCommand {
                 return lines.joined(separator: "\n")
             }
         }
+    }
+
+    /// One sync with the profile's store open only here, so a revoked laptop can remove the files afterwards.
+    private func syncProfile() async throws -> (SyncSession.Summary, [Rejection], ClientStore.Contents) {
+        let store = try profile.openStore()
+        let me = try store.requireProfile()
+        let contents = try store.contents()
+        let api = APIClient(transport: makeTransport(me.security), baseURL: me.serverURL, token: me.token)
+        let summary: SyncSession.Summary
+        do {
+            summary = try await SyncCommand.runWithProgress(SyncRunner(store: store, api: api), outbox: try store.outboxCount())
+        } catch ClientError.transport(let message) {
+            throw ClientError.offline(message)
+        }
+        return (summary, try store.rejections(), contents)
+    }
+
+    static func revokedSentence(_ summary: SyncSession.Summary, contents: ClientStore.Contents) -> String {
+        var lines = ["This laptop was revoked by a coordinator."]
+        let handed = summary.acknowledged + summary.rejected
+        if handed > 0 {
+            lines.append("\(handed) unsent changes were handed to the server, where a coordinator accepts or discards them.")
+        }
+        if summary.waiting > 0 { lines.append("\(summary.waiting) changes could not be handed over.") }
+        lines.append(
+            "The study's data on this laptop (\(contents.interviews) interviews, \(contents.contacts) contact attempts) has been deleted. "
+                + "To work on, ask your coordinator for a new enrolment code."
+        )
+        return lines.joined(separator: "\n")
     }
 }
 
