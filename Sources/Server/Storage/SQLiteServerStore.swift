@@ -83,6 +83,7 @@ final class SQLiteServerStore: ServerStore {
         registerClockMigrations(&migrator)
         registerCredentialMigrations(&migrator)
         registerAddressMigrations(&migrator)
+        registerPersonalDataMigrations(&migrator)
         return migrator
     }
 
