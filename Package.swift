@@ -74,6 +74,8 @@ let package = Package(
             dependencies: [
                 "Shared", "LogStore", "CCurl", "CEdit", "CommandLineOptions", "Gzip",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -111,7 +113,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ClientTests",
-            dependencies: ["VeldwerkClient", "Shared", "LogStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "VeldwerkClient", "Shared", "LogStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

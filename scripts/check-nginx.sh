@@ -100,6 +100,7 @@ codes=$("$BIN/veldwerk-server" admin enrolment-codes --pin-certificate "$WORK/fu
 code=$(python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["enrolmentCode"]["code"])' <<<"$codes")
 [[ "$code" == *.* ]] || fail "the enrolment code carries no key pin: $code"
 LAPTOP="$WORK/laptop"
+export VELDWERK_PASSPHRASE="check-nginx-passphrase" VELDWERK_PASSPHRASE_CACHE_MINUTES=0
 "$BIN/veldwerk" enrol --server "$URL" --code "$code" --cacert "$WORK/ca.pem" --home "$LAPTOP" >/dev/null || fail "enrolment through nginx"
 "$BIN/veldwerk" sync --home "$LAPTOP" >/dev/null || fail "first sync through nginx"
 id=$("$BIN/veldwerk" interview new --municipality 11001 --home "$LAPTOP")

@@ -17,6 +17,10 @@ enum ClientError: Error, CustomStringConvertible, Equatable {
     case insecureTransport(String)
     /// The server's certificate could not be checked, or it is not the pinned one.
     case untrustedServer(String)
+    /// The passphrase does not open this profile's key.
+    case wrongPassphrase
+    /// A personal value must be sealed or opened and no passphrase can be asked for.
+    case passphraseNeeded
     /// The server revoked this laptop; its study data has been removed (the sentence was printed already).
     case revoked
 
@@ -46,6 +50,10 @@ enum ClientError: Error, CustomStringConvertible, Equatable {
             return "Not connected: \(message)"
         case .revoked:
             return "This laptop was revoked; its study data has been removed."
+        case .wrongPassphrase:
+            return "That passphrase does not open this laptop's personal data. Nothing was shown or changed; try again (VELDWERK_PASSPHRASE, if set, holds the wrong one)."
+        case .passphraseNeeded:
+            return "This needs the passphrase that protects personal data on this laptop: run it in a terminal to be asked, or set VELDWERK_PASSPHRASE (scripts)."
         }
     }
 
@@ -59,6 +67,7 @@ enum ClientError: Error, CustomStringConvertible, Equatable {
         case .server, .badResponse: return 6
         case .unknownInterview, .notAssigned, .noQuestionnaire, .invalidInput, .insecureTransport: return 2
         case .untrustedServer: return 8
+        case .wrongPassphrase, .passphraseNeeded: return 9
         }
     }
 }

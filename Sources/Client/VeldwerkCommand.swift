@@ -46,7 +46,7 @@ struct VeldwerkCommand: AsyncParsableCommand {
         version: "veldwerk \(Release.version)",
         subcommands: [Enrol.self, Login.self, SyncCommand.self, Status.self, Municipalities.self, InterviewCommand.self]
             + [ListInterviews.self, CasesCommand.self, ContactCommand.self, TasksCommand.self]
-            + [AdminCommand.self, ProgressCommand.self, Review.self, Export.self, PurgeCommand.self]
+            + [AdminCommand.self, ProgressCommand.self, Review.self, Export.self, PurgeCommand.self, PassphraseCommand.self]
     )
 }
 

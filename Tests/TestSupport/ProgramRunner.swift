@@ -39,6 +39,10 @@ public enum ProgramRunner {
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
+        // Laptops enrolled by tests encrypt personal data under this passphrase; a test may set another.
+        env["VELDWERK_PASSPHRASE"] = env["VELDWERK_PASSPHRASE"] ?? "test-passphrase"
+        // Tests must not share a cached key through the runtime folder.
+        env["VELDWERK_PASSPHRASE_CACHE_MINUTES"] = env["VELDWERK_PASSPHRASE_CACHE_MINUTES"] ?? "0"
         env.merge(environment) { _, new in new }
         process.environment = env
         let out = Pipe()

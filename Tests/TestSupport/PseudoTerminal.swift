@@ -35,6 +35,9 @@ public final class PseudoTerminalProgram: @unchecked Sendable {
         env["TERM"] = "xterm"
         env["NO_COLOR"] = "1"
         env["LANG"] = "C.UTF-8"
+        // As ProgramRunner: a test laptop's passphrase, and no key cached between tests.
+        env["VELDWERK_PASSPHRASE"] = env["VELDWERK_PASSPHRASE"] ?? "test-passphrase"
+        env["VELDWERK_PASSPHRASE_CACHE_MINUTES"] = env["VELDWERK_PASSPHRASE_CACHE_MINUTES"] ?? "0"
         env.merge(environment) { _, new in new }
         process.environment = env
         process.standardInput = secondary

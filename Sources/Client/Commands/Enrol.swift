@@ -7,6 +7,7 @@ struct Enrol: AsyncParsableCommand {
         abstract: "Enrol this laptop with a one-time code from your coordinator.",
         discussion: """
             Example: veldwerk enrol --server https://veldwerk.example.org --code ABCD-EFGH
+            You choose a passphrase (or set VELDWERK_PASSPHRASE): personal data is stored encrypted under it.
             A code may carry the server's key after a dot (ABCD-EFGH.q2v…): the laptop then talks only to
             a server with that key. A study with its own certificate authority adds --cacert ca.pem.
             """
@@ -42,6 +43,8 @@ struct Enrol: AsyncParsableCommand {
             do {
                 let store = try profile.openStore()
                 guard try store.profile() == nil else { throw ClientError.alreadyEnrolled }
+                // Chosen before the code is spent: personal data on this laptop is sealed under it.
+                let passphrase = try Passphrase.new()
                 // validate() checked that the code parses.
                 let ticket = EnrolmentTicket(parsing: code) ?? EnrolmentTicket(code: code, pin: nil)
                 let security = try connection.security(pin: ticket.pin)
@@ -50,6 +53,7 @@ struct Enrol: AsyncParsableCommand {
                 let deviceName = name ?? ProcessInfo.processInfo.hostName
                 response = try await api.enrol(EnrolRequest(code: ticket.code, deviceName: deviceName))
                 try store.saveEnrolment(server: server, response: response, security: security)
+                try store.createVault(passphrase: passphrase)
             } catch {
                 if !databaseExisted {
                     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database.path + suffix) }
