@@ -64,6 +64,22 @@ struct LaptopDataRemovalTests {
         }
     }
 
+    @Test("a revoked laptop in hands without the passphrase still deletes the study's data at its next sync")
+    func revokedLaptopWithoutPassphrase() async throws {
+        try await TestServer.with { server in
+            let laptop = try Laptop()
+            defer { laptop.remove() }
+            _ = try await fieldwork(server, laptop, name: "Wim Maes")
+            // An unsent contact note: personal, sealed, so sending it needs the passphrase.
+            try await laptop.run(["contact", "log", "11001", "--mode", "visit", "--outcome", "callback", "--note", "Terugbellen na vier uur"])
+            try await server.store.revokeDevice(try laptop.store().requireProfile().device, now: Date())
+            let last = try await laptop.run(["sync"], check: false, environment: ["VELDWERK_PASSPHRASE": ""])
+            #expect(last.status == 5, "\(last.stderr)")
+            #expect(last.stdout.contains("could not be handed over without the passphrase"), "\(last.stdout)")
+            #expect(databaseFilesLeft(laptop).isEmpty)
+        }
+    }
+
     @Test("purge refuses while changes wait to be synced, removes everything after a sync, and --force removes unsynced work too")
     func purge() async throws {
         try await TestServer.with { server in

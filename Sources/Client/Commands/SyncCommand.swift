@@ -14,7 +14,16 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let (summary, rejections, contents) = try await syncProfile()
+            let (summary, rejections, contents): (SyncSession.Summary, [Rejection], ClientStore.Contents)
+            do {
+                (summary, rejections, contents) = try await syncProfile()
+            } catch let error as ClientError where error == .wrongPassphrase || error == .passphraseNeeded {
+                // Unsent personal values cannot be opened. A lost laptop in other hands ends up here: if the
+                // server says it was revoked, its study data goes all the same.
+                guard let wiped = try await removeIfRevoked() else { throw error }
+                try output.emit(wiped) { Self.revokedWithoutPassphrase(wiped) }
+                throw ClientError.revoked
+            }
             if summary.revoked {
                 // The store is closed: the laptop's copy of the study goes, as the coordinator's revocation asks.
                 try ClientStore.removeStudyData(home: profile.homeURL)
@@ -46,6 +55,33 @@ struct SyncCommand: AsyncParsableCommand {
             throw ClientError.offline(message)
         }
         return (summary, try store.rejections(), contents)
+    }
+
+    /// Asks the server whether this laptop was revoked (`GET /v1/me` answers 401 `device_revoked`); if so
+    /// removes the study's data and returns what was there, else nil.
+    private func removeIfRevoked() async throws -> ClientStore.Contents? {
+        let (me, contents) = try {
+            let store = try profile.openStore()
+            return (try store.requireProfile(), try store.contents())
+        }()
+        let api = APIClient(transport: makeTransport(me.security), baseURL: me.serverURL, token: me.token)
+        do {
+            let _: UserSummary = try await api.send("GET", "/v1/me")
+            return nil
+        } catch ClientError.server(status: 401, code: "device_revoked", _) {
+            try ClientStore.removeStudyData(home: profile.homeURL)
+            return contents
+        } catch {
+            return nil
+        }
+    }
+
+    static func revokedWithoutPassphrase(_ contents: ClientStore.Contents) -> String {
+        """
+        This laptop was revoked by a coordinator.
+        \(contents.unsentChanges) unsent changes could not be handed over without the passphrase and were deleted.
+        The study's data on this laptop (\(contents.interviews) interviews, \(contents.contacts) contact attempts) has been deleted.
+        """
     }
 
     static func revokedSentence(_ summary: SyncSession.Summary, contents: ClientStore.Contents) -> String {
