@@ -28,6 +28,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.environ.get("VELDWERK_BIN", os.path.join(ROOT, ".build", "debug"))
+# The laptop encrypts personal data under a passphrase; scripts give it through the environment.
+os.environ.setdefault("VELDWERK_PASSPHRASE", "kill-test-passphrase")
 ANSWERS = ["a_modus=telefonisch", "a_modus=video", "a_modus=face_to_face", "a_aantal_respondenten=2",
            "a_aantal_respondenten=3", "b_aanpak=1", "b_aanpak=2", "c_vte=1,5", "c_vte=2"]
 

@@ -145,7 +145,8 @@ class Lab:
         self.work = work
         self.data = os.path.join(work, "server")
         self.home = os.path.join(work, "client")
-        self.env = dict(os.environ, NO_COLOR="1", TERM="xterm")
+        self.env = dict(os.environ, NO_COLOR="1", TERM="xterm", VELDWERK_PASSPHRASE=os.environ.get("VELDWERK_PASSPHRASE", "pty-passphrase"),
+                        VELDWERK_PASSPHRASE_CACHE_MINUTES="0")
         self.server = None
 
     def start_server(self):

@@ -4,7 +4,8 @@
 set -euo pipefail
 
 need_apt=()
-for pkg in libsqlite3-dev libcurl4-openssl-dev libedit-dev zlib1g-dev pkg-config; do
+# openssl and curl: the TLS end-to-end tests make a certificate with openssl and read headers with curl.
+for pkg in libsqlite3-dev libcurl4-openssl-dev libedit-dev zlib1g-dev pkg-config openssl curl; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

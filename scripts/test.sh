@@ -11,5 +11,7 @@ if [ $# -eq 0 ]; then
   ROUNDS=5 scripts/kill-server.sh
   # A short schemathesis run against the OpenAPI document (a longer one: MAX_EXAMPLES=200 scripts/schemathesis.sh).
   MAX_EXAMPLES=25 scripts/schemathesis.sh
+  # The nginx configuration of docs/DEPLOY.md in front of a real server, end to end over TLS.
+  scripts/check-nginx.sh
 fi
 swift test --skip-build "$@"

@@ -14,6 +14,16 @@ enum ClientError: Error, CustomStringConvertible, Equatable {
     case notAssigned(String)
     case noQuestionnaire
     case invalidInput(String)
+    /// A request that would go out unprotected (plain HTTP to another machine), refused before sending.
+    case insecureTransport(String)
+    /// The server's certificate could not be checked, or it is not the pinned one.
+    case untrustedServer(String)
+    /// The passphrase does not open this profile's key.
+    case wrongPassphrase
+    /// A personal value must be sealed or opened and no passphrase can be asked for.
+    case passphraseNeeded
+    /// The server revoked this laptop; its study data has been removed (the sentence was printed already).
+    case revoked
 
     var description: String {
         switch self {
@@ -59,8 +69,24 @@ enum ClientError: Error, CustomStringConvertible, Equatable {
                 nl: "Deze laptop heeft nog geen vragenlijst. Voer één keer `veldwerk sync` uit terwijl je online bent.",
                 en: "This laptop has no questionnaire yet. Run `veldwerk sync` once while online."
             )
-        case .invalidInput(let message):
+        case .invalidInput(let message), .insecureTransport(let message):
             return message
+        case .untrustedServer(let message):
+            return localized(nl: "Geen verbinding: ", en: "Not connected: ") + message
+        case .revoked:
+            return localized(
+                nl: "Deze laptop werd ingetrokken; de gegevens van de studie werden verwijderd.", en: "This laptop was revoked; its study data has been removed."
+            )
+        case .wrongPassphrase:
+            return localized(
+                nl: "Die wachtzin opent de persoonsgegevens op deze laptop niet. Er werd niets getoond of gewijzigd; probeer opnieuw (VELDWERK_PASSPHRASE, als die gezet is, bevat de verkeerde).",
+                en: "That passphrase does not open this laptop's personal data. Nothing was shown or changed; try again (VELDWERK_PASSPHRASE, if set, holds the wrong one)."
+            )
+        case .passphraseNeeded:
+            return localized(
+                nl: "Hiervoor is de wachtzin nodig die de persoonsgegevens op deze laptop beschermt: voer het uit in een terminal om ernaar gevraagd te worden, of zet VELDWERK_PASSPHRASE (scripts).",
+                en: "This needs the passphrase that protects personal data on this laptop: run it in a terminal to be asked, or set VELDWERK_PASSPHRASE (scripts)."
+            )
         }
     }
 
@@ -70,8 +96,11 @@ enum ClientError: Error, CustomStringConvertible, Equatable {
         case .notEnrolled, .alreadyEnrolled: return 3
         case .transport, .offline: return 4
         case .server(let status, _, _) where status == 401 || status == 403: return 5
+        case .revoked: return 5
         case .server, .badResponse: return 6
-        case .unknownInterview, .notAssigned, .noQuestionnaire, .invalidInput: return 2
+        case .unknownInterview, .notAssigned, .noQuestionnaire, .invalidInput, .insecureTransport: return 2
+        case .untrustedServer: return 8
+        case .wrongPassphrase, .passphraseNeeded: return 9
         }
     }
 }

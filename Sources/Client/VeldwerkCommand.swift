@@ -72,7 +72,7 @@ struct VeldwerkCommand: AsyncParsableCommand {
         version: "veldwerk \(Release.version)",
         subcommands: [Enrol.self, Login.self, SyncCommand.self, Status.self, Municipalities.self, InterviewCommand.self]
             + [ListInterviews.self, CasesCommand.self, ContactCommand.self, InviteCommand.self, TasksCommand.self]
-            + [AdminCommand.self, ProgressCommand.self, Review.self, Export.self]
+            + [AdminCommand.self, ProgressCommand.self, Review.self, Export.self, PurgeCommand.self, PassphraseCommand.self]
     )
 }
 
@@ -132,8 +132,8 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
     }
 }
 
-/// The transport commands use: libcurl.
-func makeTransport() -> any HTTPTransport { CurlTransport() }
+/// The transport commands use: libcurl, checking the server as the profile says.
+func makeTransport(_ security: TransportSecurity) -> any HTTPTransport { CurlTransport(security: security) }
 
 /// "3 changes wait for the next sync." or "Nothing waits to be synced."
 func waitingSentence(_ count: Int) -> String {

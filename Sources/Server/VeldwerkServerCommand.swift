@@ -80,13 +80,20 @@ struct DataOptions: ParsableArguments {
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the HTTP server.",
-        discussion: "Example: veldwerk-server serve --host 0.0.0.0 --port 8080 --data /srv/veldwerk"
+        abstract: "Run the server (HTTPS with --tls-cert and --tls-key).",
+        discussion: """
+            Example: veldwerk-server serve --host 0.0.0.0 --port 8443 --tls-cert fullchain.pem --tls-key privkey.pem --data /srv/veldwerk
+            Without --tls-cert the server speaks plain HTTP: keep it on 127.0.0.1 behind a TLS proxy (docs/DEPLOY.md).
+            """
     )
 
     @Option(help: "Address to listen on (0.0.0.0 for every interface).") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
     @OptionGroup var data: DataOptions
+    @Option(help: "PEM file with the server's certificate (then any intermediates): serve HTTPS, TLS 1.2 or newer.")
+    var tlsCert: String?
+    @Option(help: "PEM file with the certificate's private key (unencrypted; readable by the server's user only).")
+    var tlsKey: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
     @Option(help: "The address browsers use, e.g. https://veldwerk.example.org: with https the dashboard's cookie is Secure and answers carry HSTS.")
     var publicURL: String?
@@ -104,6 +111,7 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together: give both, or neither for plain HTTP.") }
         if let publicURL {
             guard let url = URL(string: publicURL), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host?.isEmpty == false
             else { throw ValidationError("--public-url must be an http:// or https:// address, e.g. https://veldwerk.example.org.") }
@@ -130,15 +138,20 @@ struct Serve: AsyncParsableCommand {
         config.connectionIdleTimeout = idleTimeout
         config.maxConnections = maxConnections
         config.language = VeldwerkServerCommand.chosenLanguage()
+        if let tlsCert, let tlsKey { config.tls = TLSFiles(certificatePath: tlsCert, keyPath: tlsKey) }
         let databasePath = config.databaseURL.path
         let publicURL = config.publicURL
+        let scheme = config.tls == nil ? "http" : "https"
+        // The key laptops pin when their enrolment code carries it; read (and checked) before listening.
+        let pin = try config.tls?.publicKeyPin()
         let app = try await buildApplication(config, logger: logger) { boundPort in
-            let banner = "Veldwerk server listening on http://\(host):\(boundPort)\nDatabase: \(databasePath)\n"
+            var banner = "Veldwerk server listening on \(scheme)://\(host):\(boundPort)\nDatabase: \(databasePath)\n"
+            if let pin { banner += "Certificate key pin: \(pin.curlPinnedPublicKey)\n" }
             FileHandle.standardOutput.write(Data(banner.utf8))
             // The address laptops use, for the printable enrolment codes (`admin enrolment-codes`).
             let reachable = host == "0.0.0.0" || host == "::" ? ProcessInfo.processInfo.hostName : host
-            let address = publicURL?.absoluteString ?? "http://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(boundPort)"
-            try? await SQLiteServerStore(path: databasePath).noteAddress(address, now: Date())
+            let address = publicURL?.absoluteString ?? "\(scheme)://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(boundPort)"
+            try? await SQLiteServerStore(path: databasePath).noteAddress(address, pin: pin, now: Date())
         }
         // SIGTERM and SIGINT drain: no new connections, running requests finish. A push takes at most
         // its budget, so a drain that lasts longer is a client trickling a body: it is cancelled.

@@ -14,8 +14,8 @@ struct Laptop {
 
     /// Runs `veldwerk ARGS --home HOME`; fails the test with the program's message when it exits non-zero and `check` is set.
     @discardableResult
-    func run(_ arguments: [String], check: Bool = true, stdin: String? = nil) async throws -> ProgramRunner.Result {
-        let result = try await ProgramRunner.run("veldwerk", arguments + ["--home", home.path], stdin: stdin)
+    func run(_ arguments: [String], check: Bool = true, stdin: String? = nil, environment: [String: String] = [:]) async throws -> ProgramRunner.Result {
+        let result = try await ProgramRunner.run("veldwerk", arguments + ["--home", home.path], environment: environment, stdin: stdin)
         if check && result.status != 0 {
             throw LaptopError(command: arguments.joined(separator: " "), result: result)
         }

@@ -9,11 +9,13 @@ import TestSupport
 /// A real server on a free loopback port with its own temporary database, for one test.
 struct TestServer {
     let port: Int
+    /// "https" when the server was configured with a certificate (``ServerConfig/tls``).
+    let scheme: String
     let data: TemporaryDirectory
     /// A second handle on the server's database, for set-up and for checking what is stored.
     let store: SQLiteServerStore
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    var url: String { "\(scheme)://127.0.0.1:\(port)" }
 
     /// Starts a server (its configuration changed by `configure`), runs `body`, then shuts it down and removes its data.
     static func with<T>(configure: (inout ServerConfig) -> Void = { _ in }, _ body: (TestServer) async throws -> T) async throws -> T {
@@ -34,7 +36,7 @@ struct TestServer {
         defer { task.cancel() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        let server = TestServer(port: port, data: data, store: try SQLiteServerStore(path: config.databaseURL.path))
+        let server = TestServer(port: port, scheme: config.tls == nil ? "http" : "https", data: data, store: try SQLiteServerStore(path: config.databaseURL.path))
         let result = try await body(server)
         task.cancel()
         _ = await task.result

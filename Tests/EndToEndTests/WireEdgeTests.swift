@@ -101,9 +101,18 @@ struct WireEdgeTests {
             #expect(coordinatorOnly.status == 403)
 
             try await server.store.revokeDevice(laptop.device, now: Date())
-            let revoked = try await post(server, "/v1/sync", token: laptop.token, body: Data("{}".utf8))
+            let revoked = try await CurlTransport().perform(
+                TransportRequest(method: "GET", url: server.url + "/v1/me", headers: [("Authorization", "Bearer \(laptop.token)")])
+            )
             #expect(revoked.status == 401)
-            #expect(String(decoding: revoked.body, as: UTF8.self).contains("revoked"))
+            #expect(String(decoding: revoked.body, as: UTF8.self).contains("device_revoked"))
+            // Its sync is its last contact: answered `revoked`, nothing merged, nothing pulled.
+            let last = try await post(
+                server, "/v1/sync", token: laptop.token, body: Data("{\"device\": \"\(laptop.device)\", \"push\": [], \"cursors\": {}, \"clientTime\": 0}".utf8)
+            )
+            #expect(last.status == 200)
+            let answer = try SyncResponse(wireJSON: last.body)
+            #expect(answer.revoked == true && answer.pull.isEmpty && answer.cursors.isEmpty)
             #expect(try await logSize(server) == before)
         }
     }

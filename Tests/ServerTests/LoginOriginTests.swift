@@ -50,6 +50,9 @@ struct LoginOriginTests {
         try await withRunningServer(configure: { $0.trustedProxies = ["127.0.0.1"] }) { client, seed in
             let login = try await client.postForm("/dashboard/login", [("token", seed.coordinatorToken)], headers: ["X-Forwarded-Proto": "https"])
             #expect(login.header("set-cookie")?.contains("Secure") == true)
+            #expect(login.header("strict-transport-security")?.hasPrefix("max-age=") == true, "a request that came over HTTPS to the proxy")
+            let direct = try await client.get("/healthz")
+            #expect(direct.header("strict-transport-security") == nil, "a plain request through the same proxy")
         }
     }
 }

@@ -14,7 +14,7 @@ public enum ProgramRunner {
     }
 
     public static func url(of program: String) -> URL {
-        productsDirectory().appendingPathComponent(program)
+        program.hasPrefix("/") ? URL(fileURLWithPath: program) : productsDirectory().appendingPathComponent(program)
     }
 
     /// What a finished program left behind.
@@ -35,12 +35,16 @@ public enum ProgramRunner {
     /// Starts a program and returns at once; use ``RunningProgram/finish(timeout:)`` or ``RunningProgram/kill()``.
     /// The environment a program under test runs in: this process's, without colours, with the programs'
     /// own words in English (`LC_MESSAGES`; tests of Dutch set `LC_MESSAGES`, `LANG` or `--lang` themselves),
-    /// and `extra` on top.
+    /// a test passphrase for laptops' personal data, and `extra` on top.
     public static func environment(_ extra: [String: String] = [:]) -> [String: String] {
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
         env["LC_ALL"] = nil
         env["LC_MESSAGES"] = "en_US.UTF-8"
+        // Laptops enrolled by tests encrypt personal data under this passphrase; a test may set another.
+        env["VELDWERK_PASSPHRASE"] = env["VELDWERK_PASSPHRASE"] ?? "test-passphrase"
+        // Tests must not share a cached key through the runtime folder.
+        env["VELDWERK_PASSPHRASE_CACHE_MINUTES"] = env["VELDWERK_PASSPHRASE_CACHE_MINUTES"] ?? "0"
         env.merge(extra) { _, new in new }
         return env
     }

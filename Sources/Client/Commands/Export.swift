@@ -41,10 +41,10 @@ struct Export: AsyncParsableCommand {
     ///
     /// A refusal of the file found only now (a file appeared since `validate()`, the folder is not
     /// writable) is bad input, exit code 2.
-    private func download(_ request: TransportRequest, meter: DownloadMeter) async throws -> DownloadResult {
+    private func download(_ request: TransportRequest, security: TransportSecurity, meter: DownloadMeter) async throws -> DownloadResult {
         do {
             return try await OutputFile(path: out, force: export.force).write { handle in
-                let result = try await CurlTransport(totalTimeout: 0).download(request, into: handle) { bytes in meter.update(bytes) }
+                let result = try await CurlTransport(totalTimeout: 0, security: security).download(request, into: handle) { bytes in meter.update(bytes) }
                 // An error answer's body went to memory, not the file; throwing removes the temporary file.
                 guard (200..<300).contains(result.status) else {
                     if let body = try? JSONDecoder().decode(ErrorBody.self, from: result.errorBody) {
@@ -69,7 +69,7 @@ struct Export: AsyncParsableCommand {
             )
             let meter = DownloadMeter(enabled: !output.json && isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
             defer { meter.finish() }
-            let result = try await download(request, meter: meter)
+            let result = try await download(request, security: login.security ?? TransportSecurity(), meter: meter)
             let summary = Summary(
                 file: out, format: export.format, bytes: result.bytes,
                 logPosition: result.headers["veldwerk-log-position"].flatMap { Int64($0) },

@@ -24,6 +24,7 @@ struct Login: AsyncParsableCommand {
     var token: String?
     @Flag(help: "Read the token from the first line of standard input (keeps it out of the process list and shell history).")
     var tokenStdin = false
+    @OptionGroup var connection: ConnectionOptions
     @OptionGroup var profile: ProfileOptions
     @OptionGroup var output: OutputOptions
 
@@ -32,8 +33,9 @@ struct Login: AsyncParsableCommand {
 
     func validate() throws {
         guard server.hasPrefix("http://") || server.hasPrefix("https://") else {
-            throw ValidationError("--server must start with http:// or https://.")
+            throw ValidationError("--server must start with https:// (or http:// for this machine).")
         }
+        try connection.validate()
         if token != nil && tokenStdin { throw ValidationError("Give the token either with --token or with --token-stdin, not both.") }
     }
 
@@ -61,9 +63,10 @@ struct Login: AsyncParsableCommand {
         try await reportingErrors {
             let token = try resolvedToken()
             let store = try profile.openStore()
-            let api = APIClient(transport: makeTransport(), baseURL: server, token: token)
+            let security = try connection.security(pin: nil)
+            let api = APIClient(transport: makeTransport(security), baseURL: server, token: token)
             let me: UserSummary = try await api.send("GET", "/v1/me")
-            try store.saveLogin(APILogin(serverURL: server, token: token, user: me))
+            try store.saveLogin(APILogin(serverURL: server, token: token, user: me, security: security))
             try output.emit(me) { localized(nl: "Aangemeld bij \(server) als \(me.name) (\(me.role.words)).", en: "Signed in to \(server) as \(me.name) (\(me.role.words)).") }
         }
     }
@@ -74,6 +77,8 @@ struct APILogin: Codable, Equatable, Sendable {
     var serverURL: String
     var token: String
     var user: UserSummary
+    /// Absent in sign-ins saved before transport security was kept: the strict defaults apply.
+    var security: TransportSecurity?
 }
 
 extension ClientStore {
@@ -91,6 +96,6 @@ extension ClientStore {
     /// An API client signed in with the profile's API token.
     func loggedInAPI() throws -> APIClient {
         let login = try requireLogin()
-        return APIClient(transport: makeTransport(), baseURL: login.serverURL, token: login.token)
+        return APIClient(transport: makeTransport(login.security ?? TransportSecurity()), baseURL: login.serverURL, token: login.token)
     }
 }

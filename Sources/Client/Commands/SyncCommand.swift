@@ -14,16 +14,22 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try profile.openStore()
-            let me = try store.requireProfile()
-            let api = APIClient(transport: makeTransport(), baseURL: me.serverURL, token: me.token)
-            let summary: SyncSession.Summary
+            let (summary, rejections, contents): (SyncSession.Summary, [Rejection], ClientStore.Contents)
             do {
-                summary = try await SyncCommand.runWithProgress(SyncRunner(store: store, api: api), outbox: try store.outboxCount())
-            } catch ClientError.transport(let message) {
-                throw ClientError.offline(message)
+                (summary, rejections, contents) = try await syncProfile()
+            } catch let error as ClientError where error == .wrongPassphrase || error == .passphraseNeeded {
+                // Unsent personal values cannot be opened. A lost laptop in other hands ends up here: if the
+                // server says it was revoked, its study data goes all the same.
+                guard let wiped = try await removeIfRevoked() else { throw error }
+                try output.emit(wiped) { Self.revokedWithoutPassphrase(wiped) }
+                throw ClientError.revoked
             }
-            let rejections = try store.rejections()
+            if summary.revoked {
+                // The store is closed: the laptop's copy of the study goes, as the coordinator's revocation asks.
+                try ClientStore.removeStudyData(home: profile.homeURL)
+                try output.emit(summary) { Self.revokedSentence(summary, contents: contents) }
+                throw ClientError.revoked
+            }
             try output.emit(summary) {
                 var lines = [localized(
                     nl: "Gesynchroniseerd: \(summary.acknowledged) wijzigingen verstuurd, \(summary.pulled) ontvangen.",
@@ -43,6 +49,62 @@ struct SyncCommand: AsyncParsableCommand {
                 return lines.joined(separator: "\n")
             }
         }
+    }
+
+    /// One sync with the profile's store open only here, so a revoked laptop can remove the files afterwards.
+    private func syncProfile() async throws -> (SyncSession.Summary, [Rejection], ClientStore.Contents) {
+        let store = try profile.openStore()
+        let me = try store.requireProfile()
+        let contents = try store.contents()
+        let api = APIClient(transport: makeTransport(me.security), baseURL: me.serverURL, token: me.token)
+        let summary: SyncSession.Summary
+        do {
+            summary = try await SyncCommand.runWithProgress(SyncRunner(store: store, api: api), outbox: try store.outboxCount())
+        } catch ClientError.transport(let message) {
+            throw ClientError.offline(message)
+        }
+        return (summary, try store.rejections(), contents)
+    }
+
+    /// Asks the server whether this laptop was revoked (`GET /v1/me` answers 401 `device_revoked`); if so
+    /// removes the study's data and returns what was there, else nil.
+    private func removeIfRevoked() async throws -> ClientStore.Contents? {
+        let (me, contents) = try {
+            let store = try profile.openStore()
+            return (try store.requireProfile(), try store.contents())
+        }()
+        let api = APIClient(transport: makeTransport(me.security), baseURL: me.serverURL, token: me.token)
+        do {
+            let _: UserSummary = try await api.send("GET", "/v1/me")
+            return nil
+        } catch ClientError.server(status: 401, code: "device_revoked", _) {
+            try ClientStore.removeStudyData(home: profile.homeURL)
+            return contents
+        } catch {
+            return nil
+        }
+    }
+
+    static func revokedWithoutPassphrase(_ contents: ClientStore.Contents) -> String {
+        """
+        This laptop was revoked by a coordinator.
+        \(contents.unsentChanges) unsent changes could not be handed over without the passphrase and were deleted.
+        The study's data on this laptop (\(contents.interviews) interviews, \(contents.contacts) contact attempts) has been deleted.
+        """
+    }
+
+    static func revokedSentence(_ summary: SyncSession.Summary, contents: ClientStore.Contents) -> String {
+        var lines = ["This laptop was revoked by a coordinator."]
+        let handed = summary.acknowledged + summary.rejected
+        if handed > 0 {
+            lines.append("\(handed) unsent changes were handed to the server, where a coordinator accepts or discards them.")
+        }
+        if summary.waiting > 0 { lines.append("\(summary.waiting) changes could not be handed over.") }
+        lines.append(
+            "The study's data on this laptop (\(contents.interviews) interviews, \(contents.contacts) contact attempts) has been deleted. "
+                + "To work on, ask your coordinator for a new enrolment code."
+        )
+        return lines.joined(separator: "\n")
     }
 }
 

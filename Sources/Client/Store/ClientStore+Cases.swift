@@ -8,9 +8,13 @@ extension ClientStore {
     /// (``ContactAttempt/chronological(_:)``, the order the server derives case statuses in too).
     func contactAttempts(municipality nis: String) throws -> [ContactAttempt] {
         try pool.read { db in
-            ContactAttempt.chronological(
-                try ChangeLog.storedRecords(of: .contactAttempt, scope: .municipality(nis), in: db)
-                    .compactMap { id, record in UUID(uuidString: id).map { ContactAttempt(id: $0, fields: record.fields, logged: record.earliestClock) } }
+            var sealer = try sealer(db)
+            return ContactAttempt.chronological(
+                try ChangeLog.storedRecords(of: .contactAttempt, scope: .municipality(nis), in: db).compactMap { id, record in
+                    guard let uuid = UUID(uuidString: id) else { return nil }
+                    let fields = try sealer.open(record.fields, entity: .contactAttempt, entityId: id)
+                    return ContactAttempt(id: uuid, fields: fields, logged: record.earliestClock)
+                }
             )
         }
     }

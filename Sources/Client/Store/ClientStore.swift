@@ -11,11 +11,14 @@ import Shared
 final class ClientStore: Sendable {
     let pool: DatabasePool
     let path: String
+    /// Opens the key of personal values when one must be sealed or opened (see `ClientStore+Vault.swift`).
+    let vaultAccess: VaultAccess
 
     /// Opens (creating if needed) the database in `home`.
     init(home: URL) throws {
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         path = home.appendingPathComponent("veldwerk.sqlite").path
+        vaultAccess = VaultAccess(home: home)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool.durable(path: path, configuration: configuration)
@@ -62,6 +65,11 @@ final class ClientStore: Sendable {
         migrator.registerMigration("client-v1-login") { db in
             try db.execute(sql: "CREATE TABLE api_login (id INTEGER PRIMARY KEY CHECK (id = 1), login TEXT NOT NULL)")
         }
+        registerVaultMigrations(&migrator)
+        migrator.registerMigration("client-v2-transport-security") { db in
+            // JSON of TransportSecurity; an older profile has none and gets the strict defaults.
+            try db.execute(sql: "ALTER TABLE profile ADD COLUMN transport_security TEXT")
+        }
         return migrator
     }
 
@@ -91,10 +99,12 @@ final class ClientStore: Sendable {
             let device = DeviceID(rawValue: row["device"]), let role = Role(rawValue: row["role"])
         else { return nil }
         let lastSync: Double? = row["last_sync_at"]
+        let securityText: String? = row["transport_security"]
+        let security = try securityText.map { try JSONDecoder().decode(TransportSecurity.self, from: Data($0.utf8)) } ?? TransportSecurity()
         return Profile(
             serverURL: row["server_url"], token: row["token"], device: device, user: UserID(row["user_id"] as String),
             userName: row["user_name"], role: role, lastSyncAt: lastSync.map(Date.init(timeIntervalSince1970:)),
-            clockOffsetMs: row["clock_offset_ms"]
+            clockOffsetMs: row["clock_offset_ms"], security: security
         )
     }
 
@@ -105,19 +115,20 @@ final class ClientStore: Sendable {
     }
 
     /// Stores the result of an enrolment; refuses to overwrite another enrolment with unsynced work.
-    func saveEnrolment(server: String, response: EnrolResponse) throws {
+    func saveEnrolment(server: String, response: EnrolResponse, security: TransportSecurity = TransportSecurity()) throws {
+        let securityText = String(decoding: try JSONEncoder().encode(security), as: UTF8.self)
         try pool.write { db in
             if try Self.profile(db) != nil {
                 throw ClientError.alreadyEnrolled
             }
             try db.execute(
                 sql: """
-                    INSERT INTO profile (id, server_url, token, device, user_id, user_name, role, clock_offset_ms)
-                    VALUES (1, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO profile (id, server_url, token, device, user_id, user_name, role, clock_offset_ms, transport_security)
+                    VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     server, response.token, response.device.rawValue, response.user.id.rawValue, response.user.name, response.user.role.rawValue,
-                    response.serverTime - Date().millisecondsSince1970,
+                    response.serverTime - Date().millisecondsSince1970, securityText,
                 ]
             )
         }
@@ -144,10 +155,18 @@ final class ClientStore: Sendable {
             let clockText: String? = row["clock"]
             var clock = HybridClock(device: device, last: clockText.flatMap(HLC.init(encoded:)))
             let offset: Int64 = row["clock_offset_ms"]
-            let changes = try ChangeLog.author(
-                edits, lastSeq: &lastSeq, clock: &clock, author: user,
+            // Personal values reach the database sealed; the caller gets its changes as it made them.
+            var sealer = try sealer(db)
+            let sealed = try edits.map { edit in
+                var edit = edit
+                edit.value = try sealer.seal(edit.value, entity: edit.entity, entityId: edit.entityId, field: edit.field)
+                return edit
+            }
+            var changes = try ChangeLog.author(
+                sealed, lastSeq: &lastSeq, clock: &clock, author: user,
                 physical: now.millisecondsSince1970 + offset, in: db
             )
+            changes = try changes.map { try sealer.open($0) }
             let queue = try db.cachedStatement(sql: "INSERT INTO outbox (device, dseq) VALUES (?, ?)")
             for change in changes {
                 try queue.execute(arguments: [change.id.device.rawValue, change.id.seq])
@@ -174,7 +193,9 @@ final class ClientStore: Sendable {
                     """,
                 arguments: [limit]
             )
-            return try rows.map(ChangeLog.change)
+            // The server gets the values themselves (over TLS); only this laptop's files hold them sealed.
+            var sealer = try sealer(db)
+            return try rows.map { try sealer.open(try ChangeLog.change($0)) }
         }
     }
 
@@ -205,7 +226,8 @@ final class ClientStore: Sendable {
                     arguments: [rejection.changeId.description, rejection.code.rawValue, rejection.reason, now.timeIntervalSince1970]
                 )
             }
-            try ChangeLog.apply(response.pull, in: db)
+            var sealer = try sealer(db, arriving: response.pull)
+            try ChangeLog.apply(try response.pull.map { try sealer.seal($0) }, in: db)
             try db.execute(sql: "DELETE FROM cursor")
             for (scope, seq) in response.cursors {
                 try db.execute(sql: "INSERT INTO cursor (scope, seq) VALUES (?, ?)", arguments: [scope, seq])
@@ -302,22 +324,34 @@ final class ClientStore: Sendable {
 
     func interview(_ id: Interview.ID) throws -> Interview? {
         try pool.read { db in
-            let fields = try ChangeLog.fields(of: .interview, id: id.uuidString.lowercased(), in: db)
-            return fields.isEmpty ? nil : Interview(id: id, fields: fields)
+            let key = id.uuidString.lowercased()
+            let fields = try ChangeLog.fields(of: .interview, id: key, in: db)
+            var sealer = try sealer(db)
+            return fields.isEmpty ? nil : Interview(id: id, fields: try sealer.open(fields, entity: .interview, entityId: key))
         }
     }
 
     func interviews() throws -> [Interview] {
         try pool.read { db in
-            try ChangeLog.records(of: .interview, in: db).compactMap { id, fields in
-                UUID(uuidString: id).map { Interview(id: $0, fields: fields) }
+            var sealer = try sealer(db)
+            return try ChangeLog.records(of: .interview, in: db).compactMap { id, fields in
+                guard let uuid = UUID(uuidString: id) else { return nil }
+                return Interview(id: uuid, fields: try sealer.open(fields, entity: .interview, entityId: id))
             }
         }
     }
 
     /// Kept conflicts on one interview (open and resolved).
     func conflicts(interview id: Interview.ID) throws -> [KeptConflict] {
-        try pool.read { db in try ChangeLog.conflicts(openOnly: false, entity: .interview, entityId: id.uuidString.lowercased(), in: db) }
+        try pool.read { db in
+            var sealer = try sealer(db)
+            return try ChangeLog.conflicts(openOnly: false, entity: .interview, entityId: id.uuidString.lowercased(), in: db).map { conflict in
+                var conflict = conflict
+                conflict.loser = try sealer.open(conflict.loser)
+                conflict.current = try conflict.current.map { try sealer.open($0) }
+                return conflict
+            }
+        }
     }
 
     /// Whether any of this interview's changes still wait in the outbox.

@@ -12,4 +12,6 @@ struct Profile: Codable, Equatable, Sendable {
     var lastSyncAt: Date?
     /// Server clock minus laptop clock, in milliseconds, as measured at the last sync.
     var clockOffsetMs: Int64
+    /// How requests to the server are checked (CA file, pinned key, plain HTTP allowed), set at enrolment.
+    var security: TransportSecurity
 }

@@ -16,11 +16,15 @@ struct SyncRunner {
         let profile = try store.requireProfile()
         var session = SyncSession(pushLimit: pushLimit)
         var action = session.handle(.start(outboxCount: try store.outboxCount()))
+        var revoked = false
         while true {
             switch action {
-            case .finish(let summary):
+            case .finish(var summary):
+                summary.revoked = revoked
                 return summary
-            case .fail(let summary):
+            case .fail(var summary):
+                summary.revoked = revoked
+                if revoked { return summary }
                 if summary.rejected > 0 || summary.waiting > 0 {
                     throw ClientError.badResponse("the sync stopped making progress with \(summary.waiting) changes waiting")
                 }
@@ -41,7 +45,13 @@ struct SyncRunner {
                 }
                 let receivedAt = now()
                 let midpoint = (sentAt.millisecondsSince1970 + receivedAt.millisecondsSince1970) / 2
-                try store.commit(response, clockOffsetMs: response.serverTime - midpoint, now: receivedAt)
+                if response.revoked == true {
+                    // The last contact: nothing merged or pulled; the unsent changes the server now holds leave the outbox.
+                    revoked = true
+                    try store.handOver(response)
+                } else {
+                    try store.commit(response, clockOffsetMs: response.serverTime - midpoint, now: receivedAt)
+                }
                 action = session.handle(
                     .committed(
                         pushed: batch.count, acknowledged: response.accepted.count,

@@ -41,6 +41,8 @@ struct SyncSession: Equatable {
         var waiting = 0
         /// Changes stamped again because the laptop's clock was too far ahead.
         var restamped = 0
+        /// The server said this laptop was revoked: what was unsent is handed over, the study's data must go.
+        var revoked = false
     }
 
     /// Most changes one round pushes; halved each time the server finds a push too slow to merge.

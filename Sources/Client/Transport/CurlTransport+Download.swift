@@ -50,6 +50,7 @@ extension CurlTransport {
     private static let downloadQueue = DispatchQueue(label: "veldwerk.curl.download")
 
     private func downloadBlocking(_ request: TransportRequest, sink: DownloadSink) throws -> DownloadResult {
+        if let refusal = security.refusal(for: request.url) { throw refusal }
         guard let handle = curl_easy_init() else { throw ClientError.transport("libcurl could not start a transfer") }
         defer { curl_easy_cleanup(handle) }
         var headers: UnsafeMutablePointer<curl_slist>?
@@ -75,9 +76,7 @@ extension CurlTransport {
             ccurl_setopt_write_function(handle, CURLOPT_HEADERFUNCTION, downloadHeader),
             ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, context.toOpaque()),
         ]
-        if let bundle = ProcessInfo.processInfo.environment["CURL_CA_BUNDLE"] ?? ProcessInfo.processInfo.environment["SSL_CERT_FILE"] {
-            setup.append(ccurl_setopt_string(handle, CURLOPT_CAINFO, bundle))
-        }
+        setup += securityOptions(handle)
         if let failed = setup.first(where: { $0 != CURLE_OK }) {
             throw ClientError.transport("libcurl refused an option: \(String(cString: curl_easy_strerror(failed)))")
         }
@@ -85,9 +84,7 @@ extension CurlTransport {
         if let error = sink.writeError {
             throw ClientError.invalidInput(localized(nl: "Kon de download niet schrijven: ", en: "Could not write the download: ") + error.localizedDescription)
         }
-        guard result == CURLE_OK else {
-            throw ClientError.transport("\(String(cString: curl_easy_strerror(result))) (\(request.url))")
-        }
+        guard result == CURLE_OK else { throw failure(result, url: request.url) }
         var status = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         return DownloadResult(status: status, headers: sink.headers, bytes: sink.bytes, errorBody: sink.errorBody)

@@ -12,13 +12,16 @@ final class CurlTransport: HTTPTransport {
     let lowSpeedSeconds: Int
     /// Seconds for the whole transfer.
     let totalTimeout: Int
+    /// CA file, pinned key, and whether plain HTTP to another machine is allowed.
+    let security: TransportSecurity
     private let queue = DispatchQueue(label: "veldwerk.curl")
 
-    init(connectTimeout: Int = 10, lowSpeedSeconds: Int = 30, totalTimeout: Int = 300) {
+    init(connectTimeout: Int = 10, lowSpeedSeconds: Int = 30, totalTimeout: Int = 300, security: TransportSecurity = TransportSecurity()) {
         CurlTransport.initialiseOnce
         self.connectTimeout = connectTimeout
         self.lowSpeedSeconds = lowSpeedSeconds
         self.totalTimeout = totalTimeout
+        self.security = security
     }
 
     private static let initialiseOnce: Void = {
@@ -34,6 +37,7 @@ final class CurlTransport: HTTPTransport {
     }
 
     private func performBlocking(_ request: TransportRequest) throws -> TransportResponse {
+        if let refusal = security.refusal(for: request.url) { throw refusal }
         guard let handle = curl_easy_init() else { throw ClientError.transport("libcurl could not start a transfer") }
         defer { curl_easy_cleanup(handle) }
 
@@ -60,9 +64,7 @@ final class CurlTransport: HTTPTransport {
             ccurl_setopt_write_function(handle, CURLOPT_WRITEFUNCTION, curlWrite),
             ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, context.toOpaque()),
         ]
-        if let bundle = ProcessInfo.processInfo.environment["CURL_CA_BUNDLE"] ?? ProcessInfo.processInfo.environment["SSL_CERT_FILE"] {
-            setup.append(ccurl_setopt_string(handle, CURLOPT_CAINFO, bundle))
-        }
+        setup += securityOptions(handle)
         switch request.method {
         case "GET":
             setup.append(ccurl_setopt_long(handle, CURLOPT_HTTPGET, 1))
@@ -83,9 +85,7 @@ final class CurlTransport: HTTPTransport {
         }
 
         let result = curl_easy_perform(handle)
-        guard result == CURLE_OK else {
-            throw ClientError.transport("\(String(cString: curl_easy_strerror(result))) (\(request.url))")
-        }
+        guard result == CURLE_OK else { throw failure(result, url: request.url) }
         var status = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         // CURLINFO_REQUEST_SIZE counts the request line, headers and the body sent with them.

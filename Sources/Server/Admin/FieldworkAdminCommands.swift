@@ -44,6 +44,10 @@ struct EnrolmentCodes: AsyncParsableCommand {
     @Option(help: "Hours until the codes expire.") var validHours: Double = 168
     @Option(help: "The address laptops reach the server at, e.g. https://veldwerk.example.org (default: the one `serve` noted when it started).")
     var server: String?
+    @Option(help: "The certificate laptops will see (e.g. the proxy's fullchain.pem): each code then carries its key, and laptops refuse any other server. Default: the certificate `serve --tls-cert` runs with.")
+    var pinCertificate: String?
+    @Flag(help: "Print codes without the server's key, for a server whose key will change before the laptops enrol.")
+    var noPin = false
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var data: DataOptions
 
@@ -51,6 +55,14 @@ struct EnrolmentCodes: AsyncParsableCommand {
         if let server, !(server.hasPrefix("http://") || server.hasPrefix("https://")) {
             throw ValidationError("--server must start with https:// (or http://), e.g. https://veldwerk.example.org.")
         }
+        if noPin && pinCertificate != nil { throw ValidationError("--pin-certificate and --no-pin contradict each other; give one.") }
+    }
+
+    /// The key codes carry: from --pin-certificate, else the one `serve` noted, none with --no-pin.
+    func pin(_ store: SQLiteServerStore) async throws -> CertificatePin? {
+        if noPin { return nil }
+        if let pinCertificate { return try TLSFiles.publicKeyPin(ofCertificateAt: pinCertificate) }
+        return try await store.notedPin()
     }
 
     func run() async throws {
@@ -59,6 +71,13 @@ struct EnrolmentCodes: AsyncParsableCommand {
         var codes: [(User, EnrolmentCode)] = []
         for user in try await store.users(role: .interviewer) where !enrolled.contains(user.id) {
             codes.append((user, try await store.issueEnrolmentCode(for: user.id, lifetime: validHours * 3600, now: Date())))
+        }
+        let pin = try await pin(store)
+        // What the interviewer types: the code, with the server's key when known.
+        codes = codes.map { user, code in
+            var pinned = code
+            pinned.code = EnrolmentTicket(code: code.code, pin: pin).text
+            return (user, pinned)
         }
         if json {
             try printJSON(codes.map { CreatedUser(user: $0.0, token: nil, enrolmentCode: $0.1) })

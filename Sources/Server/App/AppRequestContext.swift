@@ -11,12 +11,15 @@ struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     var remoteAddress: SocketAddress?
     /// Set by ``BearerAuthenticator`` when the request carries a valid token.
     var principal: Principal?
+    /// Set by ``BearerAuthenticator`` for a revoked laptop's sync, its last contact (see `SyncRoutes.finalSync`).
+    var revokedDevice: Principal?
     var maxUploadSize: Int
 
     init(source: Source) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress
         self.principal = nil
+        self.revokedDevice = nil
         self.maxUploadSize = 8 * 1024 * 1024
     }
 

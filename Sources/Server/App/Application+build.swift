@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 import Shared
@@ -19,12 +20,13 @@ func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let store = try await openStore(config, logger: logger)
     let router = try await buildRouter(store: store, config: config)
+    // Hummingbird's idle timer counts HTTP parts, not bytes: a connection that has not sent a
+    // complete request head (or, while sending a body, its next part) within the timeout is
+    // closed however it trickles bytes, so it bounds reading a request's head as well.
+    let http: HTTPServerBuilder = .http1(configuration: .init(idleTimeout: .milliseconds(Int64(config.connectionIdleTimeout * 1000))))
     return Application(
         router: router,
-        // Hummingbird's idle timer counts HTTP parts, not bytes: a connection that has not sent a
-        // complete request head (or, while sending a body, its next part) within the timeout is
-        // closed however it trickles bytes, so it bounds reading a request's head as well.
-        server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(config.connectionIdleTimeout * 1000)))),
+        server: try config.tls.map { try .tls(http, tlsConfiguration: try $0.serverConfiguration()) } ?? http,
         configuration: .init(
             address: .hostname(config.host, port: config.port), serverName: "veldwerk",
             availableConnectionsDelegate: MaximumAvailableConnections(config.maxConnections, logger: logger)
@@ -40,7 +42,7 @@ func buildRouter(store: SQLiteServerStore, config: ServerConfig) async throws ->
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: GzipMiddleware())
-    router.add(middleware: TransportSecurityMiddleware(publicURL: config.publicURL))
+    router.add(middleware: TransportSecurityMiddleware(https: HTTPSDetector(config)))
     router.add(middleware: LanguageMiddleware(configured: config.language, store: store))
     router.add(middleware: BearerAuthenticator(store: store, now: config.now))
     router.get("/healthz") { _, _ in HealthStatus(status: "ok") }

@@ -35,10 +35,17 @@ struct ServerConfig: Sendable {
     var trustedProxies: [String] = []
     /// Limits on failed enrolment codes and dashboard logins, per source address and per code or account.
     var signInThrottle = AttemptThrottle.Policy()
+    /// Certificate and key when the server speaks HTTPS itself (`serve --tls-cert --tls-key`); nil for plain
+    /// HTTP, on loopback or behind a TLS-terminating proxy.
+    var tls: TLSFiles?
     /// The wall clock, injected so tests control time.
     var now: @Sendable () -> Date = { Date() }
     /// The language the dashboard speaks: `--lang`, or the server's locale (`LANG`); nil: the study form's.
     var language: Language?
+
+    /// Whether browsers and laptops reach this server over HTTPS as far as the configuration tells:
+    /// it serves TLS itself, or its public URL is https.
+    var isPubliclyHTTPS: Bool { tls != nil || publicURL?.scheme?.lowercased() == "https" }
 
     var databaseURL: URL { dataDirectory.appendingPathComponent("veldwerk.sqlite") }
 }

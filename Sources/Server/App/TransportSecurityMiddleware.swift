@@ -2,18 +2,18 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Adds `Strict-Transport-Security` to every answer when the server's configured public URL is https.
+/// Adds `Strict-Transport-Security` to every answer that went out over HTTPS (see ``HTTPSDetector``):
+/// the server serves TLS itself, its public URL is https, or a trusted proxy forwarded an HTTPS request.
 ///
-/// It follows the operator's setting, not a header a client sends: browsers ignore HSTS received over
-/// plain HTTP, and a server reached as `https://…` through a proxy says so with `--public-url`.
+/// Browsers ignore HSTS received over plain HTTP, so it is sent only where it counts.
 struct TransportSecurityMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
-    let publicURL: URL?
+    let https: HTTPSDetector
 
     static let maxAge = 365 * 24 * 3600
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard publicURL?.scheme?.lowercased() == "https" else { return try await next(request, context) }
+        guard https.isHTTPS(request, context: context) else { return try await next(request, context) }
         do {
             var response = try await next(request, context)
             response.headers[.strictTransportSecurity] = "max-age=\(Self.maxAge)"

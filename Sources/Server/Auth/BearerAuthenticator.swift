@@ -27,6 +27,21 @@ struct BearerAuthenticator: RouterMiddleware {
         let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
         let hash = Secret.hash(token)
         guard let principal = try await store.principal(forTokenHash: hash) else {
+            if let revoked = try await store.revokedDevice(forTokenHash: hash) {
+                // A revoked laptop's sync is its last contact: it hands over what it had not sent and wipes itself.
+                if request.method == .post && request.uri.path == "/v1/sync" {
+                    var context = context
+                    context.revokedDevice = revoked
+                    return try await next(request, context)
+                }
+                throw APIError(
+                    status: .unauthorized, code: "device_revoked",
+                    message: localized(
+                        nl: "Deze laptop werd ingetrokken door een coördinator. Voer `veldwerk sync` uit om niet-verstuurd werk over te dragen en de gegevens van de studie te verwijderen.",
+                        en: "This laptop was revoked by a coordinator. Run `veldwerk sync` to hand over unsent work and remove the study's data from it."
+                    )
+                )
+            }
             throw APIError.unauthorized(localized(
                 nl: "Dit token is niet geldig: het is onbekend of zijn laptop werd ingetrokken. Meld opnieuw aan met een nieuwe code van een coördinator.",
                 en: "This token is not valid: it is unknown or its laptop was revoked. Enrol again with a new code from a coordinator."

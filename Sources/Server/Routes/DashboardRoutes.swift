@@ -138,11 +138,9 @@ struct DashboardRoutes {
         return response
     }
 
-    /// Whether browsers reach the dashboard over HTTPS: the configured public URL says so, or a trusted proxy does.
-    /// A client's own `X-Forwarded-Proto` counts for nothing.
+    /// Whether browsers reach the dashboard over HTTPS (see ``HTTPSDetector``).
     func isHTTPS(_ request: Request, _ context: AppRequestContext) -> Bool {
-        if let publicURL = config.publicURL { return publicURL.scheme?.lowercased() == "https" }
-        return request.uri.scheme?.rawValue == "https" || sources.forwardedHTTPS(request, context: context)
+        HTTPSDetector(config).isHTTPS(request, context: context)
     }
 
     // MARK: Pages

@@ -82,6 +82,7 @@ struct SyncRoutes {
     }
 
     @Sendable func sync(_ request: Request, context: AppRequestContext) async throws -> WrittenJSON {
+        if context.principal == nil, let revoked = context.revokedDevice { return try await finalSync(request, revoked: revoked, context: context) }
         let principal = try context.requirePrincipal()
         guard let device = principal.device else {
             throw APIError.forbidden(localized(
@@ -131,6 +132,30 @@ struct SyncRoutes {
         SyncResponse.writeJSON(
             accepted: pushed.accepted, rejected: pushed.rejected, pull: pulled.changes.map(\.json), cursors: pulled.cursors, more: pulled.more,
             serverTime: config.now().millisecondsSince1970, to: &writer
+        )
+        return WrittenJSON(bytes: writer.bytes)
+    }
+}
+
+extension SyncRoutes {
+    /// A revoked laptop's sync: nothing is merged and nothing pulled; its unsent changes wait in the
+    /// quarantine for a coordinator, and the answer says `revoked`, upon which the laptop deletes the study's data.
+    func finalSync(_ request: Request, revoked: Principal, context: AppRequestContext) async throws -> WrittenJSON {
+        guard let device = revoked.device else { throw APIError.unauthorized("This token is not valid.") }
+        let body = try await request.decodeJSON(what: "sync request", limit: config.maxBodyBytes) { try SyncRequest(wireJSON: $0) }
+        guard body.device == device else { throw APIError.forbidden("This token belongs to device \(device), not \(body.device).") }
+        guard body.push.count <= config.pushBatchLimit else {
+            throw APIError.tooLarge("A sync may push at most \(config.pushBatchLimit) changes; send the rest in the next request.")
+        }
+        let held = try await store.holdFinalPush(body.push, from: device, now: config.now())
+        context.logger.notice(
+            "revoked laptop synced: unsent changes held in quarantine",
+            metadata: ["sync.device": "\(device)", "sync.user": "\(revoked.user)", "sync.quarantined": "\(held.rejected.count)"]
+        )
+        var writer = JSONWriter(capacity: 256)
+        SyncResponse.writeJSON(
+            accepted: held.accepted, rejected: held.rejected, pull: [], cursors: [:], more: false,
+            serverTime: config.now().millisecondsSince1970, revoked: true, to: &writer
         )
         return WrittenJSON(bytes: writer.bytes)
     }

@@ -56,7 +56,7 @@ extension SQLiteServerStore {
         }
     }
 
-    private static func publishedQuestionnaires(in db: Database) throws -> [(form: Questionnaire, publishedAt: String?)] {
+    static func publishedQuestionnaires(in db: Database) throws -> [(form: Questionnaire, publishedAt: String?)] {
         let rows = try Row.fetchAll(
             db,
             sql: """

@@ -84,6 +84,7 @@ final class SQLiteServerStore: ServerStore {
         registerClockMigrations(&migrator)
         registerCredentialMigrations(&migrator)
         registerAddressMigrations(&migrator)
+        registerPersonalDataMigrations(&migrator)
         return migrator
     }
 

@@ -13,6 +13,11 @@ protocol ServerStore: Sendable {
 
     /// The person and laptop behind a token hash, unless unknown or revoked.
     func principal(forTokenHash hash: String) async throws -> Principal?
+    /// The laptop behind a device token that was revoked; nil for a live, unknown or API token.
+    func revokedDevice(forTokenHash hash: String) async throws -> Principal?
+    /// A revoked laptop's last push: nothing is merged. A change the log holds already is accepted; every
+    /// other change of that laptop waits in the quarantine for a coordinator (rejected as `quarantined`).
+    func holdFinalPush(_ changes: [Change], from device: DeviceID, now: Date) async throws -> PushResult
     /// Notes that a token was used (callers note each token at most once a minute).
     func noteTokenUse(hash: String, at date: Date) async throws
     func createUser(name: String, role: Role, email: String?, now: Date) async throws -> User

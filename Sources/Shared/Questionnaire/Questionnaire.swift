@@ -32,6 +32,12 @@ public struct Questionnaire: Codable, Equatable, Sendable {
     /// Open questions whose answers help identify a respondent when read beside a quote (settings
     /// `quasi_identifiers`, names separated by spaces; the respondent function is one too).
     public var quasiIdentifierQuestions: [String]?
+    /// Questions whose answers are personal data (settings `personal_data`, names separated by spaces):
+    /// names, e-mail addresses, phone numbers of the people interviewed. Handled as ``PersonalData`` says.
+    public var personalDataQuestions: [String]?
+
+    /// The questions this form declares as personal data.
+    public var personalQuestions: Set<String> { Set(personalDataQuestions ?? []) }
 
     /// Every question whose answer can help identify the respondent: the respondent function and the declared ones.
     public var quasiIdentifiers: Set<String> {

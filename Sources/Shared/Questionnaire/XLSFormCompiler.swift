@@ -108,6 +108,13 @@ public enum XLSFormCompiler {
             }
             form.quasiIdentifierQuestions = names
         }
+        if let list = setting("personal_data") {
+            let names = list.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+            for name in names where !questions.contains(where: { $0.name == name && $0.type.isAnswerable }) {
+                throw XLSFormError(sheet: settingsSheet, row: 2, column: "personal_data", reason: "there is no question \"\(name)\" that takes an answer")
+            }
+            form.personalDataQuestions = names
+        }
         return form
     }
 

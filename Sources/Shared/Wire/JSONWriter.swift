@@ -123,7 +123,7 @@ extension SyncResponse {
     /// The response as JSON, with the pulled changes given as wire JSON already (``Change/writeJSON(to:)``).
     public static func writeJSON(
         accepted: [ChangeID], rejected: [Rejection], pull: [[UInt8]], cursors: [String: Int64], more: Bool, serverTime: Int64,
-        to writer: inout JSONWriter
+        revoked: Bool = false, to writer: inout JSONWriter
     ) {
         writer.byte("{")
         writer.key("accepted", first: true)
@@ -152,6 +152,10 @@ extension SyncResponse {
         writer.bool(more)
         writer.key("serverTime")
         writer.int(serverTime)
+        if revoked {
+            writer.key("revoked")
+            writer.bool(true)
+        }
         writer.byte("}")
     }
 }

@@ -69,14 +69,20 @@ public struct SyncResponse: Codable, Equatable, Sendable {
     public var more: Bool
     /// Server time in milliseconds since 1970 when the response was made.
     public var serverTime: Int64
+    /// True when the laptop was revoked: nothing was merged or pulled, its unsent changes wait in the
+    /// server's quarantine, and it must delete the study's data. Absent otherwise.
+    public var revoked: Bool?
 
-    public init(accepted: [ChangeID], rejected: [Rejection], pull: [Change], cursors: [String: Int64], more: Bool, serverTime: Int64) {
+    public init(
+        accepted: [ChangeID], rejected: [Rejection], pull: [Change], cursors: [String: Int64], more: Bool, serverTime: Int64, revoked: Bool? = nil
+    ) {
         self.accepted = accepted
         self.rejected = rejected
         self.pull = pull
         self.cursors = cursors
         self.more = more
         self.serverTime = serverTime
+        self.revoked = revoked
     }
 }
 

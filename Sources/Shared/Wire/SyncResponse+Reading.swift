@@ -21,7 +21,8 @@ extension SyncResponse {
             pull: try WireReader.array(root["pull"], "pull").map(WireReader.change),
             cursors: try WireReader.object(root["cursors"], "cursors").mapValues { try WireReader.int($0, "a cursor") },
             more: try WireReader.bool(root["more"], "more"),
-            serverTime: try WireReader.int(root["serverTime"], "serverTime")
+            serverTime: try WireReader.int(root["serverTime"], "serverTime"),
+            revoked: try root["revoked"].map { try WireReader.bool($0, "revoked") }
         )
     }
 }

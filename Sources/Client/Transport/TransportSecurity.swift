@@ -1,0 +1,55 @@
+import Foundation
+import Shared
+
+/// How the laptop checks whom it talks to: the certificate authority it trusts, the server's pinned
+/// public key, and whether plain HTTP to another machine was explicitly allowed.
+///
+/// Chosen at `veldwerk enrol` (or `veldwerk login`), kept in the profile, applied to every request.
+struct TransportSecurity: Codable, Equatable, Sendable {
+    /// A PEM file of certificate authorities to trust instead of the system's (a study's private CA).
+    var caFile: String?
+    /// The server's public key hash; a server presenting another key is refused even with a valid certificate.
+    var pin: CertificatePin?
+    /// Plain `http://` to a host that is not this machine, which sends names and answers readable by
+    /// anyone on the network; only with `--allow-insecure-http`.
+    var allowInsecureHTTP = false
+
+    init(caFile: String? = nil, pin: CertificatePin? = nil, allowInsecureHTTP: Bool = false) {
+        self.caFile = caFile
+        self.pin = pin
+        self.allowInsecureHTTP = allowInsecureHTTP
+    }
+
+    /// Why a request to `url` must not go out, or nil when it may.
+    func refusal(for url: String) -> ClientError? {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased() else {
+            return .invalidInput("\(url) is not a server address; it must start with https:// (or http:// for this machine).")
+        }
+        switch scheme {
+        case "https":
+            return nil
+        case "http":
+            if pin != nil {
+                return .insecureTransport(
+                    "This laptop was enrolled with the server's certificate pin, so it talks to the server only over https://, not \(url)."
+                )
+            }
+            if allowInsecureHTTP || Self.isLoopback(components.host ?? "") { return nil }
+            return .insecureTransport(
+                "Refusing plain http:// to \(components.host ?? url): names, e-mail addresses and answers would cross the network unencrypted, "
+                    + "readable and changeable by anyone on the way. Use the server's https:// address; only on a network you trust, "
+                    + "pass --allow-insecure-http."
+            )
+        default:
+            return .invalidInput("\(url) is not a server address; it must start with https:// (or http:// for this machine).")
+        }
+    }
+
+    /// Whether `host` is this machine: `localhost`, 127.0.0.0/8 or ::1.
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        if bare == "localhost" || bare.hasSuffix(".localhost") || bare == "::1" || bare == "0:0:0:0:0:0:0:1" { return true }
+        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+}

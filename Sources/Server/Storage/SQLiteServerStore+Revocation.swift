@@ -1,0 +1,48 @@
+import Foundation
+import GRDB
+import Shared
+
+/// A revoked laptop's last contact: it learns it was revoked, and may first hand over what it had not sent.
+extension SQLiteServerStore {
+    func revokedDevice(forTokenHash hash: String) async throws -> Principal? {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT u.id, u.name, u.role, d.id AS device FROM device d JOIN user u ON u.id = d.user_id
+                    WHERE d.token_hash = ? AND d.revoked_at IS NOT NULL
+                    """,
+                arguments: [hash]
+            ), let role = Role(rawValue: row["role"]), let device = DeviceID(rawValue: row["device"])
+            else { return nil }
+            return Principal(user: UserID(row["id"] as String), name: row["name"], role: role, device: device)
+        }
+    }
+
+    func holdFinalPush(_ changes: [Change], from device: DeviceID, now: Date) async throws -> PushResult {
+        try await pushes.write(durable: !changes.isEmpty) { db in
+            var result = PushResult()
+            let inLog = try db.cachedStatement(sql: "SELECT 1 FROM change_log WHERE device = ? AND dseq = ?")
+            for change in changes {
+                guard change.id.device == device else {
+                    result.rejected.append(Rejection(changeId: change.id, code: .forbidden, reason: "This change was not made on laptop \(device)."))
+                    continue
+                }
+                if try Bool.fetchOne(inLog, arguments: [change.id.device.rawValue, change.id.seq]) ?? false {
+                    result.accepted.append(change.id)
+                    continue
+                }
+                let reason = "Sent by laptop \(device) after it was revoked; a coordinator accepts or discards it."
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO quarantine (change_id, device, scope, change, reason, received_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [
+                        change.id.description, device.rawValue, change.scope.rawValue,
+                        String(decoding: try JSONEncoder().encode(change), as: UTF8.self), reason, now.timeIntervalSince1970,
+                    ]
+                )
+                result.rejected.append(Rejection(changeId: change.id, code: .quarantined, reason: reason))
+            }
+            return result
+        }
+    }
+}
