@@ -222,6 +222,14 @@ struct OpenAPIDocumentTests {
             try await exchange.call("GET", "/v1/export?format=csv&personal=true", token: researcherToken, expect: 403)
             try await exchange.call("GET", "/v1/export?format=csv", token: laptop.token, expect: 403)
 
+            // Invitations to fill in the questionnaire in a browser.
+            try await exchange.call("POST", "/v1/cases/44084/invitations", token: coordinator, json: #"{"email":"jeugd@aalter.be","validDays":14}"#, expect: 200)
+            try await exchange.call("POST", "/v1/cases/44084/invitations", token: coordinator, json: "{}", expect: 200)
+            try await exchange.call("POST", "/v1/cases/4408/invitations", token: coordinator, json: "{}", expect: 400)
+            try await exchange.call("POST", "/v1/cases/99999/invitations", token: coordinator, json: "{}", expect: 404)
+            try await exchange.call("POST", "/v1/cases/44084/invitations", token: coordinator, json: #"{"validDays":0}"#, expect: 422)
+            try await exchange.call("POST", "/v1/cases/44084/invitations", token: laptop.token, json: "{}", expect: 403)
+
             // Credentials.
             try await exchange.call("GET", "/v1/credentials", token: coordinator, expect: 200)
             try await exchange.call("GET", "/v1/credentials?user=\(interviewer.id)", token: coordinator, expect: 200)

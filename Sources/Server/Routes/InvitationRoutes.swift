@@ -25,13 +25,12 @@ struct InvitationRoutes {
     let config: ServerConfig
 
     func register(on router: Router<AppRequestContext>) {
-        router.post("/v1/cases/:nis/invitations") { request, context -> EditedResponse<CreatedInvitation> in
+        router.post("/v1/cases/:nis/invitations") { request, context -> CreatedInvitation in
             let principal = try context.requireCoordinator()
             let body = try await request.decodeJSON(InvitationRequest.self, what: "invitation", limit: 16 * 1024)
-            let created = try await create(
+            return try await create(
                 municipality: context.parameters.get("nis") ?? "", email: body.email, validDays: body.validDays, by: principal, request: request
             )
-            return EditedResponse(status: .created, response: created)
         }
     }
 
