@@ -114,7 +114,18 @@ struct InterviewRunner {
 
     /// Relevant questions a person answers, in form order, given the answers so far.
     var askable: [Question] {
-        form.relevantQuestions(answers: answers).filter(\.type.isAnswerable)
+        form.relevantQuestions(answers: answers).filter(\.isEditable)
+    }
+
+    /// The value an unanswered question starts with (its `default`, or a calculated default), if any.
+    func startingValue(for question: Question) -> JSONValue? {
+        guard answers[question.name] == nil else { return nil }
+        return form.effectiveAnswers(answers)[question.name]
+    }
+
+    /// A label, hint or message in the interview's language, its `${name}` references filled in.
+    func text(_ text: LocalizedText?) -> String {
+        form.render(text?.text(language) ?? "", answers: answers)
     }
 
     /// The first relevant question with no stored value: where a run resumes.
@@ -272,8 +283,13 @@ struct InterviewRunner {
         if let stored = answers[question.name], !Self.isEmpty(stored) || !question.required {
             output.lines.append(Line(.info, Self.isEmpty(stored) ? "Left unanswered." : "Kept: \(display(stored, for: question))"))
             advance(&output)
+        } else if answers[question.name] == nil, let start = startingValue(for: question) {
+            output.lines.append(Line(.info, "Took the default: \(display(start, for: question))"))
+            save(start, for: question, now: now, &output)
+            advance(&output)
         } else if question.required {
-            output.lines.append(Line(.error, "\(question.name) is required: give an answer (type help for commands)."))
+            let message = text(question.requiredMessage)
+            output.lines.append(Line(.error, message.isEmpty ? "\(question.name) is required: give an answer (type help for commands)." : message))
             output.prompt = prompt
         } else {
             skip(question, now: now, &output)
@@ -367,8 +383,9 @@ struct InterviewRunner {
             output.lines.append(Line(.heading, label.isEmpty ? (question.group ?? form.title.text(language)) : label))
         }
         output.lines.append(Line(.position, "Group \(groupIndex) of \(groups.count) · question \(questionIndex) of \(inGroup.count) · \(overall)/\(questions.count) overall"))
-        output.lines.append(Line(.question, "\(question.label.text(language))\(question.required ? "" : " (optional)")  [\(name)]"))
-        if let hint = question.hint?.text(language), !hint.isEmpty {
+        output.lines.append(Line(.question, "\(text(question.label))\(question.required ? "" : " (optional)")  [\(name)]"))
+        let hint = text(question.hint)
+        if !hint.isEmpty {
             output.lines.append(Line(.hint, hint))
         }
         if let flag = flags[name]?.objectValue, Self.flagStatus(flags[name]) == "open" {
@@ -383,12 +400,14 @@ struct InterviewRunner {
         if let stored = answers[name] {
             let shown = Self.isEmpty(stored) ? "(left unanswered)" : display(stored, for: question)
             output.lines.append(Line(.answer, "Current answer: \(shown)  (Enter keeps it)"))
+        } else if let start = startingValue(for: question) {
+            output.lines.append(Line(.answer, "Default answer: \(display(start, for: question))  (Enter takes it)"))
         }
         output.lines.append(Line(.hint, instructions(for: question)))
         output.prompt = prompt
         // A typed value (a one-line text, a number, a date) comes back on the line for editing; Enter keeps it.
         // A choice is picked anew by its number (Enter keeps it), and a multi-line text is shown above.
-        if let stored = answers[name], !Self.isEmpty(stored), Self.isEditedOnTheLine(question) {
+        if let stored = answers[name] ?? startingValue(for: question), !Self.isEmpty(stored), Self.isEditedOnTheLine(question) {
             let text = Self.inputText(stored)
             if !text.contains("\n") { output.prefill = text }
         }
@@ -690,10 +709,11 @@ struct InterviewRunner {
         case .unknownChoice(_, let choice, let allowed):
             return "There is no choice \"\(choice)\". Type a number from 1 to \(allowed.count) or a choice name."
         case .constraint:
-            let message = question.constraintMessage?.text(language) ?? ""
+            let message = text(question.constraintMessage)
             return message.isEmpty ? "The answer is not accepted: it must meet \(question.constraint?.source ?? "the form's condition")." : message
         case .required:
-            return "\(question.name) is required: give an answer."
+            let message = text(question.requiredMessage)
+            return message.isEmpty ? "\(question.name) is required: give an answer." : message
         case .controlCharacter(_, let character):
             return AnswerError.controlCharacterSentence(character) + "."
         case .unknownQuestion, .notAnswerable:

@@ -29,6 +29,17 @@ public struct Question: Codable, Equatable, Sendable {
     /// The XLSForm `appearance` (e.g. `multiline`: a text answer of several lines), if any.
     public var appearance: String?
 
+    /// The `default` column as written: the answer an unanswered question starts with (see
+    /// ``Questionnaire/defaultAnswer(for:)``).
+    public var defaultValue: String?
+    /// `readonly`: the question shows its value (a default or a calculation) and takes no typed answer.
+    public var readOnly: Bool?
+    /// The message shown when a required question is left unanswered (`required_message`).
+    public var requiredMessage: LocalizedText?
+
+    /// Whether a person may type an answer: an answerable type that is not read-only.
+    public var isEditable: Bool { type.isAnswerable && readOnly != true }
+
     /// Whether a text answer may take several lines (`appearance` `multiline`); otherwise Enter ends it.
     public var isMultiline: Bool {
         appearance?.split(separator: " ").contains { $0.lowercased() == "multiline" } ?? false

@@ -19,12 +19,12 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
     /// A value computed from other answers by the question's `calculation`; takes no answer.
     case calculate
 
-    /// Reads an XLSForm `type` cell (`select_one jnw`, `select one jnw`, `integer`, `int`, `text`,
-    /// `string`, …), or `nil` when the type is not supported.
+    /// Reads an XLSForm `type` cell (`select_one jnw`, `select one jnw`, `select one from jnw`,
+    /// `select all that apply from jnw`, `integer`, `int`, `text`, `string`, …), or `nil` when the
+    /// type is not supported.
     public init?(xlsform: String) {
         let words = xlsform.split(whereSeparator: \.isWhitespace).map(String.init)
-        switch words.count {
-        case 1:
+        if words.count == 1 {
             switch words[0] {
             case "integer", "int": self = .integer
             case "decimal": self = .decimal
@@ -34,16 +34,59 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
             case "calculate": self = .calculate
             default: return nil
             }
-        case 2:
-            switch words[0] {
-            case "select_one", "select1": self = .selectOne(list: words[1])
-            case "select_multiple": self = .selectMultiple(list: words[1])
-            default: return nil
-            }
-        case 3 where words[0] == "select" && words[1] == "one" || words[0] == "select" && words[1] == "multiple":
-            self = words[1] == "one" ? .selectOne(list: words[2]) : .selectMultiple(list: words[2])
-        default:
-            return nil
+            return
+        }
+        guard let (multiple, list) = Self.select(words) else { return nil }
+        self = multiple ? .selectMultiple(list: list) : .selectOne(list: list)
+    }
+
+    /// The select spellings pyxform reads: `select_one L`, `select1 L`, `select one L`,
+    /// `select_multiple L`, `select multiple L`, `select all that apply L`, each optionally with
+    /// `from` before the list. Returns whether it is a multiple select, and the list.
+    static func select(_ words: [String]) -> (multiple: Bool, list: String)? {
+        let spellings: [([String], Bool)] = [
+            (["select_one"], false), (["select1"], false), (["select", "one"], false),
+            (["select_multiple"], true), (["select", "multiple"], true), (["select", "all", "that", "apply"], true),
+        ]
+        for (prefix, multiple) in spellings where words.starts(with: prefix) {
+            var rest = words.dropFirst(prefix.count)
+            if rest.count == 2, rest.first == "from" { rest = rest.dropFirst() }
+            guard rest.count == 1, let list = rest.first else { return nil }
+            return (multiple, list)
+        }
+        return nil
+    }
+
+    /// The XLSForm feature a `type` cell asks for that Veldwerk does not carry out, e.g. `media
+    /// (image)`, or `nil` for a supported or unknown type. Used to refuse a form naming the feature.
+    public static func unsupportedFeature(xlsform: String) -> String? {
+        var words = xlsform.split(whereSeparator: \.isWhitespace).map(String.init)
+        if words.last == "or_other" || words.suffix(3) == ["or", "specify", "other"] {
+            return "an \"or other\" choice"
+        }
+        guard let first = words.first else { return nil }
+        if first == "begin" || first == "end", words.count > 1 { words = [first + "_" + words[1]] + words.dropFirst(2) }
+        switch words[0] {
+        case "image", "audio", "video", "file", "background-audio", "background-video", "signature", "photo":
+            return "media (\(words[0]))"
+        case "select_one_external", "select_multiple_external": return "choices from an external_choices sheet"
+        case "select_one_from_file", "select_multiple_from_file": return "choices from a file"
+        case "rank": return "ranking"
+        case "begin_loop", "end_loop": return "loops over a choice list"
+        case "geopoint", "geotrace", "geoshape", "gps", "start-geopoint", "osm": return "locations"
+        case "time": return "times of day"
+        case "datetime", "dateTime": return "dates with a time"
+        case "acknowledge", "trigger": return "acknowledge questions"
+        case "range": return "range questions"
+        case "barcode": return "barcodes"
+        case "start", "end", "today", "deviceid", "username", "simserial", "subscriberid", "phonenumber", "email",
+             "uri:deviceid", "imei", "uri:username", "uri:email", "uri:phonenumber", "uri:simserial", "uri:subscriberid", "audit":
+            return "metadata filled by the device (\(words[0]))"
+        case "hidden": return "hidden questions"
+        case "xml-external", "csv-external": return "external data files"
+        case "entity": return "entities"
+        case "phone_number", "phone": return "phone numbers"
+        default: return nil
         }
     }
 

@@ -23,9 +23,10 @@ extension Questionnaire {
 
     /// Required, relevant questions that have no (non-empty) answer, in form order.
     public func missingRequired(answers: [String: JSONValue]) -> [Question] {
-        let relevant = relevance(answers).relevant
+        let (relevant, effective) = relevance(answers)
+        // A default or calculated default the person left standing answers the question.
         return questions.filter {
-            $0.required && $0.type.isAnswerable && relevant[$0.name] == true && Self.isEmpty(answers[$0.name])
+            $0.required && $0.type.isAnswerable && relevant[$0.name] == true && Self.isEmpty(effective[$0.name])
         }
     }
 
@@ -220,6 +221,7 @@ extension Questionnaire {
         var effective: [String: JSONValue] = [:]
         for question in questions where question.type != .calculate {
             if let value = answers[question.name], !Self.isEmpty(value) { effective[question.name] = value }
+            else if answers[question.name] == nil, let value = defaultAnswer(for: question) { effective[question.name] = value }
         }
         var relevant: [String: Bool] = [:]
         for _ in 0...(questions.count + 1) {
@@ -236,8 +238,11 @@ extension Questionnaire {
                 var value: JSONValue?
                 if question.type == .calculate {
                     value = isRelevant ? question.calculation.flatMap { Self.calculate($0, answers: effective) } : nil
-                } else if isRelevant, let answer = answers[question.name], !Self.isEmpty(answer) {
-                    value = answer
+                } else if isRelevant, let answer = answers[question.name] {
+                    value = Self.isEmpty(answer) ? nil : answer
+                } else if isRelevant {
+                    // Never answered: the `default`, else a `calculation` on a typed question (a calculated default).
+                    value = defaultAnswer(for: question) ?? question.calculation.flatMap { Self.calculate($0, answers: effective) }
                 }
                 if effective[question.name] != value {
                     effective[question.name] = value
@@ -247,6 +252,20 @@ extension Questionnaire {
             if !changed { break }
         }
         return (relevant, effective)
+    }
+
+    /// The answer an unanswered question starts with: its `default` read as a typed answer
+    /// (`nil` when there is none, or when it is not an answer of the question's type).
+    public func defaultAnswer(for question: Question) -> JSONValue? {
+        guard let text = question.defaultValue, question.type.isAnswerable else { return nil }
+        if let list = question.type.choiceList {
+            let names = text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+            let choices = choiceLists[list] ?? []
+            guard !names.isEmpty, names.allSatisfy({ name in choices.contains { $0.name == name } }) else { return nil }
+            if case .selectOne = question.type { return names.count == 1 ? .string(names[0]) : nil }
+            return .array(choices.map(\.name).filter(names.contains).map { .string($0) })
+        }
+        return try? parseAnswer(text, for: question.name)
     }
 
     private static func holds(_ expression: Expression?, answers: [String: JSONValue], current: JSONValue?) -> Bool {

@@ -1,0 +1,51 @@
+import Foundation
+import Shared
+import Testing
+
+@testable import VeldwerkClient
+
+/// The runner carries out the XLSForm columns the compiler accepts: defaults, `${name}` in texts,
+/// required messages and read-only questions.
+@Suite struct RunnerXLSFormColumnsTests {
+    private func form(_ survey: String) throws -> Questionnaire {
+        try XLSFormCompiler.compile(survey: survey, choices: nil, defaultFormID: "columns")
+    }
+
+    @Test("a default is offered and Enter takes it; a typed answer replaces it")
+    func defaultIsOfferedAndTaken() throws {
+        let form = try form("type,name,label,default,required\ninteger,kinderen,How many children?,2,yes\ntext,naam,Name?,,\n")
+        var driver = RunnerDriver(form: form)
+        #expect(driver.text.contains("Default answer: 2  (Enter takes it)"))
+        driver.type("")
+        #expect(driver.savedAnswers["kinderen"] == .int(2))
+        #expect(driver.runner.current == "naam")
+
+        var typed = RunnerDriver(form: form)
+        typed.type("5")
+        #expect(typed.savedAnswers["kinderen"] == .int(5))
+    }
+
+    @Test("${name} in a label and a hint shows the answer given")
+    func referencesAreRendered() throws {
+        let form = try form("type,name,label,hint\ntext,naam,Name?,\ninteger,leeftijd,How old is ${naam}?,Ask ${naam} directly\n")
+        var driver = RunnerDriver(form: form)
+        driver.type("An")
+        #expect(driver.text.contains("How old is An?"))
+        #expect(driver.text.contains("Ask An directly"))
+    }
+
+    @Test("a required question left empty shows the form's required_message")
+    func requiredMessage() throws {
+        let form = try form("type,name,label,required,required_message\ntext,naam,Name?,yes,We need a name to continue\n")
+        var driver = RunnerDriver(form: form)
+        driver.type("")
+        #expect(driver.lastLines.contains("We need a name to continue"))
+    }
+
+    @Test("a read-only question is not asked")
+    func readOnlyIsNotAsked() throws {
+        let form = try form("type,name,label,readonly,default\ntext,code,Code,yes,X1\ntext,naam,Name?,,\n")
+        let driver = RunnerDriver(form: form)
+        #expect(driver.runner.current == "naam")
+    }
+}
