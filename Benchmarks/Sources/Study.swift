@@ -110,6 +110,10 @@ struct AnswerMaker {
             let words = ["samenwerking", "met", "de", "scholen", "en", "het", "lokaal", "overleg", "kinderopvang", "brugfiguur", "budget", "taal"]
             return .string((0..<(4 + seed % 12)).map { words[($0 * 7 + seed) % words.count] }.joined(separator: " "))
         case .date: return .string(String(format: "2025-%02d-%02d", 1 + seed % 12, 1 + seed % 28))
+        case .time: return .string(String(format: "%02d:%02d", 8 + seed % 10, seed % 60))
+        case .dateTime: return .string(String(format: "2025-%02d-%02dT%02d:00", 1 + seed % 12, 1 + seed % 28, 8 + seed % 10))
+        case .acknowledge: return .string("OK")
+        case .geopoint: return .string(String(format: "51.%04d 3.%04d", seed % 10_000, (seed * 7) % 10_000))
         case .note, .calculate: return nil
         }
     }

@@ -48,4 +48,16 @@ import Testing
         let driver = RunnerDriver(form: form)
         #expect(driver.runner.current == "naam")
     }
+
+    @Test("time and geopoint are typed on the line; a wrong one says how to write it")
+    func timeAndPlace() throws {
+        let form = try form("type,name,label\ntime,aankomst,Arrival?\ngeopoint,plaats,Where?\n")
+        var driver = RunnerDriver(form: form)
+        #expect(driver.text.contains("Type a time of day as HH:MM"))
+        driver.type("25:00")
+        #expect(driver.lastLines.contains { $0.contains("is not a time of day") })
+        driver.type("9:05", "51.0543 3.7174")
+        #expect(driver.savedAnswers["aankomst"] == .string("09:05"))
+        #expect(driver.savedAnswers["plaats"] == .string("51.0543 3.7174"))
+    }
 }

@@ -171,7 +171,7 @@ import Testing
 
     @Test(arguments: [
         // (survey, row, column, reason fragment)
-        ("type,name,label\ngeopoint,gps,GPS\n", 2, "type", "locations (type \"geopoint\") is not supported"),
+        ("type,name,label\ngeotrace,g,G\n", 2, "type", "lines, shapes and maps (type \"geotrace\") is not supported"),
         ("type,name,label\ntext,,Zonder naam\n", 2, "name", "no name"),
         ("type,name,label\ntext,1abc,Slechte naam\n", 2, "name", "not a valid name"),
         ("type,name,label\ntext,a,A\ninteger,a,B\n", 3, "name", "duplicate name \"a\" (also on row 2)"),

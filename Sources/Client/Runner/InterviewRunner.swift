@@ -417,7 +417,7 @@ struct InterviewRunner {
     static func isEditedOnTheLine(_ question: Question) -> Bool {
         switch question.type {
         case .text: return !question.isMultiline
-        case .integer, .decimal, .date: return true
+        case .integer, .decimal, .date, .time, .dateTime, .geopoint: return true
         default: return false
         }
     }
@@ -691,6 +691,10 @@ struct InterviewRunner {
             return question.isMultiline
                 ? "Type the answer; it may take several lines. End it with a line containing only a dot (.). Commands: \(commands)."
                 : "Type the answer and press Enter (to add a line, end this one with a backslash \\). Commands: \(commands)."
+        case .time: return "Type a time of day as HH:MM, e.g. 14:30. Commands: \(commands)."
+        case .dateTime: return "Type a date and time as YYYY-MM-DD HH:MM, e.g. 2025-01-31 14:30. Commands: \(commands)."
+        case .acknowledge: return "Type OK to confirm. Commands: \(commands)."
+        case .geopoint: return "Type the latitude and longitude in degrees, e.g. 51.0543 3.7174 (altitude and accuracy in metres may follow). Commands: \(commands)."
         case .note, .calculate: return ""
         }
     }
@@ -704,6 +708,10 @@ struct InterviewRunner {
             case .integer: return "\"\(typed)\" is not a whole number. Type digits only, e.g. 3."
             case .decimal: return "\"\(typed)\" is not a number. Type e.g. 2.5 (a decimal comma works too)."
             case .date: return "\"\(typed)\" is not a date. Write it as YYYY-MM-DD, e.g. 2025-01-31."
+            case .time: return "\"\(typed)\" is not a time of day. Write it as HH:MM, e.g. 14:30."
+            case .dateTime: return "\"\(typed)\" is not a date and time. Write it as YYYY-MM-DD HH:MM, e.g. 2025-01-31 14:30."
+            case .acknowledge: return "Type OK to confirm, or skip if you may."
+            case .geopoint: return "\"\(typed)\" is not a place. Type latitude (-90 to 90) and longitude (-180 to 180) in degrees, e.g. 51.0543 3.7174."
             default: return "That answer does not fit: \(error)."
             }
         case .unknownChoice(_, let choice, let allowed):

@@ -147,7 +147,7 @@ struct CodebookWriter: ExportWriter {
 
     static func isString(_ type: QuestionType) -> Bool {
         switch type {
-        case .text, .calculate, .note: return true
+        case .text, .calculate, .note, .time, .dateTime, .acknowledge, .geopoint: return true
         default: return false
         }
     }
@@ -159,6 +159,10 @@ struct CodebookWriter: ExportWriter {
         case .integer, .decimal: return "numeric"
         case .date: return "date"
         case .text, .calculate, .note: return "string"
+        case .time: return "string HH:MM"
+        case .dateTime: return "string YYYY-MM-DDTHH:MM"
+        case .acknowledge: return "string OK"
+        case .geopoint: return "string: latitude longitude [altitude accuracy]"
         }
     }
 }

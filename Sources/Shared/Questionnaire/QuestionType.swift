@@ -18,6 +18,15 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
     case note
     /// A value computed from other answers by the question's `calculation`; takes no answer.
     case calculate
+    /// A time of day; answered with `.string("HH:MM")` (or `HH:MM:SS`).
+    case time
+    /// A date with a time of day; answered with `.string("YYYY-MM-DDTHH:MM")`.
+    case dateTime
+    /// A statement the respondent confirms; answered with `.string("OK")`.
+    case acknowledge
+    /// A place on earth typed as latitude and longitude in degrees (optionally altitude and accuracy
+    /// in metres); answered with `.string("51.05 3.72")`, as ODK stores a geopoint.
+    case geopoint
 
     /// Reads an XLSForm `type` cell (`select_one jnw`, `select one jnw`, `select one from jnw`,
     /// `select all that apply from jnw`, `integer`, `int`, `text`, `string`, …), or `nil` when the
@@ -32,6 +41,10 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
             case "date": self = .date
             case "note": self = .note
             case "calculate": self = .calculate
+            case "time": self = .time
+            case "datetime", "dateTime": self = .dateTime
+            case "acknowledge": self = .acknowledge
+            case "geopoint", "gps": self = .geopoint
             default: return nil
             }
             return
@@ -73,10 +86,8 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
         case "select_one_from_file", "select_multiple_from_file": return "choices from a file"
         case "rank": return "ranking"
         case "begin_loop", "end_loop": return "loops over a choice list"
-        case "geopoint", "geotrace", "geoshape", "gps", "start-geopoint", "osm": return "locations"
-        case "time": return "times of day"
-        case "datetime", "dateTime": return "dates with a time"
-        case "acknowledge", "trigger": return "acknowledge questions"
+        case "geotrace", "geoshape", "start-geopoint", "osm": return "lines, shapes and maps"
+        case "trigger": return "trigger questions"
         case "range": return "range questions"
         case "barcode": return "barcodes"
         case "start", "end", "today", "deviceid", "username", "simserial", "subscriberid", "phonenumber", "email",
@@ -101,6 +112,10 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
         case .date: return "date"
         case .note: return "note"
         case .calculate: return "calculate"
+        case .time: return "time"
+        case .dateTime: return "datetime"
+        case .acknowledge: return "acknowledge"
+        case .geopoint: return "geopoint"
         }
     }
 
@@ -132,6 +147,10 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
         case .text: return "text"
         case .date: return "a date written YYYY-MM-DD"
         case .note, .calculate: return "no answer"
+        case .time: return "a time written HH:MM"
+        case .dateTime: return "a date and time written YYYY-MM-DD HH:MM"
+        case .acknowledge: return "OK"
+        case .geopoint: return "a latitude and longitude in degrees, e.g. 51.05 3.72"
         }
     }
 }

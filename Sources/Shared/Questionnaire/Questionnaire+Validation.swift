@@ -127,6 +127,18 @@ extension Questionnaire {
         case .date:
             guard DateText.isDate(trimmed) else { throw wrong() }
             return .string(trimmed)
+        case .time:
+            guard let time = DateText.time(trimmed) else { throw wrong() }
+            return .string(time)
+        case .dateTime:
+            guard let dateTime = DateText.dateTime(trimmed) else { throw wrong() }
+            return .string(dateTime)
+        case .acknowledge:
+            guard ["ok", "yes", "y", "ja", "j"].contains(trimmed.lowercased()) else { throw wrong() }
+            return .string("OK")
+        case .geopoint:
+            guard let point = DateText.geopoint(trimmed) else { throw wrong() }
+            return .string(point)
         case .selectOne:
             let offered = availableChoices(for: question, answers: answers)
             guard !trimmed.isEmpty else { throw wrong() }
@@ -196,6 +208,14 @@ extension Questionnaire {
             guard value.stringValue != nil else { throw wrong }
         case .date:
             guard let text = value.stringValue, DateText.isDate(text) else { throw wrong }
+        case .time:
+            guard let text = value.stringValue, DateText.time(text) == text else { throw wrong }
+        case .dateTime:
+            guard let text = value.stringValue, DateText.dateTime(text) == text else { throw wrong }
+        case .acknowledge:
+            guard value.stringValue == "OK" else { throw wrong }
+        case .geopoint:
+            guard let text = value.stringValue, DateText.geopoint(text) == text else { throw wrong }
         case .selectOne:
             guard let choice = value.stringValue else { throw wrong }
             let allowed = availableChoices(for: question, answers: answers).map(\.name)

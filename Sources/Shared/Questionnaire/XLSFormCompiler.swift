@@ -14,7 +14,8 @@ import Foundation
 /// either spelling (`label::nl`, `label::English (en)`, `label:English`); a plain `label` is the
 /// default language. Supported types: `select_one LIST`, `select_multiple LIST` (and the older
 /// `select one from LIST`, `select all that apply from LIST`), `integer`, `decimal`, `text`,
-/// `date`, `note`, `calculate`, `begin_group`/`end_group` (nesting allowed).
+/// `date`, `time`, `datetime`, `geopoint` (typed as latitude and longitude), `acknowledge`, `note`,
+/// `calculate`, `begin_group`/`end_group` (nesting allowed).
 ///
 /// Never silently different from pyxform: a filled column or a type that XLSForm defines and
 /// Veldwerk does not carry out (media, `parameters`, `trigger`, other `bind::` attributes, repeats,
@@ -265,7 +266,7 @@ public enum XLSFormCompiler {
                     throw fail("type", "\(feature) (type \"\(rawType)\") is not supported")
                 }
                 guard let type = QuestionType(xlsform: rawType) else {
-                    throw fail("type", "unknown type \"\(rawType)\"; supported: select_one LIST, select_multiple LIST, integer, decimal, text, date, note, calculate, begin_group, end_group")
+                    throw fail("type", "unknown type \"\(rawType)\"; supported: select_one LIST, select_multiple LIST, integer, decimal, text, date, time, datetime, geopoint, acknowledge, note, calculate, begin_group, end_group")
                 }
                 guard !name.isEmpty else { throw fail("name", "the \(type.xlsform) question has no name") }
                 try claim(name)
