@@ -118,8 +118,10 @@ SELECTS = {"select_one", "select_multiple", "select_one_external", "select_one_f
 
 
 def squash(expression) -> str:
-    """An expression without whitespace, for comparing the text both compilers keep."""
-    return re.sub(r"\s+", "", expression or "")
+    """An expression without whitespace, for comparing the text both compilers keep; pyxform's own
+    `../name` (in the question it adds for or_other) reads as `${name}`."""
+    text = re.sub(r"\.\./([A-Za-z_][\w.-]*)", r"${\1}", expression or "")
+    return re.sub(r"\s+", "", text)
 
 
 def texts(value) -> list:

@@ -123,13 +123,29 @@ import Testing
     }
 
     @Test("types Veldwerk does not carry out are refused naming the feature", arguments: [
-        ("image", "media"), ("begin loop over yn", "loop"), ("select one from yn or specify other", "or other"),
+        ("image", "media"), ("begin loop over yn", "loop"),
         ("select_one_external yn", "external"), ("start", "metadata"),
     ])
     func unsupportedTypes(type: String, feature: String) throws {
         let error = try #require(refusal("type,name,label\n\(type),q,Q\n", choices: "list_name,name,label\nyn,y,Yes\n"))
         #expect(error.row == 2 && error.column == "type")
         #expect(error.reason.contains(feature), "\(error)")
+    }
+
+    @Test("or_other and or specify other: the list gains Other, and NAME_other is asked when it is chosen, as pyxform does")
+    func orOther() throws {
+        let form = try compile(
+            "type,name,label::en,label::nl\nselect_one kleur or_other,kleur,Colour?,Kleur?\nselect all that apply from dier or specify other,dier,Pets?,Huisdieren?\n",
+            choices: "list_name,name,label::en,label::nl\nkleur,rood,Red,Rood\ndier,kat,Cat,Kat\n"
+        )
+        #expect(form.questions.map(\.name) == ["kleur", "kleur_other", "dier", "dier_other"])
+        #expect(form.choiceLists["kleur"]?.map(\.name) == ["rood", "other"])
+        #expect(form.choiceLists["kleur"]?.last?.label.texts == ["en": "Other", "nl": "Other"])
+        #expect(form.question(named: "kleur")?.type == .selectOne(list: "kleur"))
+        #expect(form.question(named: "dier")?.type == .selectMultiple(list: "dier"))
+        #expect(!form.isRelevant("kleur_other", answers: ["kleur": .string("rood")]))
+        #expect(form.isRelevant("kleur_other", answers: ["kleur": .string("other")]))
+        #expect(form.isRelevant("dier_other", answers: ["dier": .array([.string("kat"), .string("other")])]))
     }
 
     @Test("a header written twice is refused, as pyxform does")

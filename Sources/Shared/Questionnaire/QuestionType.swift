@@ -74,9 +74,6 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
     /// (image)`, or `nil` for a supported or unknown type. Used to refuse a form naming the feature.
     public static func unsupportedFeature(xlsform: String) -> String? {
         var words = xlsform.split(whereSeparator: \.isWhitespace).map(String.init)
-        if words.last == "or_other" || words.suffix(3) == ["or", "specify", "other"] {
-            return "an \"or other\" choice"
-        }
         guard let first = words.first else { return nil }
         if first == "begin" || first == "end", words.count > 1 { words = [first + "_" + words[1]] + words.dropFirst(2) }
         switch words[0] {

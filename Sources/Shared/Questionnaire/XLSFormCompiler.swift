@@ -72,9 +72,9 @@ public enum XLSFormCompiler {
         var languages = [defaultLanguage]
         for language in suffixes where !languages.contains(language) { languages.append(language) }
 
-        let choiceLists = try compileChoices(choicesTable, columns: choiceColumns, defaultLanguage: defaultLanguage)
+        var choiceLists = try compileChoices(choicesTable, columns: choiceColumns, defaultLanguage: defaultLanguage)
         let (groups, questions) = try compileSurvey(
-            surveyTable, columns: surveyColumns, defaultLanguage: defaultLanguage, choiceLists: choiceLists
+            surveyTable, columns: surveyColumns, defaultLanguage: defaultLanguage, choiceLists: &choiceLists
         )
         try checkReferences(
             groups: groups, questions: questions,
@@ -197,7 +197,7 @@ public enum XLSFormCompiler {
     // MARK: Survey
 
     private static func compileSurvey(
-        _ table: CSVReader.Table, columns: Columns, defaultLanguage: String, choiceLists: [String: [Choice]]
+        _ table: CSVReader.Table, columns: Columns, defaultLanguage: String, choiceLists: inout [String: [Choice]]
     ) throws -> ([QuestionGroup], [Question]) {
         for column in ["type", "name"] where !columns.has(column) {
             throw XLSFormError(sheet: surveySheet, row: 1, column: column, reason: "the header lacks this column")
@@ -262,6 +262,14 @@ public enum XLSFormCompiler {
             case "begin_repeat", "end_repeat":
                 throw fail("type", "repeats are not supported")
             default:
+                // `or_other` / `or specify other`, as pyxform: the list gains a choice "other", and a
+                // text question NAME_other, asked when it is chosen, follows the question.
+                var rawType = rawType
+                var orOther = false
+                for suffix in [" or_other", " or specify other"] where rawType.hasSuffix(suffix) {
+                    rawType = String(rawType.dropLast(suffix.count))
+                    orOther = true
+                }
                 if let feature = QuestionType.unsupportedFeature(xlsform: rawType) {
                     throw fail("type", "\(feature) (type \"\(rawType)\") is not supported")
                 }
@@ -320,6 +328,24 @@ public enum XLSFormCompiler {
                 }
                 questions.append(question)
                 if let index = open.last { groups[index].questionNames.append(name) }
+                if orOther {
+                    guard let list = type.choiceList, question.choiceFilter == nil else {
+                        throw fail("type", "or_other goes with select_one or select_multiple without a choice_filter")
+                    }
+                    if choiceLists[list]?.contains(where: { $0.name == "other" }) == false {
+                        let languages = Set(choiceLists[list, default: []].flatMap { $0.label.texts.keys })
+                        let texts = Dictionary(uniqueKeysWithValues: (languages.isEmpty ? [defaultLanguage] : Array(languages)).map { ($0, "Other") })
+                        choiceLists[list, default: []].append(Choice(name: "other", label: LocalizedText(texts, defaultLanguage: defaultLanguage)))
+                    }
+                    let otherName = name + "_other"
+                    try claim(otherName)
+                    let other = Question(
+                        name: otherName, type: .text, label: LocalizedText("Specify other.", language: defaultLanguage),
+                        relevant: try Expression("selected(${\(name)}, 'other')"), group: question.group, row: record.row
+                    )
+                    questions.append(other)
+                    if let index = open.last { groups[index].questionNames.append(otherName) }
+                }
             }
         }
         if let index = open.last {
