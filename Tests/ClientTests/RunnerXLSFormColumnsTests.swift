@@ -60,4 +60,24 @@ import Testing
         #expect(driver.savedAnswers["aankomst"] == .string("09:05"))
         #expect(driver.savedAnswers["plaats"] == .string("51.0543 3.7174"))
     }
+
+    @Test("notes show before the next question and at the end, with ${name} filled in; a hidden note does not")
+    func notesAreShown() throws {
+        let form = try form("""
+            type,name,label,relevant,readonly,default
+            text,naam,Name?,,,
+            note,welkom,Welcome ${naam}.,,,
+            note,verborgen,Never shown,${naam} = 'nobody',,
+            text,code,Code,,yes,X1
+            integer,leeftijd,Age?,,,
+            note,einde,Thank you ${naam}.,,,
+            """)
+        var driver = RunnerDriver(form: form)
+        driver.type("An")
+        #expect(driver.lastLines.contains("Welcome An."))
+        #expect(driver.lastLines.contains("Code: X1"))
+        #expect(!driver.text.contains("Never shown"))
+        driver.type("40")
+        #expect(driver.lastLines.contains("Thank you An."))
+    }
 }

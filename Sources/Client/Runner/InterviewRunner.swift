@@ -382,6 +382,7 @@ struct InterviewRunner {
             let label = question.group.flatMap { form.group(named: $0) }.map { $0.label.text(language) } ?? ""
             output.lines.append(Line(.heading, label.isEmpty ? (question.group ?? form.title.text(language)) : label))
         }
+        output.lines.append(contentsOf: notes(before: name))
         output.lines.append(Line(.position, "Group \(groupIndex) of \(groups.count) · question \(questionIndex) of \(inGroup.count) · \(overall)/\(questions.count) overall"))
         output.lines.append(Line(.question, "\(text(question.label))\(question.required ? "" : " (optional)")  [\(name)]"))
         let hint = text(question.hint)
@@ -446,6 +447,7 @@ struct InterviewRunner {
             finish(.done, &output)
         case .full:
             shownGroup = nil
+            output.lines.append(contentsOf: notes(before: nil))
             let missing = form.missingRequired(answers: answers).map(\.name)
             if missing.isEmpty {
                 output.lines.append(Line(.success, "End of the questionnaire: every required question is answered."))
