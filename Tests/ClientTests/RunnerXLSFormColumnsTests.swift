@@ -80,4 +80,36 @@ import Testing
         driver.type("40")
         #expect(driver.lastLines.contains("Thank you An."))
     }
+
+    @Test("metadata is filled by the laptop, never asked: start, today, deviceid, username at the start; end at completion")
+    func metadataIsFilled() throws {
+        let form = try form("type,name,label\nstart,begin,\nend,einde,\ntoday,dag,\ndeviceid,laptop,\nusername,wie,\ntext,naam,Name?\n")
+        let now = Date(timeIntervalSince1970: 1_736_000_000)
+        var runner = InterviewRunner(
+            form: form, answers: [:], interviewID: "00000000-test", device: .init(id: "d-1234", userName: "An Peeters")
+        )
+        let output = runner.start(now: now)
+        #expect(runner.current == "naam")
+        guard case .fields(let fields)? = output.saves.first else {
+            Issue.record("nothing was saved at the start")
+            return
+        }
+        let values = Dictionary(uniqueKeysWithValues: fields.map { ($0.field, $0.value) })
+        #expect(values[Interview.Field.answer("begin")] == .string(InterviewRunner.isoTime(now)))
+        #expect(values[Interview.Field.answer("dag")] == .string(ExpressionContext.localDate(now)))
+        #expect(values[Interview.Field.answer("laptop")] == .string("d-1234"))
+        #expect(values[Interview.Field.answer("wie")] == .string("An Peeters"))
+        #expect(values[Interview.Field.answer("einde")] == nil)
+        for field in fields {
+            let name = String(field.field.dropFirst(Interview.Field.answerPrefix.count))
+            try form.validate(field.value, for: name, answers: [:])
+        }
+        // Resuming keeps the first start.
+        var resumed = InterviewRunner(form: form, answers: runner.answers, interviewID: "00000000-test")
+        #expect(resumed.start(now: now.addingTimeInterval(3600)).saves.isEmpty)
+
+        var driver = RunnerDriver(form: form)
+        driver.type("An", "complete")
+        #expect(driver.savedAnswers["einde"] != nil)
+    }
 }

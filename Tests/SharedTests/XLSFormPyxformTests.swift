@@ -124,7 +124,7 @@ import Testing
 
     @Test("types Veldwerk does not carry out are refused naming the feature", arguments: [
         ("image", "media"), ("begin loop over yn", "loop"),
-        ("select_one_external yn", "external"), ("start", "metadata"),
+        ("select_one_external yn", "external"), ("simserial", "metadata"),
     ])
     func unsupportedTypes(type: String, feature: String) throws {
         let error = try #require(refusal("type,name,label\n\(type),q,Q\n", choices: "list_name,name,label\nyn,y,Yes\n"))

@@ -82,6 +82,8 @@ struct InterviewRunner {
     let mode: Mode
     let language: String
     let interviewID: String
+    /// The laptop and person, for the form's `deviceid` and `username` questions.
+    let device: Device
     private(set) var answers: [String: JSONValue]
     private(set) var flags: [String: JSONValue]
     /// The question being asked; `nil` at the end.
@@ -101,7 +103,11 @@ struct InterviewRunner {
     /// - Parameters:
     ///   - language: label language; `nil` is the form's default.
     ///   - interviewID: shown in messages (the resume command).
-    init(form: Questionnaire, answers: [String: JSONValue], flags: [String: JSONValue] = [:], mode: Mode = .full, language: String? = nil, interviewID: String) {
+    init(
+        form: Questionnaire, answers: [String: JSONValue], flags: [String: JSONValue] = [:], mode: Mode = .full, language: String? = nil,
+        interviewID: String, device: Device = Device()
+    ) {
+        self.device = device
         self.form = form
         self.answers = answers
         self.flags = flags
@@ -150,8 +156,9 @@ struct InterviewRunner {
     // MARK: Start
 
     /// The opening screen and the first question.
-    mutating func start() -> Output {
+    mutating func start(now: Date = Date()) -> Output {
         var output = Output()
+        if mode == .full { saveFilledIn(metadataValues(now: now), &output) }
         let title = form.title.text(language)
         output.lines.append(Line(.title, "\(title.isEmpty ? form.id : title) (version \(form.version)) · interview \(interviewID.prefix(8))"))
         switch mode {
@@ -294,6 +301,15 @@ struct InterviewRunner {
         } else {
             skip(question, now: now, &output)
         }
+    }
+
+    /// Stores values the laptop fills in (metadata questions).
+    private mutating func saveFilledIn(_ edits: [FieldValue], _ output: inout Output) {
+        guard !edits.isEmpty else { return }
+        for edit in edits {
+            answers[String(edit.field.dropFirst(Interview.Field.answerPrefix.count))] = edit.value
+        }
+        output.saves.append(.fields(edits))
     }
 
     /// Stores the answer (and, for a flagged question in fix mode, marks the flag answered).
@@ -553,6 +569,7 @@ struct InterviewRunner {
                 output.prompt = prompt
                 return
             }
+            saveFilledIn(endValues(now: now), &output)
             output.saves.append(.complete)
             output.lines.append(Line(.success, "Interview \(interviewID.prefix(8)) is complete."))
             finish(.completed, &output)
@@ -697,7 +714,7 @@ struct InterviewRunner {
         case .dateTime: return "Type a date and time as YYYY-MM-DD HH:MM, e.g. 2025-01-31 14:30. Commands: \(commands)."
         case .acknowledge: return "Type OK to confirm. Commands: \(commands)."
         case .geopoint: return "Type the latitude and longitude in degrees, e.g. 51.0543 3.7174 (altitude and accuracy in metres may follow). Commands: \(commands)."
-        case .note, .calculate: return ""
+        case .note, .calculate, .metadata: return ""
         }
     }
 

@@ -99,6 +99,12 @@ struct SampleInterviews<Random: RandomNumberGenerator> {
             return .string("OK")
         case .geopoint:
             return .string("51.\(Int.random(in: 0...3, using: &random))\(Int.random(in: 10...99, using: &random)) 4.\(Int.random(in: 10...99, using: &random))")
+        case .metadata(.today):
+            return .string("2024-11-1\(Int.random(in: 0...9, using: &random))")
+        case .metadata(.start), .metadata(.end):
+            return .string("2024-11-1\(Int.random(in: 0...9, using: &random))T10:00:00Z")
+        case .metadata:
+            return .string("sample")
         case .note, .calculate:
             return nil
         }

@@ -147,7 +147,7 @@ struct CodebookWriter: ExportWriter {
 
     static func isString(_ type: QuestionType) -> Bool {
         switch type {
-        case .text, .calculate, .note, .time, .dateTime, .acknowledge, .geopoint: return true
+        case .text, .calculate, .note, .time, .dateTime, .acknowledge, .geopoint, .metadata: return true
         default: return false
         }
     }
@@ -163,6 +163,7 @@ struct CodebookWriter: ExportWriter {
         case .dateTime: return "string YYYY-MM-DDTHH:MM"
         case .acknowledge: return "string OK"
         case .geopoint: return "string: latitude longitude [altitude accuracy]"
+        case .metadata(let kind): return "string, filled by the laptop (\(kind.rawValue))"
         }
     }
 }

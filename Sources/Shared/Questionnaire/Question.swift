@@ -38,7 +38,10 @@ public struct Question: Codable, Equatable, Sendable {
     public var requiredMessage: LocalizedText?
 
     /// Whether a person may type an answer: an answerable type that is not read-only.
-    public var isEditable: Bool { type.isAnswerable && readOnly != true }
+    public var isEditable: Bool {
+        if case .metadata = type { return false }
+        return type.isAnswerable && readOnly != true
+    }
 
     /// Whether a text answer may take several lines (`appearance` `multiline`); otherwise Enter ends it.
     public var isMultiline: Bool {

@@ -27,6 +27,14 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
     /// A place on earth typed as latitude and longitude in degrees (optionally altitude and accuracy
     /// in metres); answered with `.string("51.05 3.72")`, as ODK stores a geopoint.
     case geopoint
+    /// Filled by the device, never asked: `start` and `end` (`.string` ISO 8601 times the interview
+    /// began and was completed), `today` (`YYYY-MM-DD`), `deviceid`, `username`.
+    case metadata(Metadata)
+
+    /// What a metadata question records.
+    public enum Metadata: String, Sendable, CaseIterable {
+        case start, end, today, deviceid, username
+    }
 
     /// Reads an XLSForm `type` cell (`select_one jnw`, `select one jnw`, `select one from jnw`,
     /// `select all that apply from jnw`, `integer`, `int`, `text`, `string`, …), or `nil` when the
@@ -45,7 +53,11 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
             case "datetime", "dateTime": self = .dateTime
             case "acknowledge": self = .acknowledge
             case "geopoint", "gps": self = .geopoint
-            default: return nil
+            case "uri:deviceid": self = .metadata(.deviceid)
+            case "uri:username": self = .metadata(.username)
+            default:
+                guard let kind = Metadata(rawValue: words[0]) else { return nil }
+                self = .metadata(kind)
             }
             return
         }
@@ -87,8 +99,8 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
         case "trigger": return "trigger questions"
         case "range": return "range questions"
         case "barcode": return "barcodes"
-        case "start", "end", "today", "deviceid", "username", "simserial", "subscriberid", "phonenumber", "email",
-             "uri:deviceid", "imei", "uri:username", "uri:email", "uri:phonenumber", "uri:simserial", "uri:subscriberid", "audit":
+        case "simserial", "subscriberid", "phonenumber", "email", "imei", "uri:email", "uri:phonenumber", "uri:simserial",
+             "uri:subscriberid", "audit":
             return "metadata filled by the device (\(words[0]))"
         case "hidden": return "hidden questions"
         case "xml-external", "csv-external": return "external data files"
@@ -113,6 +125,7 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
         case .dateTime: return "datetime"
         case .acknowledge: return "acknowledge"
         case .geopoint: return "geopoint"
+        case .metadata(let kind): return kind.rawValue
         }
     }
 
@@ -124,6 +137,12 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
         case .selectOne(let list), .selectMultiple(let list): return list
         default: return nil
         }
+    }
+
+    /// What a metadata question records, `nil` for other types.
+    public var metadataKind: Metadata? {
+        if case .metadata(let kind) = self { return kind }
+        return nil
     }
 
     /// Whether a person answers it (`false` for `note` and `calculate`).
@@ -148,6 +167,9 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
         case .dateTime: return "a date and time written YYYY-MM-DD HH:MM"
         case .acknowledge: return "OK"
         case .geopoint: return "a latitude and longitude in degrees, e.g. 51.05 3.72"
+        case .metadata(.today): return "a date written YYYY-MM-DD"
+        case .metadata(.start), .metadata(.end): return "an ISO 8601 time"
+        case .metadata: return "text"
         }
     }
 }

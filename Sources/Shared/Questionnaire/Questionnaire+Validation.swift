@@ -139,6 +139,14 @@ extension Questionnaire {
         case .geopoint:
             guard let point = DateText.geopoint(trimmed) else { throw wrong() }
             return .string(point)
+        case .metadata(.today):
+            guard DateText.isDate(trimmed) else { throw wrong() }
+            return .string(trimmed)
+        case .metadata(.start), .metadata(.end):
+            guard Timestamp.milliseconds(trimmed) != nil else { throw wrong() }
+            return .string(trimmed)
+        case .metadata:
+            return .string(trimmed)
         case .selectOne:
             let offered = availableChoices(for: question, answers: answers)
             guard !trimmed.isEmpty else { throw wrong() }
@@ -216,6 +224,12 @@ extension Questionnaire {
             guard value.stringValue == "OK" else { throw wrong }
         case .geopoint:
             guard let text = value.stringValue, DateText.geopoint(text) == text else { throw wrong }
+        case .metadata(.today):
+            guard let text = value.stringValue, DateText.isDate(text) else { throw wrong }
+        case .metadata(.start), .metadata(.end):
+            guard let text = value.stringValue, Timestamp.milliseconds(text) != nil else { throw wrong }
+        case .metadata:
+            guard value.stringValue != nil else { throw wrong }
         case .selectOne:
             guard let choice = value.stringValue else { throw wrong }
             let allowed = availableChoices(for: question, answers: answers).map(\.name)

@@ -283,7 +283,7 @@ public enum XLSFormCompiler {
                 }
                 let label = columns.localized("label", in: record, defaultLanguage: defaultLanguage)
                 let hint = columns.localized("hint", in: record, defaultLanguage: defaultLanguage)
-                if type != .calculate, label == nil, hint == nil {
+                if type != .calculate, type.metadataKind == nil, label == nil, hint == nil {
                     throw fail("label", "the question \"\(name)\" has no label")
                 }
                 func flag(_ column: String) throws -> Bool {
