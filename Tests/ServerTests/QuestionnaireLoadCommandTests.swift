@@ -77,4 +77,18 @@ struct QuestionnaireCheckCommandTests {
         #expect(refusal.error.column == "constraint")
         #expect(refusal.error.sheet.contains("sheet \"survey\""))
     }
+
+    @Test("a select_one_from_file reads the CSV file beside the form")
+    func choicesFileBeside() async throws {
+        try await withTemporaryDirectory { folder in
+            let form = folder.appending("dierenform")
+            try FileManager.default.createDirectory(at: form, withIntermediateDirectories: true)
+            try "type,name,label\nselect_one_from_file dieren.csv,d,Dier?\n".write(to: form.appendingPathComponent("survey.csv"), atomically: true, encoding: .utf8)
+            try "name,label\nkat,Kat\nhond,Hond\n".write(to: form.appendingPathComponent("dieren.csv"), atomically: true, encoding: .utf8)
+            let result = try await ProgramRunner.run("veldwerk-server", ["questionnaire", "check", form.path, "--json"])
+            #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+            let compiled = try JSONDecoder().decode(Questionnaire.self, from: Data(result.stdout.utf8))
+            #expect(compiled.choiceLists["dieren.csv"]?.map(\.name) == ["kat", "hond"])
+        }
+    }
 }

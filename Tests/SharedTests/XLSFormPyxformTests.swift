@@ -148,6 +148,32 @@ import Testing
         #expect(form.isRelevant("dier_other", answers: ["dier": .array([.string("kat"), .string("other")])]))
     }
 
+    @Test("select_one_from_file and select_multiple_from_file take their choices from a CSV file beside the form")
+    func choicesFromFile() throws {
+        let files = ["gemeenten.csv": "name,label,provincie\n11001,Aartselaar,antwerpen\n44021,Gent,oost-vlaanderen\n", "talen.csv": "name,label::nl\nnl,Nederlands\nfr,Frans\n"]
+        let form = try XLSFormCompiler.compile(
+            survey: "type,name,label,choice_filter\nselect_one prov,p,Province?,\nselect_one_from_file gemeenten.csv,g,Municipality?,provincie = ${p}\nselect_multiple_from_file talen.csv,t,Languages?,\n",
+            choices: "list_name,name,label\nprov,antwerpen,Antwerpen\nprov,oost-vlaanderen,Oost-Vlaanderen\n",
+            defaultFormID: "f", choiceFile: { files[$0] }
+        )
+        let g = try #require(form.question(named: "g"))
+        #expect(g.type == .selectOne(list: "gemeenten.csv"))
+        #expect(form.question(named: "t")?.type == .selectMultiple(list: "talen.csv"))
+        #expect(form.availableChoices(for: g, answers: ["p": .string("antwerpen")]).map(\.name) == ["11001"])
+        #expect(form.choiceLists["talen.csv"]?.first?.label.text("nl") == "Nederlands")
+        let missing = refusal("type,name,label\nselect_one_from_file nergens.csv,x,X\n")
+        #expect(missing?.row == 2 && missing?.column == "type" && missing?.reason.contains("nergens.csv") == true)
+        do {
+            _ = try XLSFormCompiler.compile(
+                survey: "type,name,label\nselect_one_from_file gemeenten.csv,g,G\n", choices: nil, defaultFormID: "f",
+                choiceFile: { _ in "name,label\n,Naamloos\n" }
+            )
+            Issue.record("a choice without a name in the file was accepted")
+        } catch let error as XLSFormError {
+            #expect(error.sheet == "gemeenten.csv" && error.row == 2 && error.column == "name")
+        }
+    }
+
     @Test("a header written twice is refused, as pyxform does")
     func duplicateHeader() throws {
         let error = try #require(refusal("type,name,label,bind::relevant,relevance\ntext,t,T,,\n"))

@@ -48,7 +48,10 @@ enum QuestionnaireSource {
                 let name = files["survey.csv"].map { URL(fileURLWithPath: $0) }.map { url in
                     url.deletingPathExtension().lastPathComponent == "survey" ? url.deletingLastPathComponent().lastPathComponent : url.deletingPathExtension().lastPathComponent
                 }
-                return try XLSFormCompiler.compile(survey: survey, choices: choices, settings: settings, defaultFormID: name.flatMap { Self.formID(fromFileName: $0) })
+                return try XLSFormCompiler.compile(
+                    survey: survey, choices: choices, settings: settings, defaultFormID: name.flatMap { Self.formID(fromFileName: $0) },
+                    choiceFile: Self.filesBeside(files["survey.csv"])
+                )
             } catch var error as XLSFormError {
                 // The file as the person named it: `studie/choices.csv`, not `choices.csv`.
                 error.sheet = files[error.sheet] ?? error.sheet
@@ -70,7 +73,8 @@ enum QuestionnaireSource {
                 return try XLSFormCompiler.compile(
                     survey: CSVWriter.text(survey), choices: workbook.rows(of: "choices").map { CSVWriter.text($0) },
                     settings: workbook.rows(of: "settings").map { CSVWriter.text($0) },
-                    defaultFormID: file.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }.flatMap { Self.formID(fromFileName: $0) }
+                    defaultFormID: file.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }.flatMap { Self.formID(fromFileName: $0) },
+                    choiceFile: Self.filesBeside(file)
                 )
             } catch var error as XLSFormError {
                 // The compiler names CSV files; in a workbook they are sheets: `vragenlijst.xlsx, sheet "choices",`.
@@ -83,6 +87,18 @@ enum QuestionnaireSource {
 }
 
 extension QuestionnaireSource {
+    /// Reads a choices file (`select_one_from_file places.csv`) from the folder of `path`, as ODK
+    /// ships such files beside the form; `nil` when the form came without a path (an upload).
+    static func filesBeside(_ path: String?) -> ((String) -> String?)? {
+        guard let path else { return nil }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        return { name in
+            // Only a plain file name: the form may not reach outside its folder.
+            guard !name.contains("/"), !name.hasPrefix(".") else { return nil }
+            return try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+        }
+    }
+
     /// A form id from a file's name, as pyxform takes one when the settings give none: characters
     /// other than letters, digits, `_`, `-` and `.` become `_`.
     static func formID(fromFileName name: String) -> String? {

@@ -92,7 +92,6 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
         case "image", "audio", "video", "file", "background-audio", "background-video", "signature", "photo":
             return "media (\(words[0]))"
         case "select_one_external", "select_multiple_external": return "choices from an external_choices sheet"
-        case "select_one_from_file", "select_multiple_from_file": return "choices from a file"
         case "rank": return "ranking"
         case "begin_loop", "end_loop": return "loops over a choice list"
         case "geotrace", "geoshape", "start-geopoint", "osm": return "lines, shapes and maps"

@@ -41,7 +41,8 @@ public enum XLSFormCompiler {
     ///   `begin_group`/`end_group`, an expression that does not parse or refers to an unknown
     ///   question, a duplicate choice within a list, a missing label, or no form id at all.
     public static func compile(
-        survey: String, choices: String?, settings: String? = nil, defaultFormID: String? = nil
+        survey: String, choices: String?, settings: String? = nil, defaultFormID: String? = nil,
+        choiceFile: ((String) -> String?)? = nil
     ) throws -> Questionnaire {
         let surveyTable = try table(survey, sheet: surveySheet)
         let choicesTable = try table(choices ?? "", sheet: choicesSheet)
@@ -74,11 +75,13 @@ public enum XLSFormCompiler {
 
         var choiceLists = try compileChoices(choicesTable, columns: choiceColumns, defaultLanguage: defaultLanguage)
         let (groups, questions) = try compileSurvey(
-            surveyTable, columns: surveyColumns, defaultLanguage: defaultLanguage, choiceLists: &choiceLists
+            surveyTable, columns: surveyColumns, defaultLanguage: defaultLanguage, choiceLists: &choiceLists,
+            choiceFile: choiceFile
         )
         try checkReferences(
             groups: groups, questions: questions,
             choiceColumnNames: Set(["name"]).union(choiceColumns.propertyColumns)
+                .union(choiceLists.values.flatMap { $0.flatMap(\.properties.keys) })
         )
         try checkTextReferences(groups: groups, questions: questions)
 
@@ -159,21 +162,23 @@ public enum XLSFormCompiler {
 
     // MARK: Choices
 
+    /// The lists of a choices sheet; or, with `fileList`, the one list of a choices file
+    /// (`select_one_from_file`), whose rows have no `list_name`.
     private static func compileChoices(
-        _ table: CSVReader.Table, columns: Columns, defaultLanguage: String
+        _ table: CSVReader.Table, columns: Columns, defaultLanguage: String, sheet: String = choicesSheet, fileList: String? = nil
     ) throws -> [String: [Choice]] {
         // No choices sheet, or an empty one, is fine while no question needs a list.
         guard !table.records.isEmpty else { return [:] }
-        for column in ["list_name", "name"] where !columns.has(column) {
-            throw XLSFormError(sheet: choicesSheet, row: 1, column: column, reason: "the header lacks this column")
+        for column in fileList == nil ? ["list_name", "name"] : ["name"] where !columns.has(column) {
+            throw XLSFormError(sheet: sheet, row: 1, column: column, reason: "the header lacks this column")
         }
         var lists: [String: [Choice]] = [:]
         var rows: [String: [String: Int]] = [:]
         for record in table.records {
             func fail(_ column: String?, _ reason: String) -> XLSFormError {
-                XLSFormError(sheet: choicesSheet, row: record.row, column: column, reason: reason)
+                XLSFormError(sheet: sheet, row: record.row, column: column, reason: reason)
             }
-            let list = columns.value("list_name", in: record)
+            let list = fileList ?? columns.value("list_name", in: record)
             let name = columns.value("name", in: record)
             guard !list.isEmpty else { throw fail("list_name", "the choice has no list_name") }
             guard !name.isEmpty else { throw fail("name", "the choice in list \"\(list)\" has no name") }
@@ -197,7 +202,8 @@ public enum XLSFormCompiler {
     // MARK: Survey
 
     private static func compileSurvey(
-        _ table: CSVReader.Table, columns: Columns, defaultLanguage: String, choiceLists: inout [String: [Choice]]
+        _ table: CSVReader.Table, columns: Columns, defaultLanguage: String, choiceLists: inout [String: [Choice]],
+        choiceFile: ((String) -> String?)?
     ) throws -> ([QuestionGroup], [Question]) {
         for column in ["type", "name"] where !columns.has(column) {
             throw XLSFormError(sheet: surveySheet, row: 1, column: column, reason: "the header lacks this column")
@@ -269,6 +275,25 @@ public enum XLSFormCompiler {
                 for suffix in [" or_other", " or specify other"] where rawType.hasSuffix(suffix) {
                     rawType = String(rawType.dropLast(suffix.count))
                     orOther = true
+                }
+                // `select_one_from_file places.csv`: the choices are the rows of a CSV file beside the form
+                // (columns name, label, and any for a choice_filter), a list named after the file.
+                let fromFile = rawType.split(whereSeparator: \.isWhitespace)
+                if fromFile.count == 2, ["select_one_from_file", "select_multiple_from_file"].contains(fromFile[0]) {
+                    let file = String(fromFile[1])
+                    guard file.lowercased().hasSuffix(".csv") else {
+                        throw fail("type", "choices from \(file) are not supported: give the choices as a .csv file")
+                    }
+                    if choiceLists[file] == nil {
+                        guard let text = choiceFile?(file) else {
+                            throw fail("type", "the choices file \(file) is not beside the form")
+                        }
+                        let fileTable = try Self.table(text, sheet: file)
+                        let fileColumns = Columns(fileTable.header)
+                        let lists = try compileChoices(fileTable, columns: fileColumns, defaultLanguage: defaultLanguage, sheet: file, fileList: file)
+                        choiceLists[file] = lists[file] ?? []
+                    }
+                    rawType = (fromFile[0] == "select_one_from_file" ? "select_one " : "select_multiple ") + file
                 }
                 if let feature = QuestionType.unsupportedFeature(xlsform: rawType) {
                     throw fail("type", "\(feature) (type \"\(rawType)\") is not supported")
