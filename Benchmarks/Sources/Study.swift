@@ -114,6 +114,7 @@ struct AnswerMaker {
         case .dateTime: return .string(String(format: "2025-%02d-%02dT%02d:00", 1 + seed % 12, 1 + seed % 28, 8 + seed % 10))
         case .acknowledge: return .string("OK")
         case .geopoint: return .string(String(format: "51.%04d 3.%04d", seed % 10_000, (seed * 7) % 10_000))
+        case .range: return .int(1)
         case .metadata(.today): return .string("2025-01-31")
         case .metadata(.start), .metadata(.end): return .string("2025-01-31T10:00:00Z")
         case .metadata: return .string("bench")

@@ -63,4 +63,27 @@ import Testing
         let data = try JSONEncoder().encode(form)
         #expect(try JSONDecoder().decode(Questionnaire.self, from: data) == form)
     }
+
+    @Test("range: a number between start and end on a step, ODK's defaults 1 to 10 by 1, as pyxform fills them")
+    func range() throws {
+        let form = try XLSFormCompiler.compile(
+            survey: "type,name,label,parameters\nrange,score,Score?,start=0 end=5 step=0.5\nrange,tevreden,Satisfied?,\n",
+            choices: nil, defaultFormID: "range"
+        )
+        #expect(form.question(named: "score")?.parameters == ["start": "0", "end": "5", "step": "0.5"])
+        #expect(form.question(named: "tevreden")?.parameters == ["start": "1", "end": "10", "step": "1"])
+        #expect(try form.parseAnswer("2,5", for: "score") == .double(2.5))
+        #expect(try form.parseAnswer("7", for: "tevreden") == .int(7))
+        for bad in ["5.5", "0.25", "-1"] {
+            #expect(throws: AnswerError.self) { try form.parseAnswer(bad, for: "score") }
+        }
+        #expect(throws: AnswerError.self) { try form.parseAnswer("11", for: "tevreden") }
+        #expect(throws: AnswerError.self) { try form.validate(.int(0), for: "tevreden", answers: [:]) }
+        try form.validate(.double(4.5), for: "score", answers: [:])
+        for parameters in ["start=a", "tick_interval=2", "step=0"] {
+            #expect(throws: XLSFormError.self) {
+                try XLSFormCompiler.compile(survey: "type,name,label,parameters\nrange,r,R,\(parameters)\n", choices: nil, defaultFormID: "f")
+            }
+        }
+    }
 }

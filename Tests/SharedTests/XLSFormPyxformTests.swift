@@ -100,7 +100,7 @@ import Testing
     }
 
     @Test("columns Veldwerk does not carry out refuse the form naming sheet, row, column and feature", arguments: [
-        ("type,name,label,parameters\ninteger,a,A,\ntext,b,B,rows=3\n", 3, "parameters", "parameters"),
+        ("type,name,label,parameters\ninteger,a,A,\ntext,b,B,rows=3\n", 3, "parameters", "parameters (for a text question)"),
         ("type,name,label,image\ntext,b,B,photo.jpg\n", 2, "image", "media"),
         ("type,name,label,media::audio::English\ntext,b,B,a.mp3\n", 2, "media::audio::English", "media"),
         ("type,name,label,bind::saveIncomplete\ntext,b,B,true()\n", 2, "bind::saveIncomplete", "saveincomplete"),

@@ -434,7 +434,7 @@ struct InterviewRunner {
     static func isEditedOnTheLine(_ question: Question) -> Bool {
         switch question.type {
         case .text: return !question.isMultiline
-        case .integer, .decimal, .date, .time, .dateTime, .geopoint: return true
+        case .integer, .decimal, .date, .time, .dateTime, .geopoint, .range: return true
         default: return false
         }
     }
@@ -713,6 +713,7 @@ struct InterviewRunner {
         case .time: return "Type a time of day as HH:MM, e.g. 14:30. Commands: \(commands)."
         case .dateTime: return "Type a date and time as YYYY-MM-DD HH:MM, e.g. 2025-01-31 14:30. Commands: \(commands)."
         case .acknowledge: return "Type OK to confirm. Commands: \(commands)."
+        case .range: return "Type \(Questionnaire.rangeDescription(question)). Commands: \(commands)."
         case .geopoint: return "Type the latitude and longitude in degrees, e.g. 51.0543 3.7174 (altitude and accuracy in metres may follow). Commands: \(commands)."
         case .note, .calculate, .metadata: return ""
         }
@@ -730,6 +731,7 @@ struct InterviewRunner {
             case .time: return "\"\(typed)\" is not a time of day. Write it as HH:MM, e.g. 14:30."
             case .dateTime: return "\"\(typed)\" is not a date and time. Write it as YYYY-MM-DD HH:MM, e.g. 2025-01-31 14:30."
             case .acknowledge: return "Type OK to confirm, or skip if you may."
+            case .range: return "\"\(typed)\" is not allowed here. Type \(Questionnaire.rangeDescription(question))."
             case .geopoint: return "\"\(typed)\" is not a place. Type latitude (-90 to 90) and longitude (-180 to 180) in degrees, e.g. 51.0543 3.7174."
             default: return "That answer does not fit: \(error)."
             }

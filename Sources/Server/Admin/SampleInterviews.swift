@@ -99,6 +99,8 @@ struct SampleInterviews<Random: RandomNumberGenerator> {
             return .string("OK")
         case .geopoint:
             return .string("51.\(Int.random(in: 0...3, using: &random))\(Int.random(in: 10...99, using: &random)) 4.\(Int.random(in: 10...99, using: &random))")
+        case .range:
+            return question.parameters?["start"].flatMap(Double.init).map { $0 == $0.rounded() ? .int(Int64($0)) : .double($0) }
         case .metadata(.today):
             return .string("2024-11-1\(Int.random(in: 0...9, using: &random))")
         case .metadata(.start), .metadata(.end):

@@ -156,7 +156,7 @@ struct CodebookWriter: ExportWriter {
         switch type {
         case .selectOne: return "numeric, labelled codes"
         case .selectMultiple: return "string list + 0/1 numeric per option"
-        case .integer, .decimal: return "numeric"
+        case .integer, .decimal, .range: return "numeric"
         case .date: return "date"
         case .text, .calculate, .note: return "string"
         case .time: return "string HH:MM"

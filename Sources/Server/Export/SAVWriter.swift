@@ -76,7 +76,7 @@ struct SAVWriter: ExportWriter {
                 for choice in question.choices {
                     values.append(.number(missing ?? (set.contains(choice.name) ? 1 : 0)))
                 }
-            case .integer, .decimal:
+            case .integer, .decimal, .range:
                 values.append(.number(missing ?? value?.doubleValue))
             case .date:
                 values.append(
@@ -154,7 +154,7 @@ struct SAVWriter: ExportWriter {
                         missingValues: missingValues
                     )
                 )
-            case .decimal:
+            case .decimal, .range:
                 variables.append(
                     SystemFileVariable(
                         name: question.variable, label: label, kind: .numeric(.f(10, 2)), measure: .scale, valueLabels: missingLabels,

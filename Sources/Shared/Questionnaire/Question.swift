@@ -37,6 +37,15 @@ public struct Question: Codable, Equatable, Sendable {
     /// The message shown when a required question is left unanswered (`required_message`).
     public var requiredMessage: LocalizedText?
 
+    /// The `parameters` column, read for `range` (`start`, `end`, `step`, with ODK's defaults 1, 10, 1).
+    public var parameters: [String: String]?
+
+    /// A range question's bounds and step, from ``parameters``.
+    public var rangeBounds: (start: Double, end: Double, step: Double) {
+        let number = { (key: String, fallback: Double) in self.parameters?[key].flatMap(Double.init) ?? fallback }
+        return (number("start", 1), number("end", 10), number("step", 1))
+    }
+
     /// Whether a person may type an answer: an answerable type that is not read-only.
     public var isEditable: Bool {
         if case .metadata = type { return false }

@@ -27,6 +27,9 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
     /// A place on earth typed as latitude and longitude in degrees (optionally altitude and accuracy
     /// in metres); answered with `.string("51.05 3.72")`, as ODK stores a geopoint.
     case geopoint
+    /// A number between the question's `start` and `end` parameters, in its `step`s; answered with
+    /// `.int` when all three are whole numbers, else `.double`.
+    case range
     /// Filled by the device, never asked: `start` and `end` (`.string` ISO 8601 times the interview
     /// began and was completed), `today` (`YYYY-MM-DD`), `deviceid`, `username`.
     case metadata(Metadata)
@@ -52,6 +55,7 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
             case "time": self = .time
             case "datetime", "dateTime": self = .dateTime
             case "acknowledge": self = .acknowledge
+            case "range": self = .range
             case "geopoint", "gps": self = .geopoint
             case "uri:deviceid": self = .metadata(.deviceid)
             case "uri:username": self = .metadata(.username)
@@ -96,7 +100,6 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
         case "begin_loop", "end_loop": return "loops over a choice list"
         case "geotrace", "geoshape", "start-geopoint", "osm": return "lines, shapes and maps"
         case "trigger": return "trigger questions"
-        case "range": return "range questions"
         case "barcode": return "barcodes"
         case "simserial", "subscriberid", "phonenumber", "email", "imei", "uri:email", "uri:phonenumber", "uri:simserial",
              "uri:subscriberid", "audit":
@@ -125,6 +128,7 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
         case .acknowledge: return "acknowledge"
         case .geopoint: return "geopoint"
         case .metadata(let kind): return kind.rawValue
+        case .range: return "range"
         }
     }
 
@@ -166,6 +170,7 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
         case .dateTime: return "a date and time written YYYY-MM-DD HH:MM"
         case .acknowledge: return "OK"
         case .geopoint: return "a latitude and longitude in degrees, e.g. 51.05 3.72"
+        case .range: return "a number in the question's range"
         case .metadata(.today): return "a date written YYYY-MM-DD"
         case .metadata(.start), .metadata(.end): return "an ISO 8601 time"
         case .metadata: return "text"

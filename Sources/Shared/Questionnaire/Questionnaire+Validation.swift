@@ -139,6 +139,15 @@ extension Questionnaire {
         case .geopoint:
             guard let point = DateText.geopoint(trimmed) else { throw wrong() }
             return .string(point)
+        case .range:
+            var normalized = trimmed
+            if !normalized.contains("."), normalized.filter({ $0 == "," }).count == 1 {
+                normalized = normalized.replacingOccurrences(of: ",", with: ".")
+            }
+            guard let number = ExpressionValue.decimal(normalized), let value = Self.rangeValue(number, for: question) else {
+                throw AnswerError.wrongType(question: name, expected: Self.rangeDescription(question), got: JSONValue.string(text).canonicalJSON)
+            }
+            return value
         case .metadata(.today):
             guard DateText.isDate(trimmed) else { throw wrong() }
             return .string(trimmed)
@@ -212,6 +221,10 @@ extension Questionnaire {
             }
         case .decimal:
             guard let number = value.doubleValue, number.isFinite else { throw wrong }
+        case .range:
+            guard let number = value.doubleValue, Self.rangeValue(number, for: question) != nil else {
+                throw AnswerError.wrongType(question: name, expected: Self.rangeDescription(question), got: value.canonicalJSON)
+            }
         case .text:
             guard value.stringValue != nil else { throw wrong }
         case .date:
@@ -286,6 +299,24 @@ extension Questionnaire {
             if !changed { break }
         }
         return (relevant, effective)
+    }
+
+    /// A range answer: the number when it lies between the bounds on a step from `start`, as
+    /// `.int` when bounds and step are whole numbers; else `nil`.
+    static func rangeValue(_ number: Double, for question: Question) -> JSONValue? {
+        let (start, end, step) = question.rangeBounds
+        guard number.isFinite, number >= min(start, end) - 1e-9, number <= max(start, end) + 1e-9, step > 0 else { return nil }
+        let steps = abs(number - start) / step
+        guard abs(steps - steps.rounded()) < 1e-9 else { return nil }
+        let whole = [start, end, step].allSatisfy { $0 == $0.rounded() }
+        return whole && number == number.rounded() && abs(number) < 9e15 ? .int(Int64(number)) : .double(number)
+    }
+
+    /// `a number from 0 to 5 in steps of 0.5`.
+    public static func rangeDescription(_ question: Question) -> String {
+        let (start, end, step) = question.rangeBounds
+        let text = { (number: Double) in ExpressionValue.number(number).text }
+        return "a number from \(text(start)) to \(text(end))" + (step == 1 ? "" : " in steps of \(text(step))")
     }
 
     /// The answer an unanswered question starts with: its `default` read as a typed answer

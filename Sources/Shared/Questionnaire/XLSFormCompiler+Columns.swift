@@ -150,7 +150,7 @@ extension XLSFormCompiler {
     /// Survey columns XLSForm defines whose behaviour Veldwerk does not have, with what they do;
     /// a form that fills one is refused naming the cell (pyxform would act on it).
     static let unsupportedSurveyColumns: [String: String] = [
-        "parameters": "question parameters", "trigger": "recalculation triggers", "save_to": "saving to an entity",
+        "trigger": "recalculation triggers", "save_to": "saving to an entity",
         "guidance_hint": "guidance hints", "repeat_count": "repeats", "body::intent": "external app intents",
         "intent": "external app intents", "buttontext": "button texts", "noapperrorstring": "app error texts",
         "autoplay": "playing media", "jr:preload": "preloaded values", "jr:preloadparams": "preloaded values",
@@ -161,7 +161,7 @@ extension XLSFormCompiler {
     /// is for SMS submission).
     static let knownSurveyColumns: Set<String> = [
         "type", "name", "label", "hint", "required", "required_message", "relevant", "constraint",
-        "constraint_message", "calculation", "choice_filter", "appearance", "default", "readonly", "rows",
+        "constraint_message", "calculation", "choice_filter", "appearance", "default", "readonly", "rows", "parameters",
         "sms_field",
     ]
 

@@ -345,6 +345,7 @@ public enum XLSFormCompiler {
                 )
                 question.appearance = appearance.isEmpty ? nil : appearance
                 question.requiredMessage = columns.localized("required_message", in: record, defaultLanguage: defaultLanguage)
+                question.parameters = try rangeParameters(columns.value("parameters", in: record), type: type, fail: fail)
                 if try flag("readonly") { question.readOnly = true }
                 let defaultValue = columns.value("default", in: record)
                 if !defaultValue.isEmpty {
@@ -448,6 +449,26 @@ extension XLSFormCompiler {
                 throw XLSFormError(sheet: settingsSheet, row: record.row, column: column.raw, reason: "\(feature) is not supported")
             }
         }
+    }
+
+    /// The `parameters` of a question: for `range`, `start`, `end` and `step` (ODK's defaults 1, 10,
+    /// 1 filled in, as pyxform does); other parameters, or parameters of other types, are refused.
+    static func rangeParameters(_ text: String, type: QuestionType, fail: (String?, String) -> XLSFormError) throws -> [String: String]? {
+        let pairs = text.split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "," }).map { $0.split(separator: "=", maxSplits: 1).map(String.init) }
+        guard type == .range else {
+            if text.isEmpty { return nil }
+            throw fail("parameters", "question parameters (for a \(type.xlsform) question) are not supported")
+        }
+        var parameters = ["start": "1", "end": "10", "step": "1"]
+        for pair in pairs {
+            guard pair.count == 2, let key = Optional(pair[0].lowercased()), parameters[key] != nil else {
+                throw fail("parameters", "\"\(pair.joined(separator: "="))\" is not supported: a range takes start=, end= and step=")
+            }
+            guard let number = Double(pair[1]), number.isFinite else { throw fail("parameters", "\(key)=\(pair[1]) is not a number") }
+            if key == "step", number <= 0 { throw fail("parameters", "the step must be more than 0") }
+            parameters[key] = pair[1]
+        }
+        return parameters
     }
 
     /// Settings that change what a device does with the form, which Veldwerk does not do.
