@@ -113,7 +113,7 @@ import Testing
         #expect(error.row == row)
         #expect(error.column == column)
         #expect(error.reason.lowercased().contains(feature), "\(error)")
-        #expect(error.reason.contains("not supported"))
+        #expect(error.reason.contains("which Veldwerk does not support"))
     }
 
     @Test("an empty unsupported column, and a column outside XLSForm, change nothing and are fine")

@@ -266,7 +266,7 @@ public enum XLSFormCompiler {
                     throw fail("name", "end_group \"\(name)\" closes group \"\(groups[index].name)\" begun on row \(groups[index].row)")
                 }
             case "begin_repeat", "end_repeat":
-                throw fail("type", "repeats are not supported")
+                throw fail("type", "the form uses repeats, which Veldwerk does not support yet")
             default:
                 // `or_other` / `or specify other`, as pyxform: the list gains a choice "other", and a
                 // text question NAME_other, asked when it is chosen, follows the question.
@@ -296,7 +296,7 @@ public enum XLSFormCompiler {
                     rawType = (fromFile[0] == "select_one_from_file" ? "select_one " : "select_multiple ") + file
                 }
                 if let feature = QuestionType.unsupportedFeature(xlsform: rawType) {
-                    throw fail("type", "\(feature) (type \"\(rawType)\") is not supported")
+                    throw fail("type", "the form uses \(feature) (type \"\(rawType)\"), which Veldwerk does not support")
                 }
                 guard let type = QuestionType(xlsform: rawType) else {
                     throw fail("type", "unknown type \"\(rawType)\"; supported: select_one LIST, select_multiple LIST, integer, decimal, text, date, time, datetime, geopoint, acknowledge, note, calculate, begin_group, end_group")
@@ -435,10 +435,10 @@ extension XLSFormCompiler {
         let unsupported = Set(surveyColumns.parsed.map(\.base).filter { unsupportedFeature(ofSurveyColumn: $0) != nil })
         if let (record, column) = surveyColumns.firstUse(of: unsupported, in: survey.records) {
             let feature = unsupportedFeature(ofSurveyColumn: column.base) ?? column.base
-            throw XLSFormError(sheet: surveySheet, row: record.row, column: column.raw, reason: "\(feature) is not supported")
+            throw XLSFormError(sheet: surveySheet, row: record.row, column: column.raw, reason: "the form uses \(feature), which Veldwerk does not support")
         }
         if let (record, column) = choiceColumns.firstUse(of: mediaColumns, in: choices.records) {
-            throw XLSFormError(sheet: choicesSheet, row: record.row, column: column.raw, reason: "media (\(column.base)) is not supported")
+            throw XLSFormError(sheet: choicesSheet, row: record.row, column: column.raw, reason: "the form uses media (\(column.base)), which Veldwerk does not support")
         }
         for record in settings?.records ?? [] {
             for column in settingsColumns.parsed {
@@ -446,7 +446,7 @@ extension XLSFormCompiler {
                 let value = (record[column.raw] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
                 // `allow_choice_duplicates` set to no is what Veldwerk does anyway.
                 if value.isEmpty || column.base == "allow_choice_duplicates" && ["no", "false", "false()"].contains(value) { continue }
-                throw XLSFormError(sheet: settingsSheet, row: record.row, column: column.raw, reason: "\(feature) is not supported")
+                throw XLSFormError(sheet: settingsSheet, row: record.row, column: column.raw, reason: "the form uses \(feature), which Veldwerk does not support")
             }
         }
     }
@@ -457,7 +457,7 @@ extension XLSFormCompiler {
         let pairs = text.split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "," }).map { $0.split(separator: "=", maxSplits: 1).map(String.init) }
         guard type == .range else {
             if text.isEmpty { return nil }
-            throw fail("parameters", "question parameters (for a \(type.xlsform) question) are not supported")
+            throw fail("parameters", "the form uses question parameters (for a \(type.xlsform) question), which Veldwerk does not support")
         }
         var parameters = ["start": "1", "end": "10", "step": "1"]
         for pair in pairs {
