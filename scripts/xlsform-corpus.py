@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Loads pyxform's own test forms into pyxform 4.5.0 and into Veldwerk, and compares what each makes of them.
 
-For every form of the corpus (default /work/shared/xlsform-corpus/pyxform-4.5.0/tests, or $XLSFORM_CORPUS):
+For every form of the corpus (default Tests/Fixtures/xlsform-corpus/pyxform-4.5.0/tests, pyxform's own test
+forms under their BSD licence; or $XLSFORM_CORPUS):
   - pyxform converts it (xls2xform.convert), or refuses it;
   - `veldwerk-server questionnaire check FILE --json` compiles it, or refuses it naming sheet, row, column
     and the reason. .xlsx files are given as they are; .xls, .md and pyxform's one-file .csv are first
@@ -293,15 +294,16 @@ def default_server() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--veldwerk-server", default=None)
-    parser.add_argument("--corpus", default=os.environ.get("XLSFORM_CORPUS", "/work/shared/xlsform-corpus/pyxform-4.5.0/tests"))
+    default_corpus = Path(__file__).resolve().parent.parent / "Tests/Fixtures/xlsform-corpus/pyxform-4.5.0/tests"
+    parser.add_argument("--corpus", default=os.environ.get("XLSFORM_CORPUS", str(default_corpus)))
     parser.add_argument("-v", "--verbose", action="store_true", help="print every difference, not the first three")
     args = parser.parse_args()
     if pyxform.__version__ != "4.5.0":
         print(f"xlsform-corpus: pyxform {pyxform.__version__} is installed; the comparison is written for 4.5.0", file=sys.stderr)
     corpus = Path(args.corpus)
     if not corpus.is_dir():
-        print(f"xlsform-corpus: no corpus at {corpus}; set XLSFORM_CORPUS (skipped)", file=sys.stderr)
-        return 0
+        print(f"xlsform-corpus: no corpus at {corpus}; set XLSFORM_CORPUS", file=sys.stderr)
+        return 2
     server = args.veldwerk_server or default_server()
     if not os.access(server, os.X_OK):
         print(f"xlsform-corpus: {server} is not built; run swift build", file=sys.stderr)
