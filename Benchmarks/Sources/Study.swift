@@ -115,6 +115,7 @@ struct AnswerMaker {
         case .acknowledge: return .string("OK")
         case .geopoint: return .string(String(format: "51.%04d 3.%04d", seed % 10_000, (seed * 7) % 10_000))
         case .range: return .int(1)
+        case .rank(let list): return .array((questionnaire.choiceLists[list] ?? []).map { .string($0.name) })
         case .metadata(.today): return .string("2025-01-31")
         case .metadata(.start), .metadata(.end): return .string("2025-01-31T10:00:00Z")
         case .metadata: return .string("bench")

@@ -86,4 +86,21 @@ import Testing
             }
         }
     }
+
+    @Test("rank: every choice once, in the respondent's order, by number or name")
+    func rank() throws {
+        let form = try XLSFormCompiler.compile(
+            survey: "type,name,label\nrank prio,volgorde,Most important first?\n",
+            choices: "list_name,name,label\nprio,geld,Money\nprio,tijd,Time\nprio,rust,Rest\n", defaultFormID: "rank"
+        )
+        #expect(form.question(named: "volgorde")?.type == .rank(list: "prio"))
+        #expect(form.question(named: "volgorde")?.type.xlsform == "rank prio")
+        #expect(try form.parseAnswer("3 geld 2", for: "volgorde") == .array([.string("rust"), .string("geld"), .string("tijd")]))
+        for bad in ["1 2", "1 1 2 3", "1 2 4"] {
+            #expect(throws: AnswerError.self) { try form.parseAnswer(bad, for: "volgorde") }
+        }
+        try form.validate(.array([.string("tijd"), .string("rust"), .string("geld")]), for: "volgorde", answers: [:])
+        #expect(throws: AnswerError.self) { try form.validate(.array([.string("tijd"), .string("rust")]), for: "volgorde", answers: [:]) }
+        #expect(try JSONDecoder().decode(Questionnaire.self, from: JSONEncoder().encode(form)) == form)
+    }
 }

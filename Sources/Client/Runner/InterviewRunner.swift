@@ -343,7 +343,10 @@ struct InterviewRunner {
     }
 
     private mutating func skip(_ question: Question, now: Date, _ output: inout Output) {
-        let empty: JSONValue = if case .selectMultiple = question.type { .array([]) } else { .string("") }
+        let empty: JSONValue = switch question.type {
+        case .selectMultiple, .rank: .array([])
+        default: .string("")
+        }
         if answers[question.name] != empty {
             answers[question.name] = empty
             output.saves.append(.fields([FieldValue(field: Interview.Field.answer(question.name), value: empty)]))
@@ -714,6 +717,7 @@ struct InterviewRunner {
         case .dateTime: return "Type a date and time as YYYY-MM-DD HH:MM, e.g. 2025-01-31 14:30. Commands: \(commands)."
         case .acknowledge: return "Type OK to confirm. Commands: \(commands)."
         case .range: return "Type \(Questionnaire.rangeDescription(question)). Commands: \(commands)."
+        case .rank: return "Type every number or name once, most important first, e.g. 3 1 2. Commands: \(commands)."
         case .geopoint: return "Type the latitude and longitude in degrees, e.g. 51.0543 3.7174 (altitude and accuracy in metres may follow). Commands: \(commands)."
         case .note, .calculate, .metadata: return ""
         }

@@ -99,6 +99,8 @@ struct SampleInterviews<Random: RandomNumberGenerator> {
             return .string("OK")
         case .geopoint:
             return .string("51.\(Int.random(in: 0...3, using: &random))\(Int.random(in: 10...99, using: &random)) 4.\(Int.random(in: 10...99, using: &random))")
+        case .rank:
+            return .array(form.availableChoices(for: question, answers: answers).map(\.name).shuffled(using: &random).map(JSONValue.string))
         case .range:
             return question.parameters?["start"].flatMap(Double.init).map { $0 == $0.rounded() ? .int(Int64($0)) : .double($0) }
         case .metadata(.today):

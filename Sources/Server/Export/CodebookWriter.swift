@@ -147,7 +147,7 @@ struct CodebookWriter: ExportWriter {
 
     static func isString(_ type: QuestionType) -> Bool {
         switch type {
-        case .text, .calculate, .note, .time, .dateTime, .acknowledge, .geopoint, .metadata: return true
+        case .text, .calculate, .note, .time, .dateTime, .acknowledge, .geopoint, .metadata, .rank: return true
         default: return false
         }
     }
@@ -164,6 +164,7 @@ struct CodebookWriter: ExportWriter {
         case .acknowledge: return "string OK"
         case .geopoint: return "string: latitude longitude [altitude accuracy]"
         case .metadata(let kind): return "string, filled by the laptop (\(kind.rawValue))"
+        case .rank: return "string: every choice name, most important first"
         }
     }
 }

@@ -82,7 +82,7 @@ struct SAVWriter: ExportWriter {
                 values.append(
                     .number(missing ?? value?.stringValue.flatMap(TimestampText.unixSeconds).map { $0 + SystemFileWriter.epochOffset })
                 )
-            case .text, .calculate, .note, .time, .dateTime, .acknowledge, .geopoint, .metadata:
+            case .text, .calculate, .note, .time, .dateTime, .acknowledge, .geopoint, .metadata, .rank:
                 values.append(.string(value.map(AnswerText.text) ?? ""))
             }
         }
@@ -167,7 +167,7 @@ struct SAVWriter: ExportWriter {
                         name: question.variable, label: label, kind: .numeric(.date), measure: .scale, missingValues: missingValues
                     )
                 )
-            case .text, .note, .time, .dateTime, .acknowledge, .geopoint, .metadata:
+            case .text, .note, .time, .dateTime, .acknowledge, .geopoint, .metadata, .rank:
                 // SPSS strings hold at most 32767 bytes; a longer answer is cut there (at a character boundary).
                 let width = min(longest[Interview.Field.answer(question.name)] ?? 1, 32767)
                 variables.append(SystemFileVariable(name: question.variable, label: label, kind: .string(width: max(width, 1)), measure: .nominal))

@@ -27,6 +27,9 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
     /// A place on earth typed as latitude and longitude in degrees (optionally altitude and accuracy
     /// in metres); answered with `.string("51.05 3.72")`, as ODK stores a geopoint.
     case geopoint
+    /// Every choice of `list` in the respondent's order, most important first; answered with
+    /// `.array` of `.string` names.
+    case rank(list: String)
     /// A number between the question's `start` and `end` parameters, in its `step`s; answered with
     /// `.int` when all three are whole numbers, else `.double`.
     case range
@@ -65,6 +68,10 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
             }
             return
         }
+        if words.count == 2, words[0] == "rank" {
+            self = .rank(list: words[1])
+            return
+        }
         guard let (multiple, list) = Self.select(words) else { return nil }
         self = multiple ? .selectMultiple(list: list) : .selectOne(list: list)
     }
@@ -96,7 +103,6 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
         case "image", "audio", "video", "file", "background-audio", "background-video", "signature", "photo":
             return "media (\(words[0]))"
         case "select_one_external", "select_multiple_external": return "choices from an external_choices sheet"
-        case "rank": return "ranking"
         case "begin_loop", "end_loop": return "loops over a choice list"
         case "geotrace", "geoshape", "start-geopoint", "osm": return "lines, shapes and maps"
         case "trigger": return "trigger questions"
@@ -129,6 +135,7 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
         case .geopoint: return "geopoint"
         case .metadata(let kind): return kind.rawValue
         case .range: return "range"
+        case .rank(let list): return "rank \(list)"
         }
     }
 
@@ -137,7 +144,7 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
     /// The choice list of a select question, `nil` for other types.
     public var choiceList: String? {
         switch self {
-        case .selectOne(let list), .selectMultiple(let list): return list
+        case .selectOne(let list), .selectMultiple(let list), .rank(let list): return list
         default: return nil
         }
     }
@@ -171,6 +178,7 @@ public enum QuestionType: Hashable, Sendable, CustomStringConvertible {
         case .acknowledge: return "OK"
         case .geopoint: return "a latitude and longitude in degrees, e.g. 51.05 3.72"
         case .range: return "a number in the question's range"
+        case .rank: return "every choice name once, in order"
         case .metadata(.today): return "a date written YYYY-MM-DD"
         case .metadata(.start), .metadata(.end): return "an ISO 8601 time"
         case .metadata: return "text"

@@ -160,6 +160,14 @@ extension Questionnaire {
             let offered = availableChoices(for: question, answers: answers)
             guard !trimmed.isEmpty else { throw wrong() }
             return .string(try Self.choiceName(trimmed, in: offered, question: name))
+        case .rank:
+            let offered = availableChoices(for: question, answers: answers)
+            let items = trimmed.split(whereSeparator: { $0.isWhitespace || $0 == "," }).map(String.init)
+            let order = try items.map { try Self.choiceName($0, in: offered, question: name) }
+            guard Set(order) == Set(offered.map(\.name)), order.count == offered.count else {
+                throw AnswerError.wrongType(question: name, expected: "each of the \(offered.count) choices once, in order", got: JSONValue.string(text).canonicalJSON)
+            }
+            return .array(order.map(JSONValue.string))
         case .selectMultiple:
             let offered = availableChoices(for: question, answers: answers)
             let items = trimmed.split(whereSeparator: { $0.isWhitespace || $0 == "," }).map(String.init)
@@ -248,6 +256,15 @@ extension Questionnaire {
             let allowed = availableChoices(for: question, answers: answers).map(\.name)
             if !allowed.contains(choice) {
                 throw AnswerError.unknownChoice(question: name, choice: choice, allowed: allowed)
+            }
+        case .rank:
+            guard let order = value.stringArrayValue else { throw wrong }
+            let allowed = availableChoices(for: question, answers: answers).map(\.name)
+            if let bad = order.first(where: { !allowed.contains($0) }) {
+                throw AnswerError.unknownChoice(question: name, choice: bad, allowed: allowed)
+            }
+            guard Set(order) == Set(allowed), order.count == allowed.count else {
+                throw AnswerError.wrongType(question: name, expected: "each of the \(allowed.count) choices once, in order", got: value.canonicalJSON)
             }
         case .selectMultiple:
             guard let choices = value.stringArrayValue else { throw wrong }
