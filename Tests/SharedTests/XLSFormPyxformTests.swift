@@ -205,7 +205,11 @@ import Testing
 
     @Test("${name} in labels, hints and messages must name a question")
     func textReferences() throws {
-        _ = try compile("type,name,label,hint\ntext,naam,Name?,\nnote,n,Hello ${naam},Hint for ${naam}\n")
+        let form = try compile("type,name,label,hint\ntext,naam,Name?,\ninteger,kinderen,Children?,\nnote,n,Hello ${naam} (${kinderen} children; ${naam}),Hint for ${naam}\n")
+        let note = try #require(form.question(named: "n"))
+        #expect(Questionnaire.references(in: note.label) == ["naam", "kinderen"])
+        #expect(form.render(note.label.text(), answers: ["naam": .string("An"), "kinderen": .int(2)]) == "Hello An (2 children; An)")
+        #expect(form.render(note.label.text(), answers: [:]) == "Hello  ( children; )")
         let error = try #require(refusal("type,name,label\ntext,naam,Name?\nnote,n,Hello ${nam}\n"))
         #expect(error.row == 3 && error.column == "label" && error.reason.contains("${nam}"))
         let hint = try #require(refusal("type,name,label,hint\ntext,naam,Name?,See ${x}\n"))

@@ -398,7 +398,7 @@ struct InterviewRunner {
         output.lines.append(Line(.info, ""))
         if shownGroup != .some(question.group) {
             shownGroup = .some(question.group)
-            let label = question.group.flatMap { form.group(named: $0) }.map { $0.label.text(language) } ?? ""
+            let label = question.group.flatMap { form.group(named: $0) }.map { text($0.label) } ?? ""
             output.lines.append(Line(.heading, label.isEmpty ? (question.group ?? form.title.text(language)) : label))
         }
         output.lines.append(contentsOf: notes(before: name))

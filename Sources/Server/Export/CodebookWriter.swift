@@ -119,6 +119,10 @@ struct CodebookWriter: ExportWriter {
             for language in languages.dropFirst() {
                 text += "- Label (\(language)): \(Self.cell(question.label.text(language)))\n"
             }
+            let shown = Questionnaire.references(in: question.label)
+            if !shown.isEmpty {
+                text += "- The label shows the answers to: " + shown.map { "`${\($0)}`" }.joined(separator: ", ") + " (filled in when asked)\n"
+            }
             text += "- Type: `\(question.type.xlsform)` (SPSS \(Self.spssType(question.type)))"
             text += question.required ? ", required\n" : ", optional\n"
             if let hint = question.hint, !hint.isEmpty { text += "- Hint: \(Self.cell(hint.text()))\n" }

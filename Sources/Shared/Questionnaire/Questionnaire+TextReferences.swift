@@ -23,6 +23,15 @@ extension Questionnaire {
         return result + rest
     }
 
+    /// The questions a text shows the answers of (its `${name}` references), in order, each once.
+    public static func references(in text: LocalizedText) -> [String] {
+        var names: [String] = []
+        for value in text.texts.keys.sorted().compactMap({ text.texts[$0] }) {
+            for name in XLSFormCompiler.references(inText: value) where !names.contains(name) { names.append(name) }
+        }
+        return names
+    }
+
     /// An answer as it appears inside a text: as XPath `string()` reads it.
     static func referenceText(_ value: JSONValue) -> String {
         ExpressionValue(answer: value).text
