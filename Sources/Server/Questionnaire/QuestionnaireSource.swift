@@ -6,7 +6,8 @@ enum QuestionnaireSource {
     /// A workbook; `file` is its name as the person gave it, for error messages.
     case workbook(Data, file: String? = nil)
     /// CSV sheets; `files` maps the compiler's sheet names (`choices.csv`) to the paths as given.
-    case sheets(survey: String, choices: String?, settings: String?, files: [String: String] = [:])
+    /// `choiceFiles`: the CSV files a `select_one_from_file` names, when they came with the sheets (an upload).
+    case sheets(survey: String, choices: String?, settings: String?, files: [String: String] = [:], choiceFiles: [String: String] = [:])
 
     /// Reads a questionnaire from a file: an `.xlsx` workbook, a `survey.csv` (with `choices.csv`
     /// and `settings.csv` beside it when the form has them), or a folder holding those CSV files.
@@ -43,14 +44,14 @@ enum QuestionnaireSource {
     /// Compiles the form, naming sheet, row, column and reason when it is broken.
     func compile() throws -> Questionnaire {
         switch self {
-        case .sheets(let survey, let choices, let settings, let files):
+        case .sheets(let survey, let choices, let settings, let files, let choiceFiles):
             do {
                 let name = files["survey.csv"].map { URL(fileURLWithPath: $0) }.map { url in
                     url.deletingPathExtension().lastPathComponent == "survey" ? url.deletingLastPathComponent().lastPathComponent : url.deletingPathExtension().lastPathComponent
                 }
                 return try XLSFormCompiler.compile(
                     survey: survey, choices: choices, settings: settings, defaultFormID: name.flatMap { Self.formID(fromFileName: $0) },
-                    choiceFile: Self.filesBeside(files["survey.csv"])
+                    choiceFile: Self.filesBeside(files["survey.csv"]) ?? { choiceFiles[$0] }
                 )
             } catch var error as XLSFormError {
                 // The file as the person named it: `studie/choices.csv`, not `choices.csv`.

@@ -286,7 +286,7 @@ public enum XLSFormCompiler {
                     }
                     if choiceLists[file] == nil {
                         guard let text = choiceFile?(file) else {
-                            throw fail("type", "the choices file \(file) is not beside the form")
+                            throw fail("type", "the choices file \(file) is not beside the form (or was not sent with it)")
                         }
                         let fileTable = try Self.table(text, sheet: file)
                         let fileColumns = Columns(fileTable.header)
@@ -469,6 +469,20 @@ extension XLSFormCompiler {
             parameters[key] = pair[1]
         }
         return parameters
+    }
+
+    /// The CSV files the survey's `select_one_from_file` / `select_multiple_from_file` questions
+    /// name, in order, for a client that sends them with the sheets. Unreadable text gives none.
+    public static func choiceFileNames(survey: String) -> [String] {
+        guard let table = try? CSVReader.table(survey) else { return [] }
+        let columns = Columns(table.header)
+        var names: [String] = []
+        for record in table.records {
+            let words = columns.value("type", in: record).split(whereSeparator: \.isWhitespace)
+            guard words.count == 2, ["select_one_from_file", "select_multiple_from_file"].contains(words[0]) else { continue }
+            if !names.contains(String(words[1])) { names.append(String(words[1])) }
+        }
+        return names
     }
 
     /// Settings that change what a device does with the form, which Veldwerk does not do.
