@@ -194,6 +194,8 @@ import Testing
         #expect(form.missingRequired(answers: ["n": .null]).map(\.name) == ["n"])
         let bad = refusal("type,name,label,default\ninteger,n,N,three\n")
         #expect(bad?.row == 2 && bad?.column == "default")
+        let dynamic = refusal("type,name,label,default\ndate,d,D,today()\n")
+        #expect(dynamic?.column == "default" && dynamic?.reason.contains("calculation column") == true)
     }
 
     @Test("a calculation on a typed question is a calculated default")

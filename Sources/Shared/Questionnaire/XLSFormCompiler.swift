@@ -350,6 +350,9 @@ public enum XLSFormCompiler {
                 let defaultValue = columns.value("default", in: record)
                 if !defaultValue.isEmpty {
                     guard type.isAnswerable else { throw fail("default", "a \(type.xlsform) question takes no default") }
+                    if defaultValue.contains("${") || defaultValue.contains("()") {
+                        throw fail("default", "the form uses a default computed by an expression (\(defaultValue)), which Veldwerk does not support; write it in the calculation column")
+                    }
                     question.defaultValue = defaultValue
                 }
                 questions.append(question)
