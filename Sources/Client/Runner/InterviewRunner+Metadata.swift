@@ -30,8 +30,9 @@ extension InterviewRunner {
         }
     }
 
-    /// The form's `end` questions set to now, when the interview is completed.
-    func endValues(now: Date) -> [FieldValue] {
+    /// The form's `end` questions set to now, when the interview is completed (by the runner or
+    /// by `veldwerk interview complete`).
+    static func endValues(form: Questionnaire, now: Date) -> [FieldValue] {
         form.questions.compactMap { question in
             guard case .metadata(.end) = question.type else { return nil }
             return FieldValue(field: Interview.Field.answer(question.name), value: .string(Self.isoTime(now)))

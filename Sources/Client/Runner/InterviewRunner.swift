@@ -572,7 +572,7 @@ struct InterviewRunner {
                 output.prompt = prompt
                 return
             }
-            saveFilledIn(endValues(now: now), &output)
+            saveFilledIn(Self.endValues(form: form, now: now), &output)
             output.saves.append(.complete)
             output.lines.append(Line(.success, "Interview \(interviewID.prefix(8)) is complete."))
             finish(.completed, &output)
