@@ -592,15 +592,15 @@ struct InterviewRunner {
             name = questions[number - 1].name
         } else if let target {
             let exact = form.question(named: target)
-            let prefixed = form.questions.filter { $0.name.hasPrefix(target) && $0.type.isAnswerable }
+            let prefixed = form.questions.filter { $0.name.hasPrefix(target) && $0.isEditable }
             guard let found = exact ?? (prefixed.count == 1 ? prefixed.first : nil) else {
                 let hint = prefixed.isEmpty ? "" : " Did you mean \(prefixed.prefix(5).map(\.name).joined(separator: ", "))?"
                 output.lines.append(Line(.error, "There is no question \"\(target)\".\(hint) Type list to see the names."))
                 output.prompt = prompt
                 return
             }
-            guard found.type.isAnswerable else {
-                output.lines.append(Line(.error, "\(found.name) takes no answer."))
+            guard found.isEditable else {
+                output.lines.append(Line(.error, found.type.isAnswerable ? "\(found.name) is filled in by the form, not typed." : "\(found.name) takes no answer."))
                 output.prompt = prompt
                 return
             }
@@ -669,7 +669,7 @@ struct InterviewRunner {
         var lines: [Line] = []
         var answered = 0
         let numbers = Dictionary(askable.enumerated().map { ($1.name, $0 + 1) }) { first, _ in first }
-        for question in form.questions where question.type.isAnswerable {
+        for question in form.questions where question.isEditable {
             let marker = (question.name == current ? "→" : " ") + (numbers[question.name].map { String($0).leftPadded(to: 3) } ?? "   ")
             let stored = answers[question.name]
             let padded = question.name.rightPadded(to: 24)
