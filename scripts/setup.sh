@@ -30,6 +30,12 @@ if command -v python3 >/dev/null 2>&1; then
         || echo "setup: could not install $module; the tests that need it will say they were skipped" >&2
     fi
   done
+  # pyxform 4.5.0, the XLSForm reference converter: scripts/xlsform-corpus.py compares Veldwerk's compiler with it.
+  if ! python3 -c 'import pyxform, sys; sys.exit(0 if pyxform.__version__ == "4.5.0" else 1)' >/dev/null 2>&1; then
+    echo "setup: pip install pyxform==4.5.0"
+    python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore "pyxform==4.5.0" >/dev/null 2>&1 \
+      || echo "setup: could not install pyxform; scripts/xlsform-corpus.py will say so" >&2
+  fi
   # schemathesis fuzzes the HTTP API against its OpenAPI document (scripts/schemathesis.sh), with the 4.x command line.
   if ! python3 -c 'import schemathesis, sys; sys.exit(0 if schemathesis.__version__.startswith("4.") else 1)' >/dev/null 2>&1; then
     echo "setup: pip install schemathesis 4"

@@ -110,6 +110,15 @@ struct AnswerMaker {
             let words = ["samenwerking", "met", "de", "scholen", "en", "het", "lokaal", "overleg", "kinderopvang", "brugfiguur", "budget", "taal"]
             return .string((0..<(4 + seed % 12)).map { words[($0 * 7 + seed) % words.count] }.joined(separator: " "))
         case .date: return .string(String(format: "2025-%02d-%02d", 1 + seed % 12, 1 + seed % 28))
+        case .time: return .string(String(format: "%02d:%02d", 8 + seed % 10, seed % 60))
+        case .dateTime: return .string(String(format: "2025-%02d-%02dT%02d:00", 1 + seed % 12, 1 + seed % 28, 8 + seed % 10))
+        case .acknowledge: return .string("OK")
+        case .geopoint: return .string(String(format: "51.%04d 3.%04d", seed % 10_000, (seed * 7) % 10_000))
+        case .range: return .int(1)
+        case .rank(let list): return .array((questionnaire.choiceLists[list] ?? []).map { .string($0.name) })
+        case .metadata(.today): return .string("2025-01-31")
+        case .metadata(.start), .metadata(.end): return .string("2025-01-31T10:00:00Z")
+        case .metadata: return .string("bench")
         case .note, .calculate: return nil
         }
     }

@@ -62,6 +62,40 @@ struct FieldworkSetupTests {
         }
     }
 
+    @Test("a CSV form without choices.csv whose select_one_from_file file sits beside it loads through the API and reaches a laptop")
+    func choicesFileThroughTheAPI() async throws {
+        try await TestServer.with { server in
+            let an = try await server.interviewer("An", municipalities: ["11001"])
+            let coordinator = try await coordinatorLaptop(server)
+            let laptop = try Laptop()
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("veldwerk-choicefile-\(UUID().uuidString)")
+            defer {
+                coordinator.remove()
+                laptop.remove()
+                try? FileManager.default.removeItem(at: folder)
+            }
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try "type,name,label\nselect_one_from_file dieren.csv,dier,Welk dier?\ntime,uur,Hoe laat?\n"
+                .write(to: folder.appendingPathComponent("survey.csv"), atomically: true, encoding: .utf8)
+            try "form_id,version\nflankerend_onderwijsbeleid,7\n".write(to: folder.appendingPathComponent("settings.csv"), atomically: true, encoding: .utf8)
+            try "name,label\nkat,Kat\nhond,Hond\n".write(to: folder.appendingPathComponent("dieren.csv"), atomically: true, encoding: .utf8)
+            let published = try await coordinator.run(["admin", "questionnaire", "load", folder.path], check: false)
+            #expect(published.status == 0, "\(published.stderr)")
+
+            try await laptop.run(["enrol", "--server", server.url, "--code", an.code])
+            try await laptop.run(["sync"])
+            let interview = try await laptop.json(NewInterview.self, ["interview", "new", "--municipality", "11001"])
+            #expect(interview.version == "7")
+            try await laptop.run(["interview", "set", interview.id, "dier=hond", "uur=9:30"])
+            let refused = try await laptop.run(["interview", "set", interview.id, "dier=vis"], check: false)
+            #expect(refused.status != 0)
+            try await laptop.run(["sync"])
+            let onServer = try #require(try await server.store.interviewDetail(try uuid(interview.id)))
+            #expect(onServer.interview.answers["dier"] == .string("hond"))
+            #expect(onServer.interview.answers["uur"] == .string("09:30"))
+        }
+    }
+
     @Test("reassignment: the new laptop pulls the full history, the old one loses access and its late edits wait in quarantine")
     func reassignment() async throws {
         try await TestServer.with { server in

@@ -48,3 +48,47 @@ struct QuestionnaireLoadCommandTests {
         }
     }
 }
+
+@Suite("veldwerk-server questionnaire check: compile only, for people and for the corpus script")
+struct QuestionnaireCheckCommandTests {
+    @Test("a good form prints as JSON; nothing is published")
+    func goodForm() async throws {
+        try await withTemporaryDirectory { folder in
+            let form = folder.appending("huisbezoek")
+            try FileManager.default.createDirectory(at: form, withIntermediateDirectories: true)
+            try "type,name,label\ninteger,n,Hoeveel?\n".write(to: form.appendingPathComponent("survey.csv"), atomically: true, encoding: .utf8)
+            try "list_name,name,label\n".write(to: form.appendingPathComponent("choices.csv"), atomically: true, encoding: .utf8)
+            let result = try await ProgramRunner.run("veldwerk-server", ["questionnaire", "check", form.path, "--json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let compiled = try JSONDecoder().decode(Questionnaire.self, from: Data(result.stdout.utf8))
+            #expect(compiled.id == "huisbezoek")
+            #expect(compiled.questions.map(\.name) == ["n"])
+        }
+    }
+
+    @Test("a refused form prints its sheet, row, column and reason as JSON, with exit status 65")
+    func refusedForm() async throws {
+        let file = QuestionnaireLoadCommandTests.fixtures.appendingPathComponent("broken-bad-expression.xlsx").path
+        let result = try await ProgramRunner.run("veldwerk-server", ["questionnaire", "check", file, "--json"])
+        #expect(result.status == 65, "\(result.stderr)")
+        struct Refusal: Decodable { var error: Body; struct Body: Decodable { var sheet: String; var row: Int?; var column: String?; var reason: String } }
+        let refusal = try JSONDecoder().decode(Refusal.self, from: Data(result.stdout.utf8))
+        #expect(refusal.error.row == 7)
+        #expect(refusal.error.column == "constraint")
+        #expect(refusal.error.sheet.contains("sheet \"survey\""))
+    }
+
+    @Test("a select_one_from_file reads the CSV file beside the form")
+    func choicesFileBeside() async throws {
+        try await withTemporaryDirectory { folder in
+            let form = folder.appending("dierenform")
+            try FileManager.default.createDirectory(at: form, withIntermediateDirectories: true)
+            try "type,name,label\nselect_one_from_file dieren.csv,d,Dier?\n".write(to: form.appendingPathComponent("survey.csv"), atomically: true, encoding: .utf8)
+            try "name,label\nkat,Kat\nhond,Hond\n".write(to: form.appendingPathComponent("dieren.csv"), atomically: true, encoding: .utf8)
+            let result = try await ProgramRunner.run("veldwerk-server", ["questionnaire", "check", form.path, "--json"])
+            #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+            let compiled = try JSONDecoder().decode(Questionnaire.self, from: Data(result.stdout.utf8))
+            #expect(compiled.choiceLists["dieren.csv"]?.map(\.name) == ["kat", "hond"])
+        }
+    }
+}

@@ -244,9 +244,19 @@ struct AdminQuestionnaire: AsyncParsableCommand {
                 let survey = isFolder.boolValue ? folder.appendingPathComponent("survey.csv") : url
                 func text(_ url: URL) throws -> String { String(decoding: try readUserFile(url.path), as: UTF8.self) }
                 let settingsURL = folder.appendingPathComponent("settings.csv")
+                let choicesURL = folder.appendingPathComponent("choices.csv")
+                let surveyText = try text(survey)
+                // The CSV files select_one_from_file names travel with the sheets, as they sit beside them.
+                var choiceFiles: [String: String] = [:]
+                for name in XLSFormCompiler.choiceFileNames(survey: surveyText) where !name.contains("/") {
+                    let url = folder.appendingPathComponent(name)
+                    if FileManager.default.fileExists(atPath: url.path) { choiceFiles[name] = try text(url) }
+                }
                 let sheets = QuestionnaireSheets(
-                    survey: try text(survey), choices: try text(folder.appendingPathComponent("choices.csv")),
-                    settings: FileManager.default.fileExists(atPath: settingsURL.path) ? try text(settingsURL) : nil
+                    survey: surveyText,
+                    choices: FileManager.default.fileExists(atPath: choicesURL.path) ? try text(choicesURL) : nil,
+                    settings: FileManager.default.fileExists(atPath: settingsURL.path) ? try text(settingsURL) : nil,
+                    choiceFiles: choiceFiles.isEmpty ? nil : choiceFiles
                 )
                 result = try await api.send("POST", "/v1/questionnaires", body: sheets)
             }

@@ -67,6 +67,8 @@ struct CompleteInterview: AsyncParsableCommand {
             var completedAt = interview.completedAt
             if interview.state != .complete {
                 let now = Date()
+                let ends = InterviewRunner.endValues(form: form, now: now)
+                if !ends.isEmpty { try store.recordInterview(interview, ends, now: now) }
                 try store.markComplete(interview, now: now)
                 completedAt = InterviewRunner.isoTime(now)
             }

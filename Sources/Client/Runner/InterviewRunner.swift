@@ -82,6 +82,8 @@ struct InterviewRunner {
     let mode: Mode
     let language: String
     let interviewID: String
+    /// The laptop and person, for the form's `deviceid` and `username` questions.
+    let device: Device
     private(set) var answers: [String: JSONValue]
     private(set) var flags: [String: JSONValue]
     /// The question being asked; `nil` at the end.
@@ -101,7 +103,11 @@ struct InterviewRunner {
     /// - Parameters:
     ///   - language: label language; `nil` is the form's default.
     ///   - interviewID: shown in messages (the resume command).
-    init(form: Questionnaire, answers: [String: JSONValue], flags: [String: JSONValue] = [:], mode: Mode = .full, language: String? = nil, interviewID: String) {
+    init(
+        form: Questionnaire, answers: [String: JSONValue], flags: [String: JSONValue] = [:], mode: Mode = .full, language: String? = nil,
+        interviewID: String, device: Device = Device()
+    ) {
+        self.device = device
         self.form = form
         self.answers = answers
         self.flags = flags
@@ -114,7 +120,18 @@ struct InterviewRunner {
 
     /// Relevant questions a person answers, in form order, given the answers so far.
     var askable: [Question] {
-        form.relevantQuestions(answers: answers).filter(\.type.isAnswerable)
+        form.relevantQuestions(answers: answers).filter(\.isEditable)
+    }
+
+    /// The value an unanswered question starts with (its `default`, or a calculated default), if any.
+    func startingValue(for question: Question) -> JSONValue? {
+        guard answers[question.name] == nil else { return nil }
+        return form.effectiveAnswers(answers)[question.name]
+    }
+
+    /// A label, hint or message in the interview's language, its `${name}` references filled in.
+    func text(_ text: LocalizedText?) -> String {
+        form.render(text?.text(language) ?? "", answers: answers)
     }
 
     /// The first relevant question with no stored value: where a run resumes.
@@ -139,8 +156,9 @@ struct InterviewRunner {
     // MARK: Start
 
     /// The opening screen and the first question.
-    mutating func start() -> Output {
+    mutating func start(now: Date = Date()) -> Output {
         var output = Output()
+        if mode == .full { saveFilledIn(metadataValues(now: now), &output) }
         let title = form.title.text(language)
         output.lines.append(Line(.title, "\(title.isEmpty ? form.id : title) (" + localized(nl: "versie", en: "version") + " \(form.version)) · interview \(interviewID.prefix(8))"))
         switch mode {
@@ -283,15 +301,29 @@ struct InterviewRunner {
                     ? localized(nl: "Blijft onbeantwoord.", en: "Left unanswered.")
                     : localized(nl: "Behouden: ", en: "Kept: ") + display(stored, for: question)))
             advance(&output)
+        } else if answers[question.name] == nil, let start = startingValue(for: question) {
+            output.lines.append(Line(.info, "Took the default: \(display(start, for: question))"))
+            save(start, for: question, now: now, &output)
+            advance(&output)
         } else if question.required {
-            output.lines.append(Line(.error, localized(
+            let message = text(question.requiredMessage)
+            output.lines.append(Line(.error, message.isEmpty ? localized(
                 nl: "\(question.name) is verplicht: geef een antwoord (typ help voor de opdrachten).",
                 en: "\(question.name) is required: give an answer (type help for commands)."
-            )))
+            ) : message))
             output.prompt = prompt
         } else {
             skip(question, now: now, &output)
         }
+    }
+
+    /// Stores values the laptop fills in (metadata questions).
+    private mutating func saveFilledIn(_ edits: [FieldValue], _ output: inout Output) {
+        guard !edits.isEmpty else { return }
+        for edit in edits {
+            answers[String(edit.field.dropFirst(Interview.Field.answerPrefix.count))] = edit.value
+        }
+        output.saves.append(.fields(edits))
     }
 
     /// Stores the answer (and, for a flagged question in fix mode, marks the flag answered).
@@ -333,7 +365,10 @@ struct InterviewRunner {
     }
 
     private mutating func skip(_ question: Question, now: Date, _ output: inout Output) {
-        let empty: JSONValue = if case .selectMultiple = question.type { .array([]) } else { .string("") }
+        let empty: JSONValue = switch question.type {
+        case .selectMultiple, .rank: .array([])
+        default: .string("")
+        }
         if answers[question.name] != empty {
             answers[question.name] = empty
             output.saves.append(.fields([FieldValue(field: Interview.Field.answer(question.name), value: empty)]))
@@ -385,15 +420,17 @@ struct InterviewRunner {
         output.lines.append(Line(.info, ""))
         if shownGroup != .some(question.group) {
             shownGroup = .some(question.group)
-            let label = question.group.flatMap { form.group(named: $0) }.map { $0.label.text(language) } ?? ""
+            let label = question.group.flatMap { form.group(named: $0) }.map { text($0.label) } ?? ""
             output.lines.append(Line(.heading, label.isEmpty ? (question.group ?? form.title.text(language)) : label))
         }
+        output.lines.append(contentsOf: notes(before: name))
         output.lines.append(Line(.position, localized(
             nl: "Deel \(groupIndex) van \(groups.count) · vraag \(questionIndex) van \(inGroup.count) · \(overall)/\(questions.count) in totaal",
             en: "Group \(groupIndex) of \(groups.count) · question \(questionIndex) of \(inGroup.count) · \(overall)/\(questions.count) overall"
         )))
-        output.lines.append(Line(.question, "\(question.label.text(language))\(question.required ? "" : localized(nl: " (niet verplicht)", en: " (optional)"))  [\(name)]"))
-        if let hint = question.hint?.text(language), !hint.isEmpty {
+        output.lines.append(Line(.question, "\(text(question.label))\(question.required ? "" : localized(nl: " (niet verplicht)", en: " (optional)"))  [\(name)]"))
+        let hint = text(question.hint)
+        if !hint.isEmpty {
             output.lines.append(Line(.hint, hint))
         }
         if let flag = flags[name]?.objectValue, Self.flagStatus(flags[name]) == "open" {
@@ -408,12 +445,15 @@ struct InterviewRunner {
         if let stored = answers[name] {
             let shown = Self.isEmpty(stored) ? localized(nl: "(onbeantwoord)", en: "(left unanswered)") : display(stored, for: question)
             output.lines.append(Line(.answer, localized(nl: "Huidig antwoord: \(shown)  (Enter behoudt het)", en: "Current answer: \(shown)  (Enter keeps it)")))
+        } else if let start = startingValue(for: question) {
+            let shown = display(start, for: question)
+            output.lines.append(Line(.answer, localized(nl: "Standaardantwoord: \(shown)  (Enter neemt het)", en: "Default answer: \(shown)  (Enter takes it)")))
         }
         output.lines.append(Line(.hint, instructions(for: question)))
         output.prompt = prompt
         // A typed value (a one-line text, a number, a date) comes back on the line for editing; Enter keeps it.
         // A choice is picked anew by its number (Enter keeps it), and a multi-line text is shown above.
-        if let stored = answers[name], !Self.isEmpty(stored), Self.isEditedOnTheLine(question) {
+        if let stored = answers[name] ?? startingValue(for: question), !Self.isEmpty(stored), Self.isEditedOnTheLine(question) {
             let text = Self.inputText(stored)
             if !text.contains("\n") { output.prefill = text }
         }
@@ -423,7 +463,7 @@ struct InterviewRunner {
     static func isEditedOnTheLine(_ question: Question) -> Bool {
         switch question.type {
         case .text: return !question.isMultiline
-        case .integer, .decimal, .date: return true
+        case .integer, .decimal, .date, .time, .dateTime, .geopoint, .range: return true
         default: return false
         }
     }
@@ -458,6 +498,7 @@ struct InterviewRunner {
             finish(.done, &output)
         case .full:
             shownGroup = nil
+            output.lines.append(contentsOf: notes(before: nil))
             let missing = form.missingRequired(answers: answers).map(\.name)
             if missing.isEmpty {
                 output.lines.append(Line(.success, localized(nl: "Einde van de vragenlijst: elke verplichte vraag is beantwoord.", en: "End of the questionnaire: every required question is answered.")))
@@ -573,6 +614,7 @@ struct InterviewRunner {
                 output.prompt = prompt
                 return
             }
+            saveFilledIn(Self.endValues(form: form, now: now), &output)
             output.saves.append(.complete)
             output.lines.append(Line(.success, localized(nl: "Interview \(interviewID.prefix(8)) is afgerond.", en: "Interview \(interviewID.prefix(8)) is complete.")))
             finish(.completed, &output)
@@ -595,7 +637,7 @@ struct InterviewRunner {
             name = questions[number - 1].name
         } else if let target {
             let exact = form.question(named: target)
-            let prefixed = form.questions.filter { $0.name.hasPrefix(target) && $0.type.isAnswerable }
+            let prefixed = form.questions.filter { $0.name.hasPrefix(target) && $0.isEditable }
             guard let found = exact ?? (prefixed.count == 1 ? prefixed.first : nil) else {
                 let names = prefixed.prefix(5).map(\.name).joined(separator: ", ")
                 let hint = prefixed.isEmpty ? "" : localized(nl: " Bedoel je \(names)?", en: " Did you mean \(names)?")
@@ -606,8 +648,10 @@ struct InterviewRunner {
                 output.prompt = prompt
                 return
             }
-            guard found.type.isAnswerable else {
-                output.lines.append(Line(.error, localized(nl: "\(found.name) neemt geen antwoord.", en: "\(found.name) takes no answer.")))
+            guard found.isEditable else {
+                output.lines.append(Line(.error, found.type.isAnswerable
+                    ? localized(nl: "\(found.name) wordt door de vragenlijst ingevuld, niet getypt.", en: "\(found.name) is filled in by the form, not typed.")
+                    : localized(nl: "\(found.name) neemt geen antwoord.", en: "\(found.name) takes no answer.")))
                 output.prompt = prompt
                 return
             }
@@ -712,7 +756,7 @@ struct InterviewRunner {
         var lines: [Line] = []
         var answered = 0
         let numbers = Dictionary(askable.enumerated().map { ($1.name, $0 + 1) }) { first, _ in first }
-        for question in form.questions where question.type.isAnswerable {
+        for question in form.questions where question.isEditable {
             let marker = (question.name == current ? "→" : " ") + (numbers[question.name].map { String($0).leftPadded(to: 3) } ?? "   ")
             let stored = answers[question.name]
             let padded = question.name.rightPadded(to: 24)
@@ -764,7 +808,24 @@ struct InterviewRunner {
                     nl: "Typ het antwoord en druk Enter (voor een extra regel: eindig deze met een backslash \\). ",
                     en: "Type the answer and press Enter (to add a line, end this one with a backslash \\). "
                 ) + commands
-        case .note, .calculate: return ""
+        case .time: return localized(nl: "Typ een tijdstip als UU:MM, bv. 14:30. ", en: "Type a time of day as HH:MM, e.g. 14:30. ") + commands
+        case .dateTime:
+            return localized(
+                nl: "Typ een datum en tijd als JJJJ-MM-DD UU:MM, bv. 2025-01-31 14:30. ", en: "Type a date and time as YYYY-MM-DD HH:MM, e.g. 2025-01-31 14:30. "
+            ) + commands
+        case .acknowledge: return localized(nl: "Typ OK om te bevestigen. ", en: "Type OK to confirm. ") + commands
+        case .range: return localized(nl: "Typ ", en: "Type ") + Questionnaire.rangeDescription(question) + ". " + commands
+        case .rank:
+            return localized(
+                nl: "Typ elk nummer of elke naam één keer, het belangrijkste eerst, bv. 3 1 2. ",
+                en: "Type every number or name once, most important first, e.g. 3 1 2. "
+            ) + commands
+        case .geopoint:
+            return localized(
+                nl: "Typ breedte- en lengtegraad in graden, bv. 51.0543 3.7174 (hoogte en nauwkeurigheid in meter mogen volgen). ",
+                en: "Type the latitude and longitude in degrees, e.g. 51.0543 3.7174 (altitude and accuracy in metres may follow). "
+            ) + commands
+        case .note, .calculate, .metadata: return ""
         }
     }
 
@@ -786,6 +847,21 @@ struct InterviewRunner {
                     nl: "\"\(typed)\" is geen datum. Schrijf ze als JJJJ-MM-DD, bv. 2025-01-31.",
                     en: "\"\(typed)\" is not a date. Write it as YYYY-MM-DD, e.g. 2025-01-31."
                 )
+            case .time:
+                return localized(nl: "\"\(typed)\" is geen tijdstip. Schrijf het als UU:MM, bv. 14:30.", en: "\"\(typed)\" is not a time of day. Write it as HH:MM, e.g. 14:30.")
+            case .dateTime:
+                return localized(
+                    nl: "\"\(typed)\" is geen datum en tijd. Schrijf ze als JJJJ-MM-DD UU:MM, bv. 2025-01-31 14:30.",
+                    en: "\"\(typed)\" is not a date and time. Write it as YYYY-MM-DD HH:MM, e.g. 2025-01-31 14:30."
+                )
+            case .acknowledge: return localized(nl: "Typ OK om te bevestigen, of skip als dat mag.", en: "Type OK to confirm, or skip if you may.")
+            case .range:
+                return localized(nl: "\"\(typed)\" kan hier niet. Typ ", en: "\"\(typed)\" is not allowed here. Type ") + Questionnaire.rangeDescription(question) + "."
+            case .geopoint:
+                return localized(
+                    nl: "\"\(typed)\" is geen plaats. Typ breedtegraad (-90 tot 90) en lengtegraad (-180 tot 180) in graden, bv. 51.0543 3.7174.",
+                    en: "\"\(typed)\" is not a place. Type latitude (-90 to 90) and longitude (-180 to 180) in degrees, e.g. 51.0543 3.7174."
+                )
             default: return localized(nl: "Dat antwoord past niet: \(error).", en: "That answer does not fit: \(error).")
             }
         case .unknownChoice(_, let choice, let allowed):
@@ -794,13 +870,14 @@ struct InterviewRunner {
                 en: "There is no choice \"\(choice)\". Type a number from 1 to \(allowed.count) or a choice name."
             )
         case .constraint:
-            let message = question.constraintMessage?.text(language) ?? ""
+            let message = text(question.constraintMessage)
             let condition = question.constraint?.source ?? localized(nl: "de voorwaarde van de vragenlijst", en: "the form's condition")
             return message.isEmpty
                 ? localized(nl: "Het antwoord wordt niet aanvaard: het moet voldoen aan \(condition).", en: "The answer is not accepted: it must meet \(condition).")
                 : message
         case .required:
-            return localized(nl: "\(question.name) is verplicht: geef een antwoord.", en: "\(question.name) is required: give an answer.")
+            let message = text(question.requiredMessage)
+            return message.isEmpty ? localized(nl: "\(question.name) is verplicht: geef een antwoord.", en: "\(question.name) is required: give an answer.") : message
         case .controlCharacter(_, let character):
             return AnswerError.controlCharacterSentence(character) + "."
         case .unknownQuestion, .notAnswerable:

@@ -30,9 +30,11 @@ struct TerminalInterview {
     /// - Throws: a store error when an answer cannot be saved (the session stops; nothing unsaved is claimed saved).
     @discardableResult
     func run(interview: Interview, form: Questionnaire, mode: InterviewRunner.Mode, language: String?) throws -> InterviewRunner.Finish {
+        let profile = try store.profile()
         var runner = InterviewRunner(
             form: form, answers: interview.answers, flags: interview.flags, mode: mode, language: language,
-            interviewID: interview.id.uuidString.lowercased()
+            interviewID: interview.id.uuidString.lowercased(),
+            device: InterviewRunner.Device(id: profile?.device.rawValue, userName: profile?.userName)
         )
         var output = runner.start()
         while true {

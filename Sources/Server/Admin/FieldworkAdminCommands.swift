@@ -198,8 +198,9 @@ struct QuestionnaireCommand: AsyncParsableCommand {
               veldwerk-server questionnaire load vragenlijst.xlsx
               veldwerk-server questionnaire load study/survey.csv      (choices.csv and settings.csv beside it)
               veldwerk-server questionnaire list
+              veldwerk-server questionnaire check vragenlijst.xlsx --json   (compile only: the form as JSON, or the problem)
             """,
-        subcommands: [Load.self, List.self]
+        subcommands: [Load.self, List.self, Check.self]
     )
 
     struct Load: AsyncParsableCommand {
@@ -226,6 +227,44 @@ struct QuestionnaireCommand: AsyncParsableCommand {
                 throw DataError(localized(nl: "De vragenlijst werd niet gepubliceerd: ", en: "The questionnaire was not published: ") + error.description + ".")
             }
             if json { try printJSON(result) } else { print(FieldworkText.line(result)) }
+        }
+    }
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compile an XLSForm without publishing it: says it is fine, or names the sheet, row, column and problem.",
+            discussion: """
+                With --json, prints the compiled questionnaire, or {"error": {"sheet", "row", "column", "reason"}}
+                (exit status 65) when the form is refused; scripts/xlsform-corpus.py compares this with pyxform.
+                """
+        )
+
+        @Argument(help: "The form file or folder.") var file: String
+        @Flag(help: "Print JSON.") var json = false
+
+        /// A refusal as JSON, for scripts.
+        struct Refusal: Encodable {
+            var sheet: String
+            var row: Int?
+            var column: String?
+            var reason: String
+        }
+
+        func run() async throws {
+            do {
+                let form = try QuestionnaireSource.file(URL(fileURLWithPath: file)).compile()
+                if json {
+                    try printJSON(form)
+                } else {
+                    print("\(file): form \(form.id) version \(form.version), \(form.questions.count) questions in \(form.groups.count) groups; it can be published.")
+                }
+            } catch let error as XLSFormError {
+                if json { try printJSON(["error": Refusal(sheet: error.sheet, row: error.row, column: error.column, reason: error.reason)]) }
+                throw DataError("The questionnaire cannot be published: \(error.description).")
+            } catch let error as QuestionnaireLoadError {
+                if json { try printJSON(["error": Refusal(sheet: file, row: nil, column: nil, reason: error.description)]) }
+                throw DataError(error.description)
+            }
         }
     }
 

@@ -91,6 +91,24 @@ struct SampleInterviews<Random: RandomNumberGenerator> {
             return satisfying(question, answers: answers, candidates: [.string(sentences.joined(separator: " "))])
         case .date:
             return .string("2024-\(Int.random(in: 10...12, using: &random))-1\(Int.random(in: 0...9, using: &random))")
+        case .time:
+            return .string("1\(Int.random(in: 0...7, using: &random)):\(Int.random(in: 1...5, using: &random))0")
+        case .dateTime:
+            return .string("2024-11-1\(Int.random(in: 0...9, using: &random))T1\(Int.random(in: 0...7, using: &random)):00")
+        case .acknowledge:
+            return .string("OK")
+        case .geopoint:
+            return .string("51.\(Int.random(in: 0...3, using: &random))\(Int.random(in: 10...99, using: &random)) 4.\(Int.random(in: 10...99, using: &random))")
+        case .rank:
+            return .array(form.availableChoices(for: question, answers: answers).map(\.name).shuffled(using: &random).map(JSONValue.string))
+        case .range:
+            return question.parameters?["start"].flatMap(Double.init).map { $0 == $0.rounded() ? .int(Int64($0)) : .double($0) }
+        case .metadata(.today):
+            return .string("2024-11-1\(Int.random(in: 0...9, using: &random))")
+        case .metadata(.start), .metadata(.end):
+            return .string("2024-11-1\(Int.random(in: 0...9, using: &random))T10:00:00Z")
+        case .metadata:
+            return .string("sample")
         case .note, .calculate:
             return nil
         }

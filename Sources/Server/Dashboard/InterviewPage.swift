@@ -123,7 +123,7 @@ struct InterviewPage: Sendable {
         self.chrome = chrome
         let interview = detail.interview
         let key = interview.id.uuidString.lowercased()
-        let words = AnswerFormatter(form: form)
+        let words = AnswerFormatter(form: form, answers: interview.answers)
         func name(_ user: UserID?) -> String { user.map { names[$0] ?? $0.rawValue } ?? "—" }
         id = key
         shortID = String(key.prefix(8))

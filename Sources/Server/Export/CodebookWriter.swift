@@ -119,6 +119,10 @@ struct CodebookWriter: ExportWriter {
             for language in languages.dropFirst() {
                 text += "- Label (\(language)): \(Self.cell(question.label.text(language)))\n"
             }
+            let shown = Questionnaire.references(in: question.label)
+            if !shown.isEmpty {
+                text += "- The label shows the answers to: " + shown.map { "`${\($0)}`" }.joined(separator: ", ") + " (filled in when asked)\n"
+            }
             text += "- Type: `\(question.type.xlsform)` (SPSS \(Self.spssType(question.type)))"
             text += question.required ? ", required\n" : ", optional\n"
             if let hint = question.hint, !hint.isEmpty { text += "- Hint: \(Self.cell(hint.text()))\n" }
@@ -147,7 +151,7 @@ struct CodebookWriter: ExportWriter {
 
     static func isString(_ type: QuestionType) -> Bool {
         switch type {
-        case .text, .calculate, .note: return true
+        case .text, .calculate, .note, .time, .dateTime, .acknowledge, .geopoint, .metadata, .rank: return true
         default: return false
         }
     }
@@ -156,9 +160,15 @@ struct CodebookWriter: ExportWriter {
         switch type {
         case .selectOne: return "numeric, labelled codes"
         case .selectMultiple: return "string list + 0/1 numeric per option"
-        case .integer, .decimal: return "numeric"
+        case .integer, .decimal, .range: return "numeric"
         case .date: return "date"
         case .text, .calculate, .note: return "string"
+        case .time: return "string HH:MM"
+        case .dateTime: return "string YYYY-MM-DDTHH:MM"
+        case .acknowledge: return "string OK"
+        case .geopoint: return "string: latitude longitude [altitude accuracy]"
+        case .metadata(let kind): return "string, filled by the laptop (\(kind.rawValue))"
+        case .rank: return "string: every choice name, most important first"
         }
     }
 }

@@ -79,7 +79,7 @@ struct ExportRecordBuilder {
         let form = schema.form(for: interview)
         interview = interview.withMetadata(from: form)
         let relevant = Set(form.relevantQuestions(answers: interview.answers).lazy.map(\.name))
-        let hasCalculations = form.questions.contains { $0.type == .calculate }
+        let hasCalculations = form.questions.contains { $0.type == .calculate || $0.calculation != nil || $0.defaultValue != nil }
         let effective = hasCalculations ? form.effectiveAnswers(interview.answers) : interview.answers
         var cells: [String: ExportRecord.Cell] = [:]
         cells.reserveCapacity(form.questions.count)

@@ -76,13 +76,13 @@ struct SAVWriter: ExportWriter {
                 for choice in question.choices {
                     values.append(.number(missing ?? (set.contains(choice.name) ? 1 : 0)))
                 }
-            case .integer, .decimal:
+            case .integer, .decimal, .range:
                 values.append(.number(missing ?? value?.doubleValue))
             case .date:
                 values.append(
                     .number(missing ?? value?.stringValue.flatMap(TimestampText.unixSeconds).map { $0 + SystemFileWriter.epochOffset })
                 )
-            case .text, .calculate, .note:
+            case .text, .calculate, .note, .time, .dateTime, .acknowledge, .geopoint, .metadata, .rank:
                 values.append(.string(value.map(AnswerText.text) ?? ""))
             }
         }
@@ -154,7 +154,7 @@ struct SAVWriter: ExportWriter {
                         missingValues: missingValues
                     )
                 )
-            case .decimal:
+            case .decimal, .range:
                 variables.append(
                     SystemFileVariable(
                         name: question.variable, label: label, kind: .numeric(.f(10, 2)), measure: .scale, valueLabels: missingLabels,
@@ -167,7 +167,7 @@ struct SAVWriter: ExportWriter {
                         name: question.variable, label: label, kind: .numeric(.date), measure: .scale, missingValues: missingValues
                     )
                 )
-            case .text, .note:
+            case .text, .note, .time, .dateTime, .acknowledge, .geopoint, .metadata, .rank:
                 // SPSS strings hold at most 32767 bytes; a longer answer is cut there (at a character boundary).
                 let width = min(longest[Interview.Field.answer(question.name)] ?? 1, 32767)
                 variables.append(SystemFileVariable(name: question.variable, label: label, kind: .string(width: max(width, 1)), measure: .nominal))
@@ -180,6 +180,6 @@ struct SAVWriter: ExportWriter {
 
     /// The interview fields whose longest value sets a string width.
     static func measuredFields(schema: ExportSchema, metadata: [MetadataColumn]) -> [String] {
-        metadata.compactMap(\.storedField) + schema.questions.filter { $0.type == .text }.map { Interview.Field.answer($0.name) }
+        metadata.compactMap(\.storedField) + schema.questions.filter { CodebookWriter.isString($0.type) && $0.type != .calculate }.map { Interview.Field.answer($0.name) }
     }
 }

@@ -6,18 +6,21 @@ struct AnswerFormatter: Sendable {
     let form: Questionnaire?
     /// The language of labels; the questionnaire's default when nil.
     var language: String?
+    /// The interview's answers, which fill the `${name}` references of labels.
+    var answers: [String: JSONValue]
 
-    init(form: Questionnaire?, language: String? = nil) {
+    init(form: Questionnaire?, language: String? = nil, answers: [String: JSONValue] = [:]) {
         self.form = form
         self.language = language
+        self.answers = answers
     }
 
     /// The question's label for an `answers.<q>` or `flags.<q>` field, else the field name.
     func label(forField field: String) -> String {
         for prefix in [Interview.Field.answerPrefix, Interview.Field.flagPrefix] where field.hasPrefix(prefix) {
             let name = String(field.dropFirst(prefix.count))
-            if let question = form?.question(named: name) {
-                let text = question.label.text(language)
+            if let form, let question = form.question(named: name) {
+                let text = form.render(question.label.text(language), answers: answers)
                 return text.isEmpty ? name : text
             }
             return name

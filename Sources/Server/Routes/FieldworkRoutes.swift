@@ -41,7 +41,7 @@ struct FieldworkRoutes {
             let type = request.headers[.contentType] ?? ""
             if type.contains("json") {
                 let sheets = try await request.decodeJSON(QuestionnaireSheets.self, what: "questionnaire", limit: 16 * 1024 * 1024)
-                source = .sheets(survey: sheets.survey, choices: sheets.choices, settings: sheets.settings)
+                source = .sheets(survey: sheets.survey, choices: sheets.choices, settings: sheets.settings, choiceFiles: sheets.choiceFiles ?? [:])
             } else {
                 source = .workbook(try await request.bytes(what: "workbook", limit: 16 * 1024 * 1024))
             }

@@ -54,7 +54,7 @@ struct WebFormRoutes {
             if web.interview.state == .complete { return .redirect(to: "/s/\(token)/summary", type: .normal) }
             let missing = Set(web.form.missingRequired(answers: answers).map(\.name))
             let first = pages.shownPages(answers: answers).first { index in
-                pages.asked(onPage: index, answers: answers).contains { missing.contains($0.name) || answers[$0.name] == nil && $0.type.isAnswerable }
+                pages.asked(onPage: index, answers: answers).contains { missing.contains($0.name) || answers[$0.name] == nil && $0.isEditable }
             }
             return .redirect(to: first.map { "/s/\(token)/p/\($0 + 1)" } ?? "/s/\(token)/summary", type: .normal)
         }
@@ -85,7 +85,7 @@ struct WebFormRoutes {
             var errors: [String: String] = [:]
             var typed: [String: [String]] = [:]
             let language = Language.current.rawValue
-            for question in pages.asked(onPage: index, answers: answers) where question.type.isAnswerable {
+            for question in pages.asked(onPage: index, answers: answers) where question.isEditable {
                 let values = form.all("q_" + question.name)
                 typed[question.name] = values
                 let text: String
@@ -111,7 +111,7 @@ struct WebFormRoutes {
             }
             // Questions an answer on this page brought onto it: asked now, not reported missing.
             let shownBefore = Set((form.first("shown") ?? "").split(separator: " ").map(String.init))
-            let added = pages.asked(onPage: index, answers: answers).filter { $0.type.isAnswerable && !shownBefore.contains($0.name) }
+            let added = pages.asked(onPage: index, answers: answers).filter { $0.isEditable && !shownBefore.contains($0.name) }
             if action == "next" {
                 // Required questions the page showed, as the answers now stand.
                 for question in pages.asked(onPage: index, answers: answers) where question.required && shownBefore.contains(question.name) {
@@ -222,7 +222,7 @@ struct WebFormRoutes {
         let formatter = AnswerFormatter(form: web.form, language: language)
         var sections: [WebSummaryView.Section] = []
         for index in pages.shownPages(answers: answers) {
-            let rows = pages.asked(onPage: index, answers: answers).filter(\.type.isAnswerable).map { question in
+            let rows = pages.asked(onPage: index, answers: answers).filter(\.isEditable).map { question in
                 WebSummaryView.Row(
                     label: question.label.text(language),
                     answer: Questionnaire.isEmpty(answers[question.name])

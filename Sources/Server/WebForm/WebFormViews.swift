@@ -43,8 +43,8 @@ struct WebQuestionView: Sendable {
     init(_ question: Question, form: Questionnaire, answers: [String: JSONValue], typed: [String]?, error: String?, language: String?) {
         name = question.name
         id = "q-" + question.name
-        label = question.label.text(language)
-        let hintText = question.hint?.text(language) ?? ""
+        label = form.render(question.label.text(language), answers: answers)
+        let hintText = form.render(question.hint?.text(language) ?? "", answers: answers)
         hint = hintText.isEmpty ? nil : hintText
         hintID = "h-" + question.name
         required = question.required
@@ -58,7 +58,8 @@ struct WebQuestionView: Sendable {
         isTextArea = question.type == .text && question.isMultiline
         inputMode = question.type == .integer ? "numeric" : question.type == .decimal ? "decimal" : nil
         inputType = question.type == .date ? "date" : "text"
-        let stored = answers[question.name]
+        // A stored answer, else the question's default (or calculated default), as the runner offers it.
+        let stored = answers[question.name] ?? form.effectiveAnswers(answers)[question.name]
         let chosen: Set<String>
         if let typed {
             chosen = Set(typed)

@@ -24,7 +24,7 @@ extension Expression.Node {
         case .number(let value): return .number(value)
         case .reference(let name): return ExpressionValue(answer: context.answers[name])
         case .current: return ExpressionValue(answer: context.current)
-        case .choiceColumn(let name): return .string(context.choice?[name] ?? "")
+        case .choiceColumn(let name): return .string(context.choice?[name] ?? context.choice?[name.lowercased()] ?? "")
         case .negate(let operand): return .number(-(try operand.evaluate(context, source: source).number))
         case .binary(let op, let left, let right):
             return try Self.apply(op, left, right, context, source: source)

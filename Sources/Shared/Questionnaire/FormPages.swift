@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// The questionnaire cut into pages for self-completion in a browser: one page per top-level group,
 /// and one for each run of questions outside any group, in form order.
@@ -23,7 +24,7 @@ public struct FormPages: Sendable {
         self.form = form
         hidden = Set([form.modeQuestion].compactMap { $0 })
         var pages: [Page] = []
-        for question in form.questions where question.type.isAnswerable || question.type == .note {
+        for question in form.questions where question.isEditable || question.type == .note {
             guard !hidden.contains(question.name) else { continue }
             let top = form.enclosingGroups(of: question).last?.name
             if let last = pages.last, last.group == top {
@@ -35,7 +36,7 @@ public struct FormPages: Sendable {
         self.pages = pages
     }
 
-    /// The questions page `index` asks given the answers: relevant, and answerable (or a note to read).
+    /// The questions page `index` asks given the answers: relevant, and typed by a person (or a note to read).
     public func asked(onPage index: Int, answers: [String: JSONValue]) -> [Question] {
         guard pages.indices.contains(index) else { return [] }
         let relevant = Set(form.relevantQuestions(answers: answers).map(\.name))
@@ -44,12 +45,12 @@ public struct FormPages: Sendable {
 
     /// The questions the respondent answers given the answers: every page's asked questions, notes left out.
     public func answerable(answers: [String: JSONValue]) -> [Question] {
-        pages.indices.flatMap { asked(onPage: $0, answers: answers) }.filter(\.type.isAnswerable)
+        pages.indices.flatMap { asked(onPage: $0, answers: answers) }.filter(\.isEditable)
     }
 
     /// The pages that ask something given the answers, in order.
     public func shownPages(answers: [String: JSONValue]) -> [Int] {
-        pages.indices.filter { index in asked(onPage: index, answers: answers).contains(where: \.type.isAnswerable) }
+        pages.indices.filter { index in asked(onPage: index, answers: answers).contains(where: \.isEditable) }
     }
 
     /// The page after `index` that asks something (nil: the summary comes next).

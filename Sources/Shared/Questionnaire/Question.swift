@@ -29,6 +29,29 @@ public struct Question: Codable, Equatable, Sendable {
     /// The XLSForm `appearance` (e.g. `multiline`: a text answer of several lines), if any.
     public var appearance: String?
 
+    /// The `default` column as written: the answer an unanswered question starts with (see
+    /// ``Questionnaire/defaultAnswer(for:)``).
+    public var defaultValue: String?
+    /// `readonly`: the question shows its value (a default or a calculation) and takes no typed answer.
+    public var readOnly: Bool?
+    /// The message shown when a required question is left unanswered (`required_message`).
+    public var requiredMessage: LocalizedText?
+
+    /// The `parameters` column, read for `range` (`start`, `end`, `step`, with ODK's defaults 1, 10, 1).
+    public var parameters: [String: String]?
+
+    /// A range question's bounds and step, from ``parameters``.
+    public var rangeBounds: (start: Double, end: Double, step: Double) {
+        let number = { (key: String, fallback: Double) in self.parameters?[key].flatMap(Double.init) ?? fallback }
+        return (number("start", 1), number("end", 10), number("step", 1))
+    }
+
+    /// Whether a person may type an answer: an answerable type that is not read-only.
+    public var isEditable: Bool {
+        if case .metadata = type { return false }
+        return type.isAnswerable && readOnly != true
+    }
+
     /// Whether a text answer may take several lines (`appearance` `multiline`); otherwise Enter ends it.
     public var isMultiline: Bool {
         appearance?.split(separator: " ").contains { $0.lowercased() == "multiline" } ?? false

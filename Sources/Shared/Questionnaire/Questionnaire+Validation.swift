@@ -23,9 +23,10 @@ extension Questionnaire {
 
     /// Required, relevant questions that have no (non-empty) answer, in form order.
     public func missingRequired(answers: [String: JSONValue]) -> [Question] {
-        let relevant = relevance(answers).relevant
+        let (relevant, effective) = relevance(answers)
+        // A default or calculated default the person left standing answers the question.
         return questions.filter {
-            $0.required && $0.type.isAnswerable && relevant[$0.name] == true && Self.isEmpty(answers[$0.name])
+            $0.required && $0.type.isAnswerable && relevant[$0.name] == true && Self.isEmpty(effective[$0.name])
         }
     }
 
@@ -126,10 +127,47 @@ extension Questionnaire {
         case .date:
             guard DateText.isDate(trimmed) else { throw wrong() }
             return .string(trimmed)
+        case .time:
+            guard let time = DateText.time(trimmed) else { throw wrong() }
+            return .string(time)
+        case .dateTime:
+            guard let dateTime = DateText.dateTime(trimmed) else { throw wrong() }
+            return .string(dateTime)
+        case .acknowledge:
+            guard ["ok", "yes", "y", "ja", "j"].contains(trimmed.lowercased()) else { throw wrong() }
+            return .string("OK")
+        case .geopoint:
+            guard let point = DateText.geopoint(trimmed) else { throw wrong() }
+            return .string(point)
+        case .range:
+            var normalized = trimmed
+            if !normalized.contains("."), normalized.filter({ $0 == "," }).count == 1 {
+                normalized = normalized.replacingOccurrences(of: ",", with: ".")
+            }
+            guard let number = ExpressionValue.decimal(normalized), let value = Self.rangeValue(number, for: question) else {
+                throw AnswerError.wrongType(question: name, expected: Self.rangeDescription(question), got: JSONValue.string(text).canonicalJSON)
+            }
+            return value
+        case .metadata(.today):
+            guard DateText.isDate(trimmed) else { throw wrong() }
+            return .string(trimmed)
+        case .metadata(.start), .metadata(.end):
+            guard Timestamp.milliseconds(trimmed) != nil else { throw wrong() }
+            return .string(trimmed)
+        case .metadata:
+            return .string(trimmed)
         case .selectOne:
             let offered = availableChoices(for: question, answers: answers)
             guard !trimmed.isEmpty else { throw wrong() }
             return .string(try Self.choiceName(trimmed, in: offered, question: name))
+        case .rank:
+            let offered = availableChoices(for: question, answers: answers)
+            let items = trimmed.split(whereSeparator: { $0.isWhitespace || $0 == "," }).map(String.init)
+            let order = try items.map { try Self.choiceName($0, in: offered, question: name) }
+            guard Set(order) == Set(offered.map(\.name)), order.count == offered.count else {
+                throw AnswerError.wrongType(question: name, expected: "each of the \(offered.count) choices once, in order", got: JSONValue.string(text).canonicalJSON)
+            }
+            return .array(order.map(JSONValue.string))
         case .selectMultiple:
             let offered = availableChoices(for: question, answers: answers)
             let items = trimmed.split(whereSeparator: { $0.isWhitespace || $0 == "," }).map(String.init)
@@ -191,15 +229,42 @@ extension Questionnaire {
             }
         case .decimal:
             guard let number = value.doubleValue, number.isFinite else { throw wrong }
+        case .range:
+            guard let number = value.doubleValue, Self.rangeValue(number, for: question) != nil else {
+                throw AnswerError.wrongType(question: name, expected: Self.rangeDescription(question), got: value.canonicalJSON)
+            }
         case .text:
             guard value.stringValue != nil else { throw wrong }
         case .date:
             guard let text = value.stringValue, DateText.isDate(text) else { throw wrong }
+        case .time:
+            guard let text = value.stringValue, DateText.time(text) == text else { throw wrong }
+        case .dateTime:
+            guard let text = value.stringValue, DateText.dateTime(text) == text else { throw wrong }
+        case .acknowledge:
+            guard value.stringValue == "OK" else { throw wrong }
+        case .geopoint:
+            guard let text = value.stringValue, DateText.geopoint(text) == text else { throw wrong }
+        case .metadata(.today):
+            guard let text = value.stringValue, DateText.isDate(text) else { throw wrong }
+        case .metadata(.start), .metadata(.end):
+            guard let text = value.stringValue, Timestamp.milliseconds(text) != nil else { throw wrong }
+        case .metadata:
+            guard value.stringValue != nil else { throw wrong }
         case .selectOne:
             guard let choice = value.stringValue else { throw wrong }
             let allowed = availableChoices(for: question, answers: answers).map(\.name)
             if !allowed.contains(choice) {
                 throw AnswerError.unknownChoice(question: name, choice: choice, allowed: allowed)
+            }
+        case .rank:
+            guard let order = value.stringArrayValue else { throw wrong }
+            let allowed = availableChoices(for: question, answers: answers).map(\.name)
+            if let bad = order.first(where: { !allowed.contains($0) }) {
+                throw AnswerError.unknownChoice(question: name, choice: bad, allowed: allowed)
+            }
+            guard Set(order) == Set(allowed), order.count == allowed.count else {
+                throw AnswerError.wrongType(question: name, expected: "each of the \(allowed.count) choices once, in order", got: value.canonicalJSON)
             }
         case .selectMultiple:
             guard let choices = value.stringArrayValue else { throw wrong }
@@ -220,6 +285,7 @@ extension Questionnaire {
         var effective: [String: JSONValue] = [:]
         for question in questions where question.type != .calculate {
             if let value = answers[question.name], !Self.isEmpty(value) { effective[question.name] = value }
+            else if answers[question.name] == nil, let value = defaultAnswer(for: question) { effective[question.name] = value }
         }
         var relevant: [String: Bool] = [:]
         for _ in 0...(questions.count + 1) {
@@ -236,8 +302,11 @@ extension Questionnaire {
                 var value: JSONValue?
                 if question.type == .calculate {
                     value = isRelevant ? question.calculation.flatMap { Self.calculate($0, answers: effective) } : nil
-                } else if isRelevant, let answer = answers[question.name], !Self.isEmpty(answer) {
-                    value = answer
+                } else if isRelevant, let answer = answers[question.name] {
+                    value = Self.isEmpty(answer) ? nil : answer
+                } else if isRelevant {
+                    // Never answered: the `default`, else a `calculation` on a typed question (a calculated default).
+                    value = defaultAnswer(for: question) ?? question.calculation.flatMap { Self.calculate($0, answers: effective) }
                 }
                 if effective[question.name] != value {
                     effective[question.name] = value
@@ -247,6 +316,38 @@ extension Questionnaire {
             if !changed { break }
         }
         return (relevant, effective)
+    }
+
+    /// A range answer: the number when it lies between the bounds on a step from `start`, as
+    /// `.int` when bounds and step are whole numbers; else `nil`.
+    static func rangeValue(_ number: Double, for question: Question) -> JSONValue? {
+        let (start, end, step) = question.rangeBounds
+        guard number.isFinite, number >= min(start, end) - 1e-9, number <= max(start, end) + 1e-9, step > 0 else { return nil }
+        let steps = abs(number - start) / step
+        guard abs(steps - steps.rounded()) < 1e-9 else { return nil }
+        let whole = [start, end, step].allSatisfy { $0 == $0.rounded() }
+        return whole && number == number.rounded() && abs(number) < 9e15 ? .int(Int64(number)) : .double(number)
+    }
+
+    /// `a number from 0 to 5 in steps of 0.5`.
+    public static func rangeDescription(_ question: Question) -> String {
+        let (start, end, step) = question.rangeBounds
+        let text = { (number: Double) in ExpressionValue.number(number).text }
+        return "a number from \(text(start)) to \(text(end))" + (step == 1 ? "" : " in steps of \(text(step))")
+    }
+
+    /// The answer an unanswered question starts with: its `default` read as a typed answer
+    /// (`nil` when there is none, or when it is not an answer of the question's type).
+    public func defaultAnswer(for question: Question) -> JSONValue? {
+        guard let text = question.defaultValue, question.type.isAnswerable else { return nil }
+        if let list = question.type.choiceList {
+            let names = text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+            let choices = choiceLists[list] ?? []
+            guard !names.isEmpty, names.allSatisfy({ name in choices.contains { $0.name == name } }) else { return nil }
+            if case .selectOne = question.type { return names.count == 1 ? .string(names[0]) : nil }
+            return .array(choices.map(\.name).filter(names.contains).map { .string($0) })
+        }
+        return try? parseAnswer(text, for: question.name)
     }
 
     private static func holds(_ expression: Expression?, answers: [String: JSONValue], current: JSONValue?) -> Bool {

@@ -184,13 +184,17 @@ public struct AssignRequest: Codable, Sendable {
 
 public struct QuestionnaireSheets: Codable, Sendable {
     public var survey: String
-    public var choices: String
+    /// The choices sheet; absent when no question needs a choice list.
+    public var choices: String?
     public var settings: String?
+    /// The CSV files a `select_one_from_file` names, by file name (`places.csv`), as shipped beside the form.
+    public var choiceFiles: [String: String]?
 
-    public init(survey: String, choices: String, settings: String? = nil) {
+    public init(survey: String, choices: String?, settings: String? = nil, choiceFiles: [String: String]? = nil) {
         self.survey = survey
         self.choices = choices
         self.settings = settings
+        self.choiceFiles = choiceFiles
     }
 }
 
