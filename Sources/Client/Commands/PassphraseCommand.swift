@@ -30,7 +30,10 @@ struct PassphraseCommand: AsyncParsableCommand {
                 let store = try profile.openStore()
                 _ = try store.requireProfile()
                 guard try store.hasVault() else {
-                    throw ClientError.invalidInput("This profile was enrolled before personal data was encrypted; enrol it again to get a passphrase.")
+                    throw ClientError.invalidInput(localized(
+                        nl: "Dit profiel werd aangemeld voor persoonsgegevens versleuteld werden; meld opnieuw aan om een wachtzin te krijgen.",
+                        en: "This profile was enrolled before personal data was encrypted; enrol it again to get a passphrase."
+                    ))
                 }
                 // The current one first (asked, or from the cache or VELDWERK_PASSPHRASE), then the new one.
                 _ = try store.pool.read { db in try ClientStore.storedLock(db).map { try store.vaultAccess.vault(for: $0) } }
@@ -38,7 +41,10 @@ struct PassphraseCommand: AsyncParsableCommand {
                 let count = try store.changePassphrase(to: new)
                 struct Output: Encodable { var resealedValues: Int }
                 try output.emit(Output(resealedValues: count)) {
-                    "Passphrase changed; \(count) stored personal values were encrypted again under a new key."
+                    localized(
+                        nl: "Wachtzin gewijzigd; \(count) bewaarde persoonsgegevens werden opnieuw versleuteld onder een nieuwe sleutel.",
+                        en: "Passphrase changed; \(count) stored personal values were encrypted again under a new key."
+                    )
                 }
             }
         }
@@ -50,7 +56,7 @@ struct PassphraseCommand: AsyncParsableCommand {
 
         func run() async throws {
             SessionKeyCache(home: profile.homeURL).forget()
-            print("The key is forgotten; the passphrase will be asked again.")
+            print(localized(nl: "De sleutel is vergeten; de wachtzin wordt opnieuw gevraagd.", en: "The key is forgotten; the passphrase will be asked again."))
         }
     }
 }

@@ -31,24 +31,34 @@ struct PurgeCommand: AsyncParsableCommand {
             let database = home.appendingPathComponent("veldwerk.sqlite")
             guard FileManager.default.fileExists(atPath: database.path) else {
                 try output.emit(Output(removed: false, home: home.path, interviews: 0, contacts: 0, unsentChangesDeleted: 0)) {
-                    "There is no study data in \(home.path); nothing was removed."
+                    localized(nl: "Er zijn geen gegevens van een studie in \(home.path); er werd niets verwijderd.", en: "There is no study data in \(home.path); nothing was removed.")
                 }
                 return
             }
             let contents = try profile.openStore().contents()
             if contents.unsentChanges > 0 && !force {
-                throw ClientError.invalidInput(
-                    "Not removed: \(contents.unsentChanges) changes have not reached the server yet. Run `veldwerk sync` first, "
+                throw ClientError.invalidInput(localized(
+                    nl: "Niet verwijderd: \(contents.unsentChanges) wijzigingen bereikten de server nog niet. Voer eerst `veldwerk sync` uit, "
+                        + "of geef --force om ook die te verwijderen (ze zijn dan voorgoed verloren).",
+                    en: "Not removed: \(contents.unsentChanges) changes have not reached the server yet. Run `veldwerk sync` first, "
                         + "or pass --force to delete them as well (they are then lost for good)."
-                )
+                ))
             }
             try ClientStore.removeStudyData(home: home)
             let result = Output(
                 removed: true, home: home.path, interviews: contents.interviews, contacts: contents.contacts, unsentChangesDeleted: contents.unsentChanges
             )
             try output.emit(result) {
-                var text = "Removed the study's data from this laptop (\(contents.interviews) interviews, \(contents.contacts) contact attempts) in \(home.path)."
-                if contents.unsentChanges > 0 { text += " \(contents.unsentChanges) unsynced changes were deleted with it." }
+                var text = localized(
+                    nl: "De gegevens van de studie (\(contents.interviews) interviews, \(contents.contacts) contactpogingen) werden van deze laptop verwijderd, in \(home.path).",
+                    en: "Removed the study's data from this laptop (\(contents.interviews) interviews, \(contents.contacts) contact attempts) in \(home.path)."
+                )
+                if contents.unsentChanges > 0 {
+                    text += localized(
+                        nl: " \(contents.unsentChanges) niet-gesynchroniseerde wijzigingen werden mee verwijderd.",
+                        en: " \(contents.unsentChanges) unsynced changes were deleted with it."
+                    )
+                }
                 return text
             }
         }

@@ -86,24 +86,40 @@ struct SyncCommand: AsyncParsableCommand {
     }
 
     static func revokedWithoutPassphrase(_ contents: ClientStore.Contents) -> String {
-        """
-        This laptop was revoked by a coordinator.
-        \(contents.unsentChanges) unsent changes could not be handed over without the passphrase and were deleted.
-        The study's data on this laptop (\(contents.interviews) interviews, \(contents.contacts) contact attempts) has been deleted.
-        """
+        localized(
+            nl: """
+                Deze laptop werd ingetrokken door een coördinator.
+                \(contents.unsentChanges) niet-verstuurde wijzigingen konden zonder de wachtzin niet overgedragen worden en werden verwijderd.
+                De gegevens van de studie op deze laptop (\(contents.interviews) interviews, \(contents.contacts) contactpogingen) werden verwijderd.
+                """,
+            en: """
+                This laptop was revoked by a coordinator.
+                \(contents.unsentChanges) unsent changes could not be handed over without the passphrase and were deleted.
+                The study's data on this laptop (\(contents.interviews) interviews, \(contents.contacts) contact attempts) has been deleted.
+                """
+        )
     }
 
     static func revokedSentence(_ summary: SyncSession.Summary, contents: ClientStore.Contents) -> String {
-        var lines = ["This laptop was revoked by a coordinator."]
+        var lines = [localized(nl: "Deze laptop werd ingetrokken door een coördinator.", en: "This laptop was revoked by a coordinator.")]
         let handed = summary.acknowledged + summary.rejected
         if handed > 0 {
-            lines.append("\(handed) unsent changes were handed to the server, where a coordinator accepts or discards them.")
+            lines.append(localized(
+                nl: "\(handed) niet-verstuurde wijzigingen werden aan de server overgedragen, waar een coördinator ze aanvaardt of verwerpt.",
+                en: "\(handed) unsent changes were handed to the server, where a coordinator accepts or discards them."
+            ))
         }
-        if summary.waiting > 0 { lines.append("\(summary.waiting) changes could not be handed over.") }
-        lines.append(
-            "The study's data on this laptop (\(contents.interviews) interviews, \(contents.contacts) contact attempts) has been deleted. "
+        if summary.waiting > 0 {
+            lines.append(localized(
+                nl: "\(summary.waiting) wijzigingen konden niet overgedragen worden.", en: "\(summary.waiting) changes could not be handed over."
+            ))
+        }
+        lines.append(localized(
+            nl: "De gegevens van de studie op deze laptop (\(contents.interviews) interviews, \(contents.contacts) contactpogingen) werden verwijderd. "
+                + "Vraag je coördinator om een nieuwe aanmeldcode om verder te werken.",
+            en: "The study's data on this laptop (\(contents.interviews) interviews, \(contents.contacts) contact attempts) has been deleted. "
                 + "To work on, ask your coordinator for a new enrolment code."
-        )
+        ))
         return lines.joined(separator: "\n")
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Shared
 
 /// Where the passphrase that protects personal data comes from: `VELDWERK_PASSPHRASE` (scripts and
 /// tests), else a prompt on the terminal; and the session cache that spares asking again (like ssh-agent).
@@ -12,7 +13,7 @@ enum Passphrase {
     /// The passphrase for an existing profile.
     static func current() throws -> String {
         if let text = ProcessInfo.processInfo.environment[variable], !text.isEmpty { return text }
-        guard isatty(STDIN_FILENO) == 1, let typed = getpass("Passphrase for personal data on this laptop: ") else {
+        guard isatty(STDIN_FILENO) == 1, let typed = getpass(localized(nl: "Wachtzin voor de persoonsgegevens op deze laptop: ", en: "Passphrase for personal data on this laptop: ")) else {
             throw ClientError.passphraseNeeded
         }
         return String(cString: typed)
@@ -22,18 +23,21 @@ enum Passphrase {
     static func new(variable: String = Passphrase.variable) throws -> String {
         var text = ProcessInfo.processInfo.environment[variable] ?? ""
         if text.isEmpty {
-            guard isatty(STDIN_FILENO) == 1, let first = getpass("Choose a passphrase for personal data on this laptop: ") else {
-                throw ClientError.invalidInput(
-                    "Personal data on this laptop is encrypted under a passphrase: run this in a terminal to choose one, or set \(variable) (scripts)."
-                )
+            guard isatty(STDIN_FILENO) == 1, let first = getpass(localized(nl: "Kies een wachtzin voor de persoonsgegevens op deze laptop: ", en: "Choose a passphrase for personal data on this laptop: ")) else {
+                throw ClientError.invalidInput(localized(
+                    nl: "Persoonsgegevens op deze laptop worden versleuteld onder een wachtzin: voer dit uit in een terminal om er een te kiezen, of zet \(variable) (scripts).",
+                    en: "Personal data on this laptop is encrypted under a passphrase: run this in a terminal to choose one, or set \(variable) (scripts)."
+                ))
             }
             text = String(cString: first)
-            guard let second = getpass("Type it again: "), String(cString: second) == text else {
-                throw ClientError.invalidInput("The two passphrases differ; nothing was changed.")
+            guard let second = getpass(localized(nl: "Typ ze opnieuw: ", en: "Type it again: ")), String(cString: second) == text else {
+                throw ClientError.invalidInput(localized(nl: "De twee wachtzinnen verschillen; er werd niets gewijzigd.", en: "The two passphrases differ; nothing was changed."))
             }
         }
         guard text.count >= minimumLength else {
-            throw ClientError.invalidInput("The passphrase must have at least \(minimumLength) characters.")
+            throw ClientError.invalidInput(localized(
+                nl: "De wachtzin moet minstens \(minimumLength) tekens tellen.", en: "The passphrase must have at least \(minimumLength) characters."
+            ))
         }
         return text
     }

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Shared
 
 extension CurlTransport {
     /// The options that make a transfer check whom it talks to: certificates always verified (libcurl's
@@ -29,13 +30,21 @@ extension CurlTransport {
         switch result {
         case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
             return .untrustedServer(
-                "the server at \(url) presents another key than the one this laptop was enrolled with. It may be a look-alike server; "
-                    + "send nothing and ask your coordinator whether the server's key was changed."
+                localized(
+                    nl: "de server op \(url) toont een andere sleutel dan die waarmee deze laptop werd aangemeld. Het kan een nagemaakte server zijn; "
+                        + "stuur niets en vraag je coördinator of de sleutel van de server veranderde.",
+                    en: "the server at \(url) presents another key than the one this laptop was enrolled with. It may be a look-alike server; "
+                        + "send nothing and ask your coordinator whether the server's key was changed."
+                )
             )
         case CURLE_PEER_FAILED_VERIFICATION:
             return .untrustedServer(
-                "the certificate of \(url) could not be verified (\(detail)). If the study uses its own certificate authority, "
-                    + "enrol with --cacert FILE; otherwise the connection may be intercepted."
+                localized(
+                    nl: "het certificaat van \(url) kon niet gecontroleerd worden (\(detail)). Gebruikt de studie een eigen certificaatautoriteit, "
+                        + "meld dan aan met --cacert BESTAND; anders kan de verbinding onderschept worden.",
+                    en: "the certificate of \(url) could not be verified (\(detail)). If the study uses its own certificate authority, "
+                        + "enrol with --cacert FILE; otherwise the connection may be intercepted."
+                )
             )
         case CURLE_SSL_CACERT_BADFILE:
             return .untrustedServer("the certificate authority file \(security.caFile ?? "") cannot be read (\(detail)).")

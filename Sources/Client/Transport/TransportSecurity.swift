@@ -35,13 +35,20 @@ struct TransportSecurity: Codable, Equatable, Sendable {
                 )
             }
             if allowInsecureHTTP || Self.isLoopback(components.host ?? "") { return nil }
-            return .insecureTransport(
-                "Refusing plain http:// to \(components.host ?? url): names, e-mail addresses and answers would cross the network unencrypted, "
+            let host = components.host ?? url
+            return .insecureTransport(localized(
+                nl: "Geen gewone http:// naar \(host): namen, e-mailadressen en antwoorden zouden onversleuteld over het netwerk gaan, "
+                    + "leesbaar en wijzigbaar voor iedereen onderweg. Gebruik het https://-adres van de server; enkel op een netwerk dat je vertrouwt: "
+                    + "--allow-insecure-http.",
+                en: "Refusing plain http:// to \(host): names, e-mail addresses and answers would cross the network unencrypted, "
                     + "readable and changeable by anyone on the way. Use the server's https:// address; only on a network you trust, "
                     + "pass --allow-insecure-http."
-            )
+            ))
         default:
-            return .invalidInput("\(url) is not a server address; it must start with https:// (or http:// for this machine).")
+            return .invalidInput(localized(
+                nl: "\(url) is geen serveradres; het begint met https:// (of http:// voor deze machine).",
+                en: "\(url) is not a server address; it must start with https:// (or http:// for this machine)."
+            ))
         }
     }
 
