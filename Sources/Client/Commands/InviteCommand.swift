@@ -44,15 +44,6 @@ struct InviteCommand: AsyncParsableCommand {
         try TextArgument.check(email, option: "--email")
     }
 
-    struct Created: Encodable {
-        var invitation: String
-        var interview: String
-        var municipality: String
-        var link: String
-        var expiresAt: String
-        var text: String
-    }
-
     func run() async throws {
         try await reportingErrors {
             let store = try profile.openStore()
@@ -78,7 +69,7 @@ struct InviteCommand: AsyncParsableCommand {
             let link = base + "/s/" + token
             let name = try store.roster()[municipality]?.name ?? municipality
             let text = Invitation.text(title: form.title.text(nil), municipality: name, link: link, until: TimeArgument.local(stamp.string(from: expires)), interviewer: me.userName)
-            let result = Created(
+            let result = CreatedInvitation(
                 invitation: invitation.uuidString.lowercased(), interview: key, municipality: municipality, link: link,
                 expiresAt: stamp.string(from: expires), text: text
             )

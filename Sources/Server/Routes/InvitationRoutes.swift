@@ -2,21 +2,7 @@ import Foundation
 import Hummingbird
 import Shared
 
-/// What `POST /v1/cases/{nis}/invitations` takes.
-struct InvitationRequest: Decodable {
-    var email: String?
-    var validDays: Int?
-}
-
-/// A new invitation: its link (shown once; the server keeps only a hash) and the text to send.
-struct CreatedInvitation: Codable, ResponseEncodable {
-    var invitation: String
-    var interview: String
-    var municipality: String
-    var link: String
-    var expiresAt: String
-    var text: String
-}
+extension CreatedInvitation: ResponseEncodable {}
 
 /// Invitations to fill in the questionnaire in a browser, made by a coordinator on the server
 /// (interviewers make theirs on the laptop with `veldwerk invite`, offline too).
