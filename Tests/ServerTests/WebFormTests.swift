@@ -168,4 +168,33 @@ struct WebFormTests {
             #expect(throttled.header("retry-after") != nil)
         }
     }
+
+    @Test("A coordinator invites from the dashboard: the link is shown once and opens the form; the municipality lists the invitation")
+    func dashboardInvite() async throws {
+        try await withRunningServer { client, seed in
+            let login = try await client.postForm("/dashboard/login", [("token", seed.coordinatorToken)])
+            let session = try #require(login.header("set-cookie")?.split(separator: ";").first.map(String.init))
+            let page = try await client.get("/dashboard/municipalities/44084", headers: ["Cookie": session])
+            #expect(page.body.contains("No invitations yet."))
+            let csrf = try Self.csrf(in: page.body)
+            let forged = try await client.postForm("/dashboard/municipalities/44084/invite", [("csrf", "x")], headers: ["Cookie": session])
+            #expect(forged.status == 403)
+            let bad = try await client.postForm(
+                "/dashboard/municipalities/44084/invite", [("csrf", csrf), ("validDays", "veel")], headers: ["Cookie": session]
+            )
+            #expect(bad.status == 422)
+            let made = try await client.postForm(
+                "/dashboard/municipalities/44084/invite", [("csrf", csrf), ("email", "jeugd@aalter.be"), ("validDays", "14")], headers: ["Cookie": session]
+            )
+            #expect(made.status == 200)
+            let link = try #require(made.body.firstMatch(of: try Regex(#"(http://[^<"\s]+/s/[A-Za-z0-9_-]+)"#))?.output[1].substring)
+            #expect(made.body.contains("Flankerend onderwijsbeleid"), "the invitation text names the study")
+            let path = String(link[link.range(of: "/s/")!.lowerBound...])
+            let opened = try await client.get(path)
+            #expect(opened.status == 303)
+            let after = try await client.get("/dashboard/municipalities/44084", headers: ["Cookie": session])
+            #expect(after.body.contains("jeugd@aalter.be"))
+            #expect(!after.body.contains(String(path.dropFirst(3))), "the link's secret is never shown again")
+        }
+    }
 }

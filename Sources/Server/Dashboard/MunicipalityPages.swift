@@ -153,14 +153,47 @@ struct MunicipalityPage: Sendable {
     var interviews: [InterviewRow]
     var list: String
 
-    init(item: MunicipalityCase, list: MunicipalityList, snapshot: FieldworkSnapshot, names: [UserID: String], chrome: PageChrome) {
+    /// An invitation to fill in the questionnaire in a browser, and where it stands.
+    struct InvitationRow: Sendable {
+        var createdAt: String
+        var by: String
+        var email: String
+        var expiresAt: String
+        var state: String
+    }
+
+    var invitations: [InvitationRow] = []
+    var inviteAction: String
+
+    init(
+        item: MunicipalityCase, list: MunicipalityList, snapshot: FieldworkSnapshot, names: [UserID: String], chrome: PageChrome,
+        invitations: [Invitation] = [], now: Date = Date()
+    ) {
         self.chrome = chrome
+        inviteAction = "/dashboard/municipalities/\(item.municipality.nis)/invite"
+        let submitted = Set(snapshot.interviews.values.flatMap { $0 }.filter { $0.state == .complete }.map(\.id))
+        self.invitations = invitations.map { invitation in
+            let state: String
+            if invitation.revokedAt != nil {
+                state = localized(nl: "ingetrokken", en: "revoked")
+            } else if let interview = invitation.interview, submitted.contains(interview) {
+                state = localized(nl: "ingevuld", en: "submitted")
+            } else if invitation.isOpen(at: now) {
+                state = localized(nl: "open", en: "open")
+            } else {
+                state = localized(nl: "verlopen", en: "expired")
+            }
+            return InvitationRow(
+                createdAt: DisplayText.time(invitation.createdAt), by: invitation.createdBy.map { names[$0] ?? $0.rawValue } ?? "—",
+                email: invitation.email ?? "—", expiresAt: DisplayText.time(invitation.expiresAt), state: state
+            )
+        }
         let municipality = item.municipality
         nis = municipality.nis
         name = municipality.name
         province = municipality.province
         arrondissement = municipality.arrondissement
-        validity = "from \(municipality.validFrom)" + (municipality.validTo.map { " to \($0)" } ?? "")
+        validity = localized(nl: "vanaf ", en: "from ") + municipality.validFrom + (municipality.validTo.map { localized(nl: " tot ", en: " to ") + $0 } ?? "")
         status = DisplayText.label(item.status)
         statusClass = DisplayText.badge(item.status)
         override = item.statusIsOverride

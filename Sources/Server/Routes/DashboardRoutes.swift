@@ -61,6 +61,7 @@ struct DashboardRoutes {
         pages.get("", use: overview)
         pages.get("municipalities", use: municipalities)
         pages.get("municipalities/:nis", use: municipality)
+        pages.post("municipalities/:nis/invite", use: invite)
         pages.get("interviews/:id", use: interview)
         pages.post("interviews/:id/approve", use: approve)
         pages.post("interviews/:id/flags", use: flag)
@@ -221,7 +222,41 @@ struct DashboardRoutes {
         var chrome = try chrome(item.municipality.name, request, context)
         chrome.onMunicipalities = true
         let names = snapshot.people.mapValues(\.name)
-        return renderer.page("municipality", MunicipalityPage(item: item, list: query.list, snapshot: snapshot, names: names, chrome: chrome))
+        let invitations = try await store.invitations(municipality: item.municipality.nis)
+        return renderer.page(
+            "municipality",
+            MunicipalityPage(item: item, list: query.list, snapshot: snapshot, names: names, chrome: chrome, invitations: invitations, now: config.now())
+        )
+    }
+
+    struct InviteForm: Decodable {
+        var csrf: String?
+        var email: String?
+        var validDays: String?
+    }
+
+    /// The invite button: a new invitation, its link and text shown once on the page that answers.
+    @Sendable func invite(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await Self.form(InviteForm.self, request, context)
+        try DashboardSession.checkCSRF(form.csrf, request: request)
+        let nis = context.pathParameter("nis")
+        let days = try form.validDays.flatMap { $0.isEmpty ? nil : $0 }.map { text in
+            guard let days = Int(text) else {
+                throw APIError.unprocessable(localized(nl: "Het aantal dagen is geen geheel getal.", en: "The number of days is not a whole number."))
+            }
+            return days
+        }
+        let created = try await InvitationRoutes(store: store, config: config).create(
+            municipality: nis, email: form.email, validDays: days, by: try context.requireCoordinator(), request: request
+        )
+        var chrome = try chrome(localized(nl: "Uitnodiging", en: "Invitation"), request, context)
+        chrome.onMunicipalities = true
+        struct Page: Sendable {
+            var chrome: PageChrome
+            var invitation: CreatedInvitation
+            var back: String
+        }
+        return renderer.page("invitation", Page(chrome: chrome, invitation: created, back: "/dashboard/municipalities/\(nis)"))
     }
 
     @Sendable func interview(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -7,7 +7,7 @@ extension CreatedInvitation: ResponseEncodable {}
 /// Invitations to fill in the questionnaire in a browser, made by a coordinator on the server
 /// (interviewers make theirs on the laptop with `veldwerk invite`, offline too).
 struct InvitationRoutes {
-    let store: SQLiteServerStore
+    let store: any CoordinationStore
     let config: ServerConfig
 
     func register(on router: Router<AppRequestContext>) {

@@ -8,6 +8,14 @@ import Shared
 protocol CoordinationStore: ServerStore {
     /// Everything progress figures are computed from, read in one transaction.
     func fieldworkSnapshot() async throws -> FieldworkSnapshot
+    /// A municipality's invitations to fill in the questionnaire in a browser, newest first.
+    func invitations(municipality: String) async throws -> [Invitation]
+    /// Invites a municipality; returns the invitation and its link's secret (kept nowhere).
+    func createInvitation(municipality: String, email: String?, validDays: Int, by author: Principal, now: Date) async throws -> (Invitation, token: String)
+    /// The invitation a link's secret opens, if it still does.
+    func webInvitation(tokenHash: String, now: Date) async throws -> WebInvitation?
+    /// The address `serve` noted last.
+    func notedAddress() async throws -> String?
     /// The `default_language` of the questionnaire published last (the dashboard's default language).
     func studyLanguage() async throws -> String?
     /// A questionnaire version, for labels.
