@@ -5,7 +5,8 @@ set -euo pipefail
 
 need_apt=()
 # openssl and curl: the TLS end-to-end tests make a certificate with openssl and read headers with curl.
-for pkg in libsqlite3-dev libcurl4-openssl-dev libedit-dev zlib1g-dev pkg-config openssl curl; do
+# chromium and chromium-driver: scripts/web-form-check.py fills the self-completion form in a real browser.
+for pkg in libsqlite3-dev libcurl4-openssl-dev libedit-dev zlib1g-dev pkg-config openssl curl chromium chromium-driver; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -23,10 +24,11 @@ fi
 # Python tools some tests and scripts use: pyreadstat reads the SPSS export back as SPSS would,
 # pexpect drives the CLI in a pseudo-terminal, schemathesis fuzzes the API. Installed from PyPI when missing.
 if command -v python3 >/dev/null 2>&1; then
-  for module in pyreadstat pexpect; do
+  # selenium and axe_selenium_python drive Chromium and check its pages with axe-core (scripts/web-form-check.py).
+  for module in pyreadstat pexpect selenium axe_selenium_python; do
     if ! python3 -c "import $module" >/dev/null 2>&1; then
       echo "setup: pip install $module"
-      python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore "$module" >/dev/null 2>&1 \
+      python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore "${module//_/-}" >/dev/null 2>&1 \
         || echo "setup: could not install $module; the tests that need it will say they were skipped" >&2
     fi
   done

@@ -15,5 +15,7 @@ if [ $# -eq 0 ]; then
   scripts/check-nginx.sh
   # pyxform's own test forms, loaded into pyxform 4.5.0 and into Veldwerk: each matches, or is refused naming its cell.
   python3 scripts/xlsform-corpus.py
+  # The self-completion form in headless Chromium: two respondents along two skip paths, axe-core on every page.
+  python3 scripts/web-form-check.py
 fi
 swift test --skip-build "$@"
