@@ -64,6 +64,11 @@ struct SelfCompletionEndToEndTests {
             let database = try Data(contentsOf: laptop.home.url.appendingPathComponent("veldwerk.sqlite"))
             #expect(database.range(of: Data(secret.utf8)) == nil)
             try await laptop.run(["sync"])
+            // The case and its contact history say the municipality was invited.
+            let cases = try await laptop.run(["cases"])
+            #expect(cases.stdout.contains("11001 Aartselaar: invited to fill in the questionnaire on"), "\(cases.stdout)")
+            let history = try await laptop.run(["contact", "history", "11001"])
+            #expect(history.stdout.contains("invitation to fill in (web) jeugd@aartselaar.be, valid until"), "\(history.stdout)")
 
             // The interviewer changes an answer offline...
             try await laptop.run(["interview", "set", created.interview, "a_functie=schepen van onderwijs"])

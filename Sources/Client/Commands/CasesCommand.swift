@@ -23,7 +23,12 @@ struct CasesCommand: AsyncParsableCommand {
             let store = try profile.openStore()
             _ = try store.requireProfile()
             let now = Date()
-            let rows = try store.assignedMunicipalities().map { try store.caseSummary(municipality: $0, now: now) }
+            let open = try store.invitations().filter { $0.isOpen(at: now) }
+            let rows = try store.assignedMunicipalities().map { nis in
+                var row = try store.caseSummary(municipality: nis, now: now)
+                row.invitedAt = open.filter { $0.municipality == nis }.compactMap(\.createdAt).max()
+                return row
+            }
             try output.emit(rows) {
                 guard !rows.isEmpty else { return noMunicipalitiesSentence }
                 var lines = [localized(
@@ -41,6 +46,14 @@ struct CasesCommand: AsyncParsableCommand {
                     )
                 }
                 if rows.contains(where: { $0.statusSource == "coordinator" }) { lines.append(localized(nl: "* ingesteld door de coördinator", en: "* set by the coordinator")) }
+                for row in rows {
+                    guard let invited = row.invitedAt else { continue }
+                    let place = "\(row.nis) \(row.name ?? "")"
+                    lines.append(localized(
+                        nl: "\(place): uitgenodigd om zelf in te vullen op \(TimeArgument.local(invited)) (veldwerk invite --list)",
+                        en: "\(place): invited to fill in the questionnaire on \(TimeArgument.local(invited)) (veldwerk invite --list)"
+                    ))
+                }
                 return lines.joined(separator: "\n")
             }
         }

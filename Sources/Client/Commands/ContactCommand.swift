@@ -132,6 +132,7 @@ struct ContactHistory: AsyncParsableCommand {
             try requireAssigned(nis, in: store)
             let summary = try store.caseSummary(municipality: nis)
             let pending = try store.pendingContactAttempts()
+            let invitations = try store.invitations().filter { $0.municipality == nis }.sorted { ($0.createdAt ?? "") < ($1.createdAt ?? "") }
             let attempts = try store.contactAttempts(municipality: nis).map {
                 ContactAttemptView($0, pending: pending.contains($0.id.uuidString.lowercased()))
             }
@@ -159,6 +160,16 @@ struct ContactHistory: AsyncParsableCommand {
                     }
                     if !attempt.synced { line += localized(nl: "  (niet gesynchroniseerd)", en: "  (not synced)") }
                     lines.append(line)
+                }
+                // Invitations to fill in the questionnaire in a browser belong to the contact history too.
+                for invitation in invitations {
+                    let state = invitation.revokedAt != nil
+                        ? localized(nl: "ingetrokken", en: "revoked")
+                        : invitation.isOpen(at: Date()) ? localized(nl: "geldig tot ", en: "valid until ") + TimeArgument.local(invitation.expiresAt) : localized(nl: "verlopen", en: "expired")
+                    lines.append(
+                        "  \(TimeArgument.local(invitation.createdAt))  " + localized(nl: "uitnodiging om zelf in te vullen (web)", en: "invitation to fill in (web)")
+                            + (invitation.email.map { " \($0)" } ?? "") + ", \(state)"
+                    )
                 }
                 if let next = summary.nextAppointment {
                     lines.append(localized(nl: "Volgende afspraak: ", en: "Next appointment: ") + TimeArgument.local(next) + ".")

@@ -91,6 +91,8 @@ struct CaseSummary: Encodable, Equatable {
     /// The earliest appointment still to come, ISO time.
     var nextAppointment: String?
     var interviews: Int
+    /// When the newest invitation still open was made (the government may fill in the questionnaire itself).
+    var invitedAt: String?
 
     init(nis: String, name: String?, attempts: [ContactAttempt], interviews: [Interview], override: CaseStatus?, pending: Set<String> = [], now: Date) {
         self.nis = nis
