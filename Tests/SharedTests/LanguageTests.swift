@@ -55,3 +55,28 @@ struct LanguageTests {
         }
     }
 }
+
+@Suite("Invitations")
+struct InvitationTests {
+    @Test("A link opens until it expires or is revoked, and never longer than a year after it was made, whatever expiry a laptop wrote")
+    func openUntil() {
+        let id = UUID()
+        func invitation(created: String?, expires: String?, revoked: String? = nil) -> Invitation {
+            var fields: [String: JSONValue] = [:]
+            if let created { fields[Invitation.Field.createdAt] = .string(created) }
+            if let expires { fields[Invitation.Field.expiresAt] = .string(expires) }
+            if let revoked { fields[Invitation.Field.revokedAt] = .string(revoked) }
+            return Invitation(id: id, fields: fields)
+        }
+        let day = { (text: String) in Date(timeIntervalSince1970: Double(Timestamp.milliseconds(text)!) / 1000) }
+        let normal = invitation(created: "2025-01-01T00:00:00Z", expires: "2025-01-31T00:00:00Z")
+        #expect(normal.isOpen(at: day("2025-01-30T23:00:00Z")))
+        #expect(!normal.isOpen(at: day("2025-01-31T00:00:00Z")))
+        #expect(!invitation(created: "2025-01-01T00:00:00Z", expires: "2025-01-31T00:00:00Z", revoked: "2025-01-02T00:00:00Z").isOpen(at: day("2025-01-03T00:00:00Z")))
+        let forever = invitation(created: "2025-01-01T00:00:00Z", expires: "2099-01-01T00:00:00Z")
+        #expect(forever.isOpen(at: day("2025-12-30T00:00:00Z")))
+        #expect(!forever.isOpen(at: day("2026-01-02T00:00:00Z")), "capped at 365 days")
+        #expect(!invitation(created: nil, expires: "2099-01-01T00:00:00Z").isOpen(at: day("2025-01-02T00:00:00Z")))
+        #expect(Invitation.device(for: id).rawValue.hasPrefix("w-"))
+    }
+}

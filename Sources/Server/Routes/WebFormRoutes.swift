@@ -246,8 +246,7 @@ struct WebFormRoutes {
 
     // MARK: Helpers
 
-    /// Looks the link up (throttling guesses and bounding requests per link and address) and runs `body`
-    /// with the language bound to the form's, unless the respondent chose another.
+    /// Looks the link up (throttling guesses and bounding requests per link and address) and runs `body`.
     private func opened(
         _ request: Request, _ context: AppRequestContext, _ body: (WebInvitation, String) async throws -> Response
     ) async throws -> Response {
@@ -267,14 +266,10 @@ struct WebFormRoutes {
             )
             return renderer.page("web-closed", view, status: .notFound)
         }
-        let chosen = request.uri.queryParameters.get("lang").flatMap(Language.init(code:))
-            ?? request.cookies[LanguageMiddleware.cookieName].flatMap { Language(code: $0.value) }
-        let language = chosen ?? Language(code: web.form.defaultLanguage) ?? .nl
-        return try await Language.$current.withValue(language) {
-            var response = try await body(web, token)
-            response.headers[HTTPField.Name("X-Robots-Tag")!] = "noindex, nofollow"
-            return response
-        }
+        // The language is bound already (LanguageMiddleware: the respondent's choice, else the study's).
+        var response = try await body(web, token)
+        response.headers[HTTPField.Name("X-Robots-Tag")!] = "noindex, nofollow"
+        return response
     }
 
     private func tooMany(_ wait: Int) -> Response {

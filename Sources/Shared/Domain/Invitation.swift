@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// An invitation for a local government to fill in its interview itself, in a browser (mixed mode).
 ///
@@ -56,10 +57,14 @@ public struct Invitation: Equatable, Sendable, Identifiable {
     /// Who the respondent is in the log: `r-` and the same digits.
     public var respondent: UserID { UserID("r-" + device.rawValue.dropFirst(2)) }
 
-    /// Whether the link still opens the form at `now` (not revoked, not expired).
+    /// Whether the link still opens the form at `now`: not revoked, not expired, and never longer than
+    /// ``maximumValidDays`` after it was made, whatever expiry a laptop wrote.
     public func isOpen(at now: Date) -> Bool {
-        guard revokedAt == nil, let expiresAt, let end = Timestamp.milliseconds(expiresAt) else { return false }
-        return now.timeIntervalSince1970 * 1000 < Double(end)
+        guard revokedAt == nil, let expiresAt, let end = Timestamp.milliseconds(expiresAt),
+            let createdAt, let start = Timestamp.milliseconds(createdAt)
+        else { return false }
+        let latest = start + Int64(Self.maximumValidDays) * 86_400_000
+        return now.timeIntervalSince1970 * 1000 < Double(min(end, latest))
     }
 
     /// Days an invitation stays valid unless its maker says otherwise.
