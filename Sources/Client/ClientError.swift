@@ -5,7 +5,8 @@ import Shared
 enum ClientError: Error, CustomStringConvertible, Equatable {
     case notEnrolled
     case alreadyEnrolled
-    case server(status: Int, code: String, message: String)
+    /// The server refused; `requestID` is its log's id for the request (quoted to whoever runs the server).
+    case server(status: Int, code: String, message: String, requestID: String? = nil)
     case transport(String)
     /// The server could not be reached during a sync: the laptop's work waits in its outbox.
     case offline(String)
@@ -37,8 +38,14 @@ enum ClientError: Error, CustomStringConvertible, Equatable {
                 nl: "Dit profiel is al aangemeld. Gebruik een andere --home-map voor een tweede profiel.",
                 en: "This profile is enrolled already. Use another --home folder for a second profile."
             )
-        case .server(let status, _, let message):
-            return localized(nl: "De server weigerde (\(status)): \(message)", en: "The server refused (\(status)): \(message)")
+        case .server(let status, _, let message, let requestID):
+            let refused = localized(nl: "De server weigerde (\(status)): \(message)", en: "The server refused (\(status)): \(message)")
+            guard let requestID, status >= 500 || status == 400 else { return refused }
+            // A failure the person cannot fix themselves: the id lets the operator find it in the server's log.
+            return refused + localized(
+                nl: " (verzoek-id \(requestID): geef dit door aan wie de server beheert)",
+                en: " (request id \(requestID): pass it on to whoever runs the server)"
+            )
         case .transport(let message):
             return localized(
                 nl: "De server is niet bereikbaar: \(message). Controleer het adres en de verbinding en probeer opnieuw.",
@@ -95,12 +102,22 @@ enum ClientError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .notEnrolled, .alreadyEnrolled: return 3
         case .transport, .offline: return 4
-        case .server(let status, _, _) where status == 401 || status == 403: return 5
+        case .server(let status, _, _, _) where status == 401 || status == 403: return 5
         case .revoked: return 5
         case .server, .badResponse: return 6
         case .unknownInterview, .notAssigned, .noQuestionnaire, .invalidInput, .insecureTransport: return 2
         case .untrustedServer: return 8
         case .wrongPassphrase, .passphraseNeeded: return 9
         }
+    }
+}
+
+extension ClientError {
+    /// The error a non-2xx answer stands for: the server's `{"error": …}` body, or the bare status.
+    static func refusal(status: Int, body: Data) -> ClientError {
+        guard let error = try? JSONDecoder().decode(ErrorBody.self, from: body) else {
+            return .server(status: status, code: "http_\(status)", message: "HTTP \(status) without an explanation")
+        }
+        return .server(status: status, code: error.error.code, message: error.error.message, requestID: error.error.requestId)
     }
 }

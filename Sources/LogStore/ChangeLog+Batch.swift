@@ -76,8 +76,10 @@ extension ChangeLog {
             return .applied(seq: seq)
         }
 
-        /// Keeps the conflicts the batch made: once per field it touched.
-        public mutating func finish(in db: Database) throws {
+        /// Keeps the conflicts the batch made: once per field it touched. Returns how many versions it kept as conflicts.
+        @discardableResult
+        public mutating func finish(in db: Database) throws -> Int {
+            var kept = 0
             let keep = try db.cachedStatement(
                 sql: """
                     INSERT OR IGNORE INTO conflict (loser_seq, loser_id, scope, entity, entity_id, field)
@@ -91,10 +93,12 @@ extension ChangeLog {
                 let after = Merge.losers(field.history + field.added)
                 for loser in after.subtracting(before).sorted() {
                     try keep.execute(arguments: [loser.device.rawValue, loser.seq])
+                    kept += db.changesCount
                 }
                 fields.values[index].history += field.added
                 fields.values[index].added = []
             }
+            return kept
         }
     }
 }

@@ -89,14 +89,18 @@ struct BadInputTests {
             let person = try await server.interviewer("Iemand", municipalities: [])
             let client = APIClient(transport: CurlTransport(), baseURL: server.url, token: nil)
             _ = try await client.enrol(EnrolRequest(code: person.code.lowercased(), deviceName: "eerste"))
-            await #expect(throws: ClientError.server(status: 401, code: "unauthorized", message: "This enrolment code was used already; each code enrols one laptop. Ask a coordinator for a new one.")) {
+            await #expect {
                 _ = try await client.enrol(EnrolRequest(code: person.code, deviceName: "tweede"))
+            } throws: { error in
+                guard case let ClientError.server(status, code, message, requestID) = error else { return false }
+                return status == 401 && code == "unauthorized" && requestID?.isEmpty == false
+                    && message == "This enrolment code was used already; each code enrols one laptop. Ask a coordinator for a new one."
             }
             let old = try await server.store.issueEnrolmentCode(for: person.user, lifetime: 60, now: Date().addingTimeInterval(-3600))
             do {
                 _ = try await client.enrol(EnrolRequest(code: old.code, deviceName: "derde"))
                 Issue.record("an expired code enrolled a laptop")
-            } catch let ClientError.server(status, _, message) {
+            } catch let ClientError.server(status, _, message, _) {
                 #expect(status == 401)
                 #expect(message.contains("expired"))
             }

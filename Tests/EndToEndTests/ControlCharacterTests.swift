@@ -76,7 +76,7 @@ struct ControlCharacterTests {
                     "PATCH", "/v1/interviews/\(id)", body: FieldEditRequest(fields: ["answers.f_opmerkingen": .string("x\u{1B}[2Jweg")])
                 )
             } throws: { error in
-                guard case ClientError.server(let status, _, let message) = error else { return false }
+                guard case ClientError.server(let status, _, let message, _) = error else { return false }
                 return status == 422 && message.contains("U+001B")
             }
             let edited = "Gecorrigeerd\n\tdoor de coördinator"

@@ -99,6 +99,11 @@ struct OpenAPIDocumentTests {
             let code = try await seed.store.issueEnrolmentCode(for: interviewer.id, lifetime: 3600, now: StudySeed.now)
             let enrolled = try await exchange.call("POST", "/v1/enrol", json: #"{"code": "\#(code.code)", "deviceName": "openapi"}"#, expect: 200)
             let laptop = try JSONDecoder().decode(EnrolResponse.self, from: Data(enrolled.body.utf8))
+            try await exchange.call("GET", "/metrics", expect: 200)
+            let elsewhere = ["X-Forwarded-For": "203.0.113.9"]
+            try await exchange.call("GET", "/metrics", headers: elsewhere, expect: 401)
+            try await exchange.call("GET", "/metrics", token: laptop.token, headers: elsewhere, expect: 403)
+            try await exchange.call("GET", "/metrics", token: coordinator, headers: elsewhere, expect: 200)
             try await exchange.call("POST", "/v1/enrol", json: #"{"code": "\#(code.code)", "deviceName": "again"}"#, expect: 401)
             try await exchange.call("POST", "/v1/enrol", json: #"{"code": "#, expect: 400)
             try await exchange.call("POST", "/v1/enrol", json: #"{"code": 5, "deviceName": "x"}"#, expect: 400)

@@ -47,10 +47,7 @@ struct Export: AsyncParsableCommand {
                 let result = try await CurlTransport(totalTimeout: 0, security: security).download(request, into: handle) { bytes in meter.update(bytes) }
                 // An error answer's body went to memory, not the file; throwing removes the temporary file.
                 guard (200..<300).contains(result.status) else {
-                    if let body = try? JSONDecoder().decode(ErrorBody.self, from: result.errorBody) {
-                        throw ClientError.server(status: result.status, code: body.error.code, message: body.error.message)
-                    }
-                    throw ClientError.server(status: result.status, code: "http_\(result.status)", message: "HTTP \(result.status) without an explanation")
+                    throw ClientError.refusal(status: result.status, body: result.errorBody)
                 }
                 return result
             }

@@ -75,10 +75,7 @@ struct APIClient: Sendable {
             result = try await transport.perform(TransportRequest(method: method, url: baseURL + path, headers: headers, body: raw))
         }
         guard (200..<300).contains(result.status) else {
-            if let error = try? JSONDecoder().decode(ErrorBody.self, from: result.body) {
-                throw ClientError.server(status: result.status, code: error.error.code, message: error.error.message)
-            }
-            throw ClientError.server(status: result.status, code: "http_\(result.status)", message: "HTTP \(result.status) without an explanation")
+            throw ClientError.refusal(status: result.status, body: result.body)
         }
         return result.body
     }

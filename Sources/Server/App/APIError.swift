@@ -18,7 +18,7 @@ struct APIError: HTTPResponseError, CustomStringConvertible {
         headers[.contentType] = "application/json; charset=utf-8"
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-        let body = ErrorBody(code: code, message: message)
+        let body = ErrorBody(code: code, message: message, requestId: context.id)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         let data = (try? encoder.encode(body)) ?? Data("{\"error\":{\"code\":\"internal\",\"message\":\"error\"}}".utf8)

@@ -29,7 +29,7 @@ func buildApplication(
         server: try config.tls.map { try .tls(http, tlsConfiguration: try $0.serverConfiguration()) } ?? http,
         configuration: .init(
             address: .hostname(config.host, port: config.port), serverName: "veldwerk",
-            availableConnectionsDelegate: MaximumAvailableConnections(config.maxConnections, logger: logger)
+            availableConnectionsDelegate: CountedConnections(maximum: config.maxConnections, gauge: config.metrics.openConnections)
         ),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
         logger: logger
@@ -40,12 +40,14 @@ func buildApplication(
 /// and what the OpenAPI document's test lists (`Router.routes`).
 func buildRouter(store: SQLiteServerStore, config: ServerConfig) async throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestTelemetryMiddleware(metrics: config.metrics))
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: GzipMiddleware())
     router.add(middleware: TransportSecurityMiddleware(https: HTTPSDetector(config)))
     router.add(middleware: LanguageMiddleware(configured: config.language, store: store))
     router.add(middleware: BearerAuthenticator(store: store, now: config.now))
     router.get("/healthz") { _, _ in HealthStatus(status: "ok") }
+    MetricsRoutes(metrics: config.metrics, sources: SourceAddress(trustedProxies: config.trustedProxies)).register(on: router)
     try OpenAPIRoutes.bundled().register(on: router)
     SyncRoutes(store: store, config: config).register(on: router)
     InterviewRoutes(store: store, config: config).register(on: router)
@@ -64,7 +66,7 @@ func buildRouter(store: SQLiteServerStore, config: ServerConfig) async throws ->
 /// Opens (and on first use creates) the SQLite store, loading the default study into an empty database.
 func openStore(_ config: ServerConfig, logger: Logger) async throws -> SQLiteServerStore {
     try FileManager.default.createDirectory(at: config.dataDirectory, withIntermediateDirectories: true)
-    let store = try SQLiteServerStore(path: config.databaseURL.path, pushBudget: config.pushBudget)
+    let store = try SQLiteServerStore(path: config.databaseURL.path, pushBudget: config.pushBudget, metrics: config.metrics)
     if config.loadDefaultStudy {
         let loaded = try await store.loadStudyIfEmpty(
             roster: try Roster.defaultStudy(), questionnaire: try XLSFormCompiler.defaultStudy(), now: config.now()

@@ -13,7 +13,8 @@ struct ServerConfig: Sendable {
     var pushBatchLimit = 5000
     /// Longest one push may hold the database writer merging; a slower push is rolled back and
     /// answered 503 `push_too_slow`, so other laptops and admin commands keep their turn.
-    var pushBudget: TimeInterval = 5
+    var pushBudget: TimeInterval = Self.defaultPushBudget
+    static let defaultPushBudget: TimeInterval = 5
     /// Seconds a connection may go without sending a complete request head (or its next body
     /// part) before it is closed: idle keep-alive connections and half-sent requests alike.
     var connectionIdleTimeout: TimeInterval = 30
@@ -40,6 +41,8 @@ struct ServerConfig: Sendable {
     var tls: TLSFiles?
     /// The wall clock, injected so tests control time.
     var now: @Sendable () -> Date = { Date() }
+    /// What this server counts for `GET /metrics` (one registry per running server).
+    var metrics = ServerMetrics()
     /// The language the dashboard speaks: `--lang`, or the server's locale (`LANG`); nil: the study form's.
     var language: Language?
 

@@ -17,6 +17,8 @@ final class GroupCommit: Sendable {
         let run: @Sendable (Database) -> @Sendable () -> Void
         /// Answers the caller with an error (the shared transaction failed).
         let fail: @Sendable (any Error) -> Void
+        /// When the write arrived, for the time it waited for the writer.
+        let arrived = ContinuousClock.now
     }
 
     private struct Queue {
@@ -29,9 +31,13 @@ final class GroupCommit: Sendable {
     /// At most this many writes share a transaction (a bound on how long the first waits for the last).
     private let maxGroup: Int
 
-    init(writer: any DatabaseWriter, maxGroup: Int = 256) {
+    /// Where group sizes and waits are counted (`GET /metrics`).
+    private let metrics: ServerMetrics?
+
+    init(writer: any DatabaseWriter, maxGroup: Int = 256, metrics: ServerMetrics? = nil) {
         self.writer = writer
         self.maxGroup = maxGroup
+        self.metrics = metrics
     }
 
     /// Runs `body` in a savepoint of the next group transaction and returns its result once that transaction committed.
@@ -86,6 +92,7 @@ final class GroupCommit: Sendable {
                     try Self.withSynchronousNormal(unless: durable, db) {
                         var answers: [@Sendable () -> Void] = []
                         try db.inTransaction(.immediate) {
+                            self.record(group)
                             answers = group.map { $0.run(db) }
                             return .commit
                         }
@@ -97,6 +104,14 @@ final class GroupCommit: Sendable {
                 for job in group { job.fail(error) }
             }
         }
+    }
+
+    /// Counts a group that holds the writer now: its size, and how long each of its writes waited.
+    private func record(_ group: [Job]) {
+        guard let metrics else { return }
+        metrics.groupCommitSize.record(Double(group.count))
+        let now = ContinuousClock.now
+        for job in group { metrics.databaseWait.record(now - job.arrived) }
     }
 
     /// Runs `body` with `synchronous = NORMAL` unless `durable`, then puts the connection's level back.

@@ -6,6 +6,8 @@ import Shared
 ///
 /// Every method is one transaction. Methods are named for what the server does, not for tables.
 protocol ServerStore: Sendable {
+    /// The change log's history: a new one after a restore from backup, so laptops send again what the server lost.
+    var logEpoch: String { get }
     /// Interview ids that start with `prefix` (lowercase hex and dashes), at most `limit` of them.
     func interviewIDs(startingWith prefix: String, limit: Int) async throws -> [Interview.ID]
     /// Loads the roster and the questionnaire into an empty log; returns false when a study was loaded before.
@@ -63,6 +65,10 @@ extension ServerStore {
 struct PushResult: Equatable, Sendable {
     var accepted: [ChangeID] = []
     var rejected: [Rejection] = []
+    /// How many of the accepted changes were new to the log (the rest were stored by an earlier push).
+    var merged = 0
+    /// Versions the push made lose to a concurrent one, kept for review.
+    var conflictsKept = 0
 }
 
 /// The outcome of a pull: the changes in wire form, ready to send.

@@ -47,12 +47,15 @@ public struct SyncRequest: Codable, Equatable, Sendable {
     public var cursors: [String: Int64]
     /// The laptop's clock, milliseconds since 1970, when it sent the request.
     public var clientTime: Int64
+    /// The log history the cursors belong to (``SyncResponse/logEpoch`` of the last sync); nil before the first.
+    public var logEpoch: String?
 
-    public init(device: DeviceID, push: [Change], cursors: [String: Int64], clientTime: Int64) {
+    public init(device: DeviceID, push: [Change], cursors: [String: Int64], clientTime: Int64, logEpoch: String? = nil) {
         self.device = device
         self.push = push
         self.cursors = cursors
         self.clientTime = clientTime
+        self.logEpoch = logEpoch
     }
 }
 
@@ -72,10 +75,16 @@ public struct SyncResponse: Codable, Equatable, Sendable {
     /// True when the laptop was revoked: nothing was merged or pulled, its unsent changes wait in the
     /// server's quarantine, and it must delete the study's data. Absent otherwise.
     public var revoked: Bool?
+    /// The server's log history. When it differs from the laptop's last one, the server was restored from
+    /// a backup: the pull started again from position 0, and the laptop must push every change it made
+    /// again, since the server may have lost some it acknowledged. Absent from older servers.
+    public var logEpoch: String?
 
     public init(
-        accepted: [ChangeID], rejected: [Rejection], pull: [Change], cursors: [String: Int64], more: Bool, serverTime: Int64, revoked: Bool? = nil
+        accepted: [ChangeID], rejected: [Rejection], pull: [Change], cursors: [String: Int64], more: Bool, serverTime: Int64, revoked: Bool? = nil,
+        logEpoch: String? = nil
     ) {
+        self.logEpoch = logEpoch
         self.accepted = accepted
         self.rejected = rejected
         self.pull = pull
@@ -117,12 +126,14 @@ public struct ErrorBody: Codable, Equatable, Sendable {
     public struct Detail: Codable, Equatable, Sendable {
         public var code: String
         public var message: String
+        /// The request's id in the server's log (also the `X-Request-Id` header), for a person to quote.
+        public var requestId: String?
     }
 
     public var error: Detail
 
-    public init(code: String, message: String) {
-        self.error = Detail(code: code, message: message)
+    public init(code: String, message: String, requestId: String? = nil) {
+        self.error = Detail(code: code, message: message, requestId: requestId)
     }
 }
 
