@@ -20,12 +20,16 @@ struct VeldwerkServerCommand: AsyncParsableCommand {
               veldwerk-server admin assign --csv toewijzing.csv       municipalities to interviewers
               veldwerk-server questionnaire load vragenlijst.xlsx     a new questionnaire version
               veldwerk-server export --format sav --out studie.sav    the merged dataset
+              veldwerk-server backup --out backup.sqlite              a consistent copy, while serving
             The admin commands work on the same database, also while the server runs.
             Language (the dashboard, the codes list, messages): --lang nl|en anywhere on the command line,
             else LANG (e.g. LANG=nl_BE.UTF-8), else the study form's default_language.
             """,
         version: "veldwerk-server \(Release.version)",
-        subcommands: [Serve.self, Admin.self, QuestionnaireCommand.self, RosterCommand.self, ExportCommand.self, GenerateInterviewsCommand.self],
+        subcommands: [
+            Serve.self, Admin.self, QuestionnaireCommand.self, RosterCommand.self, ExportCommand.self, BackupCommand.self, RestoreCommand.self,
+            GenerateInterviewsCommand.self,
+        ],
         defaultSubcommand: Serve.self
     )
 
@@ -95,6 +99,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "PEM file with the certificate's private key (unencrypted; readable by the server's user only).")
     var tlsKey: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
+    @Option(help: "Log lines as text, or json: one JSON object per line (with request.id) for a log collector.")
+    var logFormat: String = LogFormat.text.rawValue
     @Option(help: "The address browsers use, e.g. https://veldwerk.example.org: with https the dashboard's cookie is Secure and answers carry HSTS.")
     var publicURL: String?
     @Option(
@@ -103,7 +109,7 @@ struct Serve: AsyncParsableCommand {
     )
     var trustedProxies: [String] = []
     @Option(help: "Seconds one push may spend merging before it is rolled back and the laptop told to send smaller batches.")
-    var pushBudget: Double = ServerConfig().pushBudget
+    var pushBudget: Double = ServerConfig.defaultPushBudget
     @Option(help: "Seconds a connection may take to send a request's head (or stay idle between requests) before it is closed.")
     var idleTimeout: Double = ServerConfig().connectionIdleTimeout
     @Option(help: "Most connections open at once; keep it below the process's open-file limit (ulimit -n).")
@@ -123,10 +129,15 @@ struct Serve: AsyncParsableCommand {
         guard maxConnections > 0 else { throw ValidationError("--max-connections must be at least 1.") }
         guard pushBudget > 0 else { throw ValidationError("--push-budget must be a positive number of seconds.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error.") }
+        guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be text or json.") }
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        if LogFormat(rawValue: logFormat) == .json {
+            LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        } else {
+            LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        }
         var logger = Logger(label: "veldwerk.server")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         var config = data.config
@@ -139,6 +150,9 @@ struct Serve: AsyncParsableCommand {
         config.maxConnections = maxConnections
         config.language = VeldwerkServerCommand.chosenLanguage()
         if let tlsCert, let tlsKey { config.tls = TLSFiles(certificatePath: tlsCert, keyPath: tlsKey) }
+        // Held while serving: `restore` refuses to replace the database under a running server.
+        let lock = try ServeLock.serving(config.dataDirectory)
+        defer { withExtendedLifetime(lock) {} }
         let databasePath = config.databaseURL.path
         let publicURL = config.publicURL
         let scheme = config.tls == nil ? "http" : "https"

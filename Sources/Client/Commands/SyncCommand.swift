@@ -77,7 +77,7 @@ struct SyncCommand: AsyncParsableCommand {
         do {
             let _: UserSummary = try await api.send("GET", "/v1/me")
             return nil
-        } catch ClientError.server(status: 401, code: "device_revoked", _) {
+        } catch ClientError.server(status: 401, code: "device_revoked", _, _) {
             try ClientStore.removeStudyData(home: profile.homeURL)
             return contents
         } catch {

@@ -70,6 +70,7 @@ final class ClientStore: Sendable {
             // JSON of TransportSecurity; an older profile has none and gets the strict defaults.
             try db.execute(sql: "ALTER TABLE profile ADD COLUMN transport_security TEXT")
         }
+        registerLogEpochMigrations(&migrator)
         return migrator
     }
 
@@ -228,6 +229,7 @@ final class ClientStore: Sendable {
             }
             var sealer = try sealer(db, arriving: response.pull)
             try ChangeLog.apply(try response.pull.map { try sealer.seal($0) }, in: db)
+            try Self.follow(logEpoch: response.logEpoch, in: db)
             try db.execute(sql: "DELETE FROM cursor")
             for (scope, seq) in response.cursors {
                 try db.execute(sql: "INSERT INTO cursor (scope, seq) VALUES (?, ?)", arguments: [scope, seq])

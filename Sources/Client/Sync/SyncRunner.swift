@@ -32,11 +32,14 @@ struct SyncRunner {
             case .sendRound(let limit):
                 let batch = try store.outbox(limit: limit)
                 let sentAt = now()
-                let request = SyncRequest(device: profile.device, push: batch, cursors: try store.cursors(), clientTime: sentAt.millisecondsSince1970)
+                let request = SyncRequest(
+                    device: profile.device, push: batch, cursors: try store.cursors(), clientTime: sentAt.millisecondsSince1970,
+                    logEpoch: try store.logEpoch()
+                )
                 let response: SyncResponse
                 do {
                     response = try await api.sync(request)
-                } catch ClientError.server(status: 503, code: "push_too_slow", _) where batch.count > 1 {
+                } catch ClientError.server(status: 503, code: "push_too_slow", _, _) where batch.count > 1 {
                     action = session.handle(.pushTooSlow(pushed: batch.count))
                     continue
                 } catch {

@@ -118,8 +118,12 @@ struct SyncRoutes {
                 )
             }
         }
+        config.metrics.record(push: pushed, size: body.push.count)
         let scopes = try await store.readableScopes(for: principal)
-        let pulled = try await store.pull(scopes: scopes, cursors: body.cursors, excluding: device, limit: config.pullBatchLimit)
+        // Cursors of another log history (the server was restored from a backup since) point at positions
+        // that now hold other changes, or none yet: that laptop pulls from the start (see `logEpoch`).
+        let cursors = body.logEpoch == nil || body.logEpoch == store.logEpoch ? body.cursors : [:]
+        let pulled = try await store.pull(scopes: scopes, cursors: cursors, excluding: device, limit: config.pullBatchLimit)
         context.logger.debug(
             "sync",
             metadata: [
@@ -131,7 +135,7 @@ struct SyncRoutes {
         var writer = JSONWriter(capacity: 256 + pulled.changes.reduce(0) { $0 + $1.json.count + 1 })
         SyncResponse.writeJSON(
             accepted: pushed.accepted, rejected: pushed.rejected, pull: pulled.changes.map(\.json), cursors: pulled.cursors, more: pulled.more,
-            serverTime: config.now().millisecondsSince1970, to: &writer
+            serverTime: config.now().millisecondsSince1970, logEpoch: store.logEpoch, to: &writer
         )
         return WrittenJSON(bytes: writer.bytes)
     }

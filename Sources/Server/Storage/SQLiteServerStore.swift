@@ -16,14 +16,18 @@ final class SQLiteServerStore: ServerStore {
     private let questionnaires = QuestionnaireCache()
     /// Longest one push may spend merging (see ``ServerConfig/pushBudget``).
     let pushBudget: TimeInterval
+    /// The change log's history this database holds (see `SQLiteServerStore+Backup.swift`).
+    let logEpoch: String
 
-    init(path: String, pushBudget: TimeInterval = ServerConfig().pushBudget) throws {
+    init(path: String, pushBudget: TimeInterval = ServerConfig.defaultPushBudget, metrics: ServerMetrics? = nil) throws {
         self.pushBudget = pushBudget
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool.durable(path: path, configuration: configuration)
-        pushes = GroupCommit(writer: pool)
+        pushes = GroupCommit(writer: pool, metrics: metrics)
         try Self.migrator.migrate(pool)
+        // Changed only by a restore, which no running server sees (``ServeLock``).
+        logEpoch = try pool.read { db in try Self.logEpoch(in: db) }
     }
 
     static var migrator: DatabaseMigrator {
@@ -85,6 +89,7 @@ final class SQLiteServerStore: ServerStore {
         registerCredentialMigrations(&migrator)
         registerAddressMigrations(&migrator)
         registerPersonalDataMigrations(&migrator)
+        registerBackupMigrations(&migrator)
         return migrator
     }
 
@@ -281,7 +286,7 @@ final class SQLiteServerStore: ServerStore {
                 }
                 switch try validator.check(change) {
                 case .accept:
-                    try merge.apply(change, in: db)
+                    if case .applied = try merge.apply(change, in: db) { result.merged += 1 }
                     result.accepted.append(change.id)
                     maxClock = max(maxClock ?? change.hlc, change.hlc)
                 case .reject(let code, let reason):
@@ -300,7 +305,7 @@ final class SQLiteServerStore: ServerStore {
                     result.rejected.append(Rejection(changeId: change.id, code: .quarantined, reason: reason))
                 }
             }
-            try merge.finish(in: db)
+            result.conflictsKept = try merge.finish(in: db)
             guard ContinuousClock.now <= deadline else { throw APIError.pushTooSlow(changes: changes.count, budget: pushBudget) }
             if let maxClock {
                 var clock = try Self.serverClock(in: db)

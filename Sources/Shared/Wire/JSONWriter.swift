@@ -123,7 +123,7 @@ extension SyncResponse {
     /// The response as JSON, with the pulled changes given as wire JSON already (``Change/writeJSON(to:)``).
     public static func writeJSON(
         accepted: [ChangeID], rejected: [Rejection], pull: [[UInt8]], cursors: [String: Int64], more: Bool, serverTime: Int64,
-        revoked: Bool = false, to writer: inout JSONWriter
+        revoked: Bool = false, logEpoch: String? = nil, to writer: inout JSONWriter
     ) {
         writer.byte("{")
         writer.key("accepted", first: true)
@@ -155,6 +155,10 @@ extension SyncResponse {
         if revoked {
             writer.key("revoked")
             writer.bool(true)
+        }
+        if let logEpoch {
+            writer.key("logEpoch")
+            writer.string(logEpoch)
         }
         writer.byte("}")
     }

@@ -13,7 +13,8 @@ extension SyncRequest {
             device: device,
             push: try WireReader.array(root["push"], "push").map(WireReader.change),
             cursors: try WireReader.object(root["cursors"], "cursors").mapValues { try WireReader.int($0, "a cursor") },
-            clientTime: try WireReader.int(root["clientTime"], "clientTime")
+            clientTime: try WireReader.int(root["clientTime"], "clientTime"),
+            logEpoch: try root["logEpoch"].flatMap { $0 == .null ? nil : $0 }.map { try WireReader.string($0, "logEpoch") }
         )
     }
 }

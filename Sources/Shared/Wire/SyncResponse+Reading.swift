@@ -22,7 +22,8 @@ extension SyncResponse {
             cursors: try WireReader.object(root["cursors"], "cursors").mapValues { try WireReader.int($0, "a cursor") },
             more: try WireReader.bool(root["more"], "more"),
             serverTime: try WireReader.int(root["serverTime"], "serverTime"),
-            revoked: try root["revoked"].map { try WireReader.bool($0, "revoked") }
+            revoked: try root["revoked"].map { try WireReader.bool($0, "revoked") },
+            logEpoch: try root["logEpoch"].flatMap { $0 == .null ? nil : $0 }.map { try WireReader.string($0, "logEpoch") }
         )
     }
 }
