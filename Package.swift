@@ -35,10 +35,10 @@ let package = Package(
             path: "Sources/LogStore",
             swiftSettings: swiftSettings
         ),
-        // Command-line options both programs share (the export's), so the two commands cannot drift apart.
+        // Command-line options both programs share (the export's, the admin commands'), so the two front ends cannot drift apart.
         .target(
             name: "CommandLineOptions",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Shared", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/CommandLineOptions",
             swiftSettings: swiftSettings
         ),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineOptions
 import Foundation
 import Shared
 
@@ -36,33 +37,30 @@ func readUserFile(_ path: String) throws -> Data {
 
 struct AdminUsers: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "users", abstract: "List users.")
-    @Option(help: "Only this role.") var role: Role?
+    @OptionGroup var arguments: UserListArguments
     @OptionGroup var options: AdminOptions
 
     func run() async throws {
         try await reportingErrors {
-            let query = role.map { "?role=\($0.rawValue)" } ?? ""
+            let query = arguments.role.map { "?role=\($0.rawValue)" } ?? ""
             let list: ListResponse<User> = try await options.api().send("GET", "/v1/users" + query)
             try options.emit(list.items, line: FieldworkText.line)
         }
     }
 }
 
-extension Role: ExpressibleByArgument {}
 
 struct AdminCreateUser: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create-user", abstract: "Create one user; an interviewer gets an enrolment code, others an API token.",
         discussion: "Example: veldwerk admin create-user --name \"An Peeters\" --email an@example.org"
     )
-    @Option(help: "Full name.") var name: String
-    @Option(help: "interviewer, coordinator, researcher or admin.") var role: Role = .interviewer
-    @Option(help: "E-mail address (personal data).") var email: String?
+    @OptionGroup var arguments: CreateUserArguments
     @OptionGroup var options: AdminOptions
 
     func run() async throws {
         try await reportingErrors {
-            let created: CreatedUser = try await options.api().send("POST", "/v1/users", body: CreateUserRequest(name: name, role: role, email: email))
+            let created: CreatedUser = try await options.api().send("POST", "/v1/users", body: arguments.request)
             try options.output.emit(created) { FieldworkText.line(created) }
         }
     }
@@ -73,13 +71,13 @@ struct AdminImportUsers: AsyncParsableCommand {
         commandName: "import-users", abstract: "Create users from a CSV file (name,email[,role]); prints each with its enrolment code.",
         discussion: "Example: veldwerk admin import-users studenten.csv > codes.txt"
     )
-    @Argument(help: "The CSV file.") var file: String
+    @OptionGroup var arguments: ImportUsersArguments
     @OptionGroup var options: AdminOptions
 
     func run() async throws {
         try await reportingErrors {
             let list: ListResponse<CreatedUser> = try await options.api().send(
-                "POST", "/v1/users/import", raw: try readUserFile(file), contentType: "text/csv; charset=utf-8"
+                "POST", "/v1/users/import", raw: try readUserFile(arguments.path), contentType: "text/csv; charset=utf-8"
             )
             try options.emit(list.items, line: FieldworkText.line)
         }
@@ -91,14 +89,13 @@ struct AdminEnrolmentCode: AsyncParsableCommand {
         commandName: "enrolment-code", abstract: "Issue a single-use enrolment code for an interviewer's laptop.",
         discussion: "Example: veldwerk admin enrolment-code u-3f9a0c2b7e41 --valid-hours 72"
     )
-    @Argument(help: "The interviewer's user id.") var user: String
-    @Option(help: "Hours until it expires.") var validHours: Double?
+    @OptionGroup var arguments: EnrolmentCodeArguments
     @OptionGroup var options: AdminOptions
 
     func run() async throws {
         try await reportingErrors {
             let code: EnrolmentCode = try await options.api().send(
-                "POST", "/v1/users/\(user)/enrolment-code", body: EnrolmentCodeRequest(validHours: validHours)
+                "POST", "/v1/users/\(arguments.user)/enrolment-code", body: EnrolmentCodeRequest(validHours: arguments.validHours)
             )
             try options.output.emit(code) { FieldworkText.line(code) }
         }
@@ -119,12 +116,12 @@ struct AdminDevices: AsyncParsableCommand {
 
 struct AdminRevokeDevice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "revoke-device", abstract: "Revoke a laptop; its token stops working at once.")
-    @Argument(help: "Device id.") var device: String
+    @OptionGroup var arguments: RevokeDeviceArguments
     @OptionGroup var options: AdminOptions
 
     func run() async throws {
         try await reportingErrors {
-            let revoked: DeviceInfo = try await options.api().send("POST", "/v1/devices/\(device)/revoke", body: [String: String]())
+            let revoked: DeviceInfo = try await options.api().send("POST", "/v1/devices/\(arguments.device)/revoke", body: [String: String]())
             try options.output.emit(revoked) { FieldworkText.line(revoked) }
         }
     }
@@ -139,28 +136,19 @@ struct AdminAssign: AsyncParsableCommand {
               veldwerk admin assign --csv toewijzingen.csv      (columns nis_code,interviewer)
             """
     )
-    @Option(help: "The interviewer's user id.") var user: String?
-    @Option(name: .customLong("municipality"), help: "NIS code; repeat for several.") var municipalities: [String] = []
-    @Option(help: "A CSV file with columns nis_code,interviewer.") var csv: String?
+    @OptionGroup var arguments: AssignArguments
     @OptionGroup var options: AdminOptions
-
-    func validate() throws {
-        if csv == nil {
-            guard user != nil, !municipalities.isEmpty else { throw ValidationError(localized(
-                nl: "Geef --user en minstens één --municipality, of --csv BESTAND.",
-                en: "Give --user and at least one --municipality, or --csv FILE."
-            )) }
-        }
-    }
 
     func run() async throws {
         try await reportingErrors {
             let api = try options.api()
             let list: ListResponse<Change>
-            if let csv {
+            if let csv = arguments.csv {
                 list = try await api.send("POST", "/v1/assignments/import", raw: try readUserFile(csv), contentType: "text/csv; charset=utf-8")
             } else {
-                list = try await api.send("POST", "/v1/assignments", body: AssignRequest(user: UserID(user ?? ""), municipalities: municipalities))
+                list = try await api.send(
+                    "POST", "/v1/assignments", body: AssignRequest(user: UserID(arguments.user ?? ""), municipalities: arguments.municipalities)
+                )
             }
             try options.emit(list.items) { "\($0.entityId) → \($0.value?.stringValue ?? "?")" }
         }
@@ -184,24 +172,19 @@ struct AdminQuarantine: AsyncParsableCommand {
         commandName: "quarantine", abstract: "Changes from laptops that no longer hold their municipality: list, accept or discard.",
         discussion: "Examples: veldwerk admin quarantine | veldwerk admin quarantine accept d-3f9a0c2b7e41:17"
     )
-    @Argument(help: "list, accept or discard.") var action: String = "list"
-    @Argument(help: "Change id, for accept and discard.") var change: String?
-    @Flag(help: "List accepted and discarded ones too.") var all = false
+    @OptionGroup var arguments: QuarantineArguments
     @OptionGroup var options: AdminOptions
-
-    func validate() throws {
-        guard ["list", "accept", "discard"].contains(action) else { throw ValidationError(localized(nl: "De actie is list, accept of discard.", en: "The action is list, accept or discard.")) }
-        if action != "list", change.flatMap(ChangeID.init) == nil { throw ValidationError(localized(nl: "Geef de id van de wijziging (toestel:volgnummer) om te \(action).", en: "Give the change id (device:seq) to \(action).")) }
-    }
 
     func run() async throws {
         try await reportingErrors {
             let api = try options.api()
-            if action == "list" {
-                let list: ListResponse<QuarantinedChange> = try await api.send("GET", "/v1/quarantine" + (all ? "?status=all" : ""))
+            if arguments.action == "list" {
+                let list: ListResponse<QuarantinedChange> = try await api.send("GET", "/v1/quarantine" + (arguments.all ? "?status=all" : ""))
                 try options.emit(list.items, line: FieldworkText.line)
             } else {
-                let item: QuarantinedChange = try await api.send("POST", "/v1/quarantine/\(change ?? "")/\(action)", body: [String: String]())
+                let item: QuarantinedChange = try await api.send(
+                    "POST", "/v1/quarantine/\(arguments.change ?? "")/\(arguments.action)", body: [String: String]()
+                )
                 try options.output.emit(item) { FieldworkText.line(item) }
             }
         }
@@ -289,31 +272,15 @@ struct AdminCaseStatus: AsyncParsableCommand {
         abstract: "Set a municipality's case status by hand (e.g. unreachable), or `derived` to let it follow from contacts again.",
         discussion: "Example: veldwerk admin case-status 11001 unreachable"
     )
-    @Argument(help: "NIS code.") var nis: String
-    @Argument(help: "notContacted, contacted, appointment, inProgress, completed, refused, unreachable, or derived.") var status: String
+    @OptionGroup var arguments: CaseStatusArguments
     @OptionGroup var options: AdminOptions
-
-    func validate() throws {
-        guard Scope.isNIS(nis) else { throw ValidationError(notNISSentence(nis)) }
-        guard status == "derived" || CaseStatus(rawValue: status) != nil else {
-            let statuses = CaseStatus.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ValidationError(localized(nl: "De status is een van \(statuses), of derived.", en: "The status is one of \(statuses), or derived."))
-        }
-    }
 
     func run() async throws {
         try await reportingErrors {
             let change: Change = try await options.api().send(
-                "POST", "/v1/cases/\(nis)/status", body: CaseStatusRequest(status: CaseStatus(rawValue: status))
+                "POST", "/v1/cases/\(arguments.nis)/status", body: CaseStatusRequest(status: arguments.caseStatus)
             )
-            try options.output.emit(change) {
-                change.value == nil
-                    ? localized(nl: "Dossier \(nis) volgt weer zijn contacten.", en: "Case \(nis) follows its contacts again.")
-                    : localized(
-                        nl: "Dossier \(nis) is nu \(CaseStatus(rawValue: status)?.words ?? status); laptops zien het bij hun volgende synchronisatie.",
-                        en: "Case \(nis) is now \(CaseStatus(rawValue: status)?.words ?? status); laptops see it on their next sync."
-                    )
-            }
+            try options.output.emit(change) { FieldworkText.caseStatusSet(arguments.nis, to: arguments.caseStatus) }
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineOptions
 import Foundation
 import Shared
 
@@ -9,12 +10,12 @@ struct AdminCredentials: AsyncParsableCommand {
         abstract: "List API tokens, laptops and live dashboard sessions with when each was made and last used (never the secret).",
         discussion: "Example: veldwerk admin credentials --user u-3f9a0c2b7e41"
     )
-    @Option(help: "Only this person's (user id).") var user: String?
+    @OptionGroup var arguments: CredentialListArguments
     @OptionGroup var options: AdminOptions
 
     func run() async throws {
         try await reportingErrors {
-            let query = user.map { "?user=" + ($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0) } ?? ""
+            let query = arguments.user.map { "?user=" + ($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0) } ?? ""
             let list: ListResponse<CredentialInfo> = try await options.api().send("GET", "/v1/credentials" + query)
             try options.emit(list.items, line: FieldworkText.line)
         }
@@ -31,11 +32,12 @@ struct AdminRevokeCredential: AsyncParsableCommand {
             Example: veldwerk admin revoke-credential t-3f9a0c2b7e41d5a6
             """
     )
-    @Argument(help: "The credential's id (from `credentials`).") var credential: String
+    @OptionGroup var arguments: RevokeCredentialArguments
     @OptionGroup var options: AdminOptions
 
     func run() async throws {
         try await reportingErrors {
+            let credential = arguments.credential
             let path = credential.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? credential
             let revoked: CredentialInfo = try await options.api().send("POST", "/v1/credentials/\(path)/revoke", body: [String: String]())
             try options.output.emit(revoked) { FieldworkText.revoked(revoked) }

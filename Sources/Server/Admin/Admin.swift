@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineOptions
 import Foundation
 import Logging
 import Shared
@@ -9,7 +10,7 @@ struct Admin: AsyncParsableCommand {
         abstract: "Create users, enrolment codes and assignments on the server host.",
         subcommands: [
             CreateUser.self, ImportUsers.self, ListUsers.self, EnrolmentCodeCommand.self, EnrolmentCodes.self,
-            ListDevices.self, RevokeDevice.self, Assign.self, ListAssignments.self, QuarantineCommand.self,
+            ListDevices.self, RevokeDevice.self, Assign.self, ListAssignments.self, CaseStatusCommand.self, QuarantineCommand.self,
             ListCredentials.self, RevokeCredential.self, PurgePersonalDataCommand.self,
         ]
     )
@@ -18,6 +19,11 @@ struct Admin: AsyncParsableCommand {
 /// Opens the store the way `serve` does, for one admin command.
 func openAdminStore(_ options: DataOptions) async throws -> SQLiteServerStore {
     try await openStore(options.config, logger: Logger(label: "veldwerk.admin"))
+}
+
+/// The fieldwork operations the API's coordinator routes run, as the host's operator (an admin).
+func hostOperations(_ options: DataOptions) async throws -> FieldworkOperations {
+    FieldworkOperations(store: try await openAdminStore(options), principal: hostOperator, now: Date())
 }
 
 /// A file whose content cannot be used (a broken questionnaire, a bad roster): the command was
@@ -54,13 +60,11 @@ let hostOperator = Principal(user: .system, name: "server host", role: .admin, d
 struct CreateUser: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create-user",
-        abstract: "Create a user; prints the user id, and an API token for coordinators, researchers and admins.",
-        discussion: "Example: veldwerk-server admin create-user --name \"An Peeters\" --role interviewer"
+        abstract: "Create one user; an interviewer gets an enrolment code, others an API token (shown once).",
+        discussion: "Example: veldwerk-server admin create-user --name \"An Peeters\" --role coordinator"
     )
 
-    @Option(help: "Full name.") var name: String
-    @Option(help: "interviewer, coordinator, researcher or admin.") var role: Role
-    @Option(help: "E-mail address (personal data).") var email: String?
+    @OptionGroup var arguments: CreateUserArguments
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var data: DataOptions
 
@@ -69,47 +73,44 @@ struct CreateUser: AsyncParsableCommand {
         var name: String
         var role: Role
         var token: String?
+        var enrolmentCode: EnrolmentCode?
     }
 
     func run() async throws {
-        let store = try await openAdminStore(data)
-        let user = try await store.createUser(name: name, role: role, email: email, now: Date())
-        let token = role == .interviewer ? nil : try await store.issueAPIToken(for: user.id, now: Date())
+        let created = try await hostOperations(data).createUser(arguments.request)
         if json {
-            try printJSON(Output(user: user.id, name: user.name, role: user.role, token: token))
+            try printJSON(Output(user: created.user.id, name: created.user.name, role: created.user.role, token: created.token, enrolmentCode: created.enrolmentCode))
         } else {
-            print(user.id.rawValue)
-            if let token { print("API token (shown once, keep it secret): \(token)") }
+            print(created.user.id.rawValue)
+            if let token = created.token {
+                print(localized(nl: "API-token (één keer getoond, hou het geheim): \(token)", en: "API token (shown once, keep it secret): \(token)"))
+            }
+            if let code = created.enrolmentCode { print(FieldworkText.line(code)) }
         }
     }
 }
 
-extension Role: ExpressibleByArgument {}
-
 struct EnrolmentCodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enrolment-code",
-        abstract: "Issue a single-use code that enrols one laptop for a user.",
-        discussion: "Example: veldwerk-server admin enrolment-code --user u-3f9a0c2b7e41 --valid-hours 72"
+        abstract: "Issue a single-use code that enrols one laptop for an interviewer.",
+        discussion: "Example: veldwerk-server admin enrolment-code u-3f9a0c2b7e41 --valid-hours 72"
     )
 
-    @Option(help: "The user id (from create-user).") var user: String
-    @Option(help: "Hours until the code expires.") var validHours: Double = 168
+    @OptionGroup var arguments: EnrolmentCodeArguments
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var data: DataOptions
 
-    func validate() throws {
-        guard validHours > 0 else { throw ValidationError("--valid-hours must be more than 0.") }
-    }
-
     func run() async throws {
-        let store = try await openAdminStore(data)
-        let code = try await store.issueEnrolmentCode(for: UserID(user), lifetime: validHours * 3600, now: Date())
+        let code = try await hostOperations(data).enrolmentCode(for: arguments.user, validHours: arguments.validHours)
         if json {
             try printJSON(code)
         } else {
             print(code.code)
-            print("Single use; expires \(ISO8601DateFormatter().string(from: code.expiresAt)).")
+            print(localized(
+                nl: "Eenmalig; vervalt \(ISO8601DateFormatter().string(from: code.expiresAt)).",
+                en: "Single use; expires \(ISO8601DateFormatter().string(from: code.expiresAt))."
+            ))
         }
     }
 }
@@ -117,41 +118,50 @@ struct EnrolmentCodeCommand: AsyncParsableCommand {
 struct Assign: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Assign municipalities to an interviewer (moving them from whoever had them).",
-        discussion: "Example: veldwerk-server admin assign --user u-3f9a0c2b7e41 --municipality 11001 --municipality 11002"
+        discussion: """
+            Examples:
+              veldwerk-server admin assign --user u-3f9a0c2b7e41 --municipality 11001 --municipality 11002
+              veldwerk-server admin assign --csv toewijzingen.csv      (columns nis_code,interviewer)
+            """
     )
 
-    @Option(help: "The interviewer's user id.") var user: String?
-    @Option(name: .customLong("municipality"), help: "NIS code; repeat for several.") var municipalities: [String] = []
-    @Option(help: "A CSV file with columns nis_code,interviewer (user id, e-mail or exact name) instead of --user/--municipality.")
-    var csv: String?
+    @OptionGroup var arguments: AssignArguments
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var data: DataOptions
 
-    func validate() throws {
-        if csv != nil {
-            guard user == nil, municipalities.isEmpty else { throw ValidationError("Use either --csv or --user with --municipality.") }
-            return
-        }
-        guard user != nil else { throw ValidationError("Name the interviewer with --user (or give --csv).") }
-        guard !municipalities.isEmpty else { throw ValidationError("Name at least one --municipality NIS code.") }
-        for nis in municipalities where !Scope.isNIS(nis) {
-            throw ValidationError("\(nis) is not a NIS code (five digits, e.g. 11001).")
-        }
-    }
-
     func run() async throws {
-        let store = try await openAdminStore(data)
+        let operations = try await hostOperations(data)
         let changes: [Change]
-        if let csv {
-            changes = try await store.assign(csv: try readText(csv), by: hostOperator, now: Date())
+        if let csv = arguments.csv {
+            changes = try await operations.assign(csv: try readText(csv))
         } else {
-            changes = try await store.assign(municipalities, to: UserID(user ?? ""), by: hostOperator, now: Date())
+            changes = try await operations.assign(AssignRequest(user: UserID(arguments.user ?? ""), municipalities: arguments.municipalities))
         }
         if json {
             try printJSON(changes)
         } else {
             for change in changes { print("\(change.entityId) → \(change.value?.stringValue ?? "?")") }
-            print("Assigned \(changes.count) municipalities; laptops get them on their next sync, and a laptop that had one loses it.")
+            print(localized(
+                nl: "\(changes.count) gemeenten toegewezen; laptops krijgen ze bij hun volgende synchronisatie, en een laptop die er een had, verliest ze.",
+                en: "Assigned \(changes.count) municipalities; laptops get them on their next sync, and a laptop that had one loses it."
+            ))
         }
+    }
+}
+
+struct CaseStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "case-status",
+        abstract: "Set a municipality's case status by hand (e.g. unreachable), or `derived` to let it follow from contacts again.",
+        discussion: "Example: veldwerk-server admin case-status 11001 unreachable"
+    )
+
+    @OptionGroup var arguments: CaseStatusArguments
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var data: DataOptions
+
+    func run() async throws {
+        let change = try await hostOperations(data).setCaseStatus(arguments.nis, to: arguments.caseStatus)
+        if json { try printJSON(change) } else { print(FieldworkText.caseStatusSet(arguments.nis, to: arguments.caseStatus)) }
     }
 }

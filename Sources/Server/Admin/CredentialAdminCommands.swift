@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineOptions
 import Foundation
 import Shared
 
@@ -12,12 +13,12 @@ struct ListCredentials: AsyncParsableCommand {
         discussion: "Example: veldwerk-server admin credentials --user u-3f9a0c2b7e41"
     )
 
-    @Option(help: "Only this person's (user id).") var user: String?
+    @OptionGroup var arguments: CredentialListArguments
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var data: DataOptions
 
     func run() async throws {
-        let items = try await openAdminStore(data).credentials(user: user.map { UserID($0) }, now: Date())
+        let items = try await hostOperations(data).credentials(user: arguments.user.map { UserID($0) })
         if json { try printJSON(items) } else { items.forEach { print(FieldworkText.line($0)) } }
     }
 }
@@ -32,12 +33,12 @@ struct RevokeCredential: AsyncParsableCommand {
         discussion: "Example: veldwerk-server admin revoke-credential t-3f9a0c2b7e41d5a6"
     )
 
-    @Argument(help: "The credential's id (from `credentials`).") var credential: String
+    @OptionGroup var arguments: RevokeCredentialArguments
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var data: DataOptions
 
     func run() async throws {
-        let revoked = try await openAdminStore(data).revokeCredential(credential, by: hostOperator, now: Date())
+        let revoked = try await hostOperations(data).revokeCredential(arguments.credential)
         if json { try printJSON(revoked) } else { print(FieldworkText.revoked(revoked)) }
     }
 }

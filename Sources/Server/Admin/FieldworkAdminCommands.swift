@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineOptions
 import Foundation
 import Shared
 
@@ -6,17 +7,15 @@ struct ImportUsers: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import-users",
         abstract: "Create users in bulk from a CSV file (name,email[,role]); interviewers get an enrolment code each.",
-        discussion: "Example: veldwerk-server admin import-users --csv studenten.csv > codes.txt"
+        discussion: "Example: veldwerk-server admin import-users studenten.csv > codes.txt"
     )
 
-    @Option(help: "CSV file with a header row: name,email and optionally role (default interviewer).") var csv: String
-    @Option(help: "Hours the enrolment codes stay valid.") var validHours: Double = 168
+    @OptionGroup var arguments: ImportUsersArguments
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var data: DataOptions
 
     func run() async throws {
-        let store = try await openAdminStore(data)
-        let created = try await store.createUsers(csv: try readText(csv), codeLifetime: validHours * 3600, now: Date())
+        let created = try await hostOperations(data).importUsers(csv: try readText(arguments.path))
         if json { try printJSON(created) } else { created.forEach { print(FieldworkText.line($0)) } }
     }
 }
@@ -24,12 +23,12 @@ struct ImportUsers: AsyncParsableCommand {
 struct ListUsers: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "users", abstract: "List users.")
 
-    @Option(help: "Only this role.") var role: Role?
+    @OptionGroup var arguments: UserListArguments
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var data: DataOptions
 
     func run() async throws {
-        let users = try await openAdminStore(data).users(role: role)
+        let users = try await hostOperations(data).users(role: arguments.role)
         if json { try printJSON(users) } else { users.forEach { print(FieldworkText.line($0)) } }
     }
 }
@@ -126,16 +125,20 @@ struct RevokeDevice: AsyncParsableCommand {
         discussion: "Example: veldwerk-server admin revoke-device d-3f9a0c2b7e41"
     )
 
-    @Argument(help: "Device id (from `devices`).") var device: String
+    @OptionGroup var arguments: RevokeDeviceArguments
+    @Flag(help: "Print JSON.") var json = false
     @OptionGroup var data: DataOptions
 
     func run() async throws {
-        guard let id = DeviceID(rawValue: device) else { throw ValidationError(localized(nl: "\(device) is geen toestel-id.", en: "\(device) is not a device id.")) }
-        _ = try await openAdminStore(data).revokeCredential(id.rawValue, by: hostOperator, now: Date())
-        print(localized(
-            nl: "\(id) ingetrokken; hij kan niet meer synchroniseren. De eigenaar kan zich opnieuw aanmelden met een nieuwe code.",
-            en: "Revoked \(id); it can no longer sync. Its owner can enrol again with a new code."
-        ))
+        let device = try await hostOperations(data).revokeDevice(arguments.device)
+        if json {
+            try printJSON(device)
+        } else {
+            print(localized(
+                nl: "\(device.id) ingetrokken; hij kan niet meer synchroniseren. De eigenaar kan zich opnieuw aanmelden met een nieuwe code.",
+                en: "Revoked \(device.id); it can no longer sync. Its owner can enrol again with a new code."
+            ))
+        }
     }
 }
 
@@ -163,28 +166,18 @@ struct QuarantineCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "list, accept or discard.") var action: String = "list"
-    @Argument(help: "The change id, for accept and discard.") var change: String?
-    @Flag(help: "List accepted and discarded ones too.") var all = false
+    @OptionGroup var arguments: QuarantineArguments
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var data: DataOptions
 
-    func validate() throws {
-        guard ["list", "accept", "discard"].contains(action) else { throw ValidationError(localized(nl: "De actie is list, accept of discard.", en: "The action is list, accept or discard.")) }
-        if action != "list" {
-            guard let change, ChangeID(change) != nil else { throw ValidationError(localized(nl: "Geef de id van de wijziging (toestel:volgnummer) om te \(action).", en: "Give the change id (device:seq) to \(action).")) }
-        }
-    }
-
     func run() async throws {
-        let store = try await openAdminStore(data)
-        if action == "list" {
-            let items = try await store.quarantine(status: all ? nil : .open)
+        let operations = try await hostOperations(data)
+        guard let change = arguments.change, arguments.action != "list" else {
+            let items = try await operations.quarantine(status: arguments.all ? nil : .open)
             if json { try printJSON(items) } else { items.forEach { print(FieldworkText.line($0)) } }
             return
         }
-        guard let id = change.flatMap(ChangeID.init) else { return }
-        let item = try await store.resolveQuarantine(id, accept: action == "accept", now: Date())
+        let item = try await operations.resolveQuarantine(change, accept: arguments.action == "accept")
         if json { try printJSON(item) } else { print(FieldworkText.line(item)) }
     }
 }

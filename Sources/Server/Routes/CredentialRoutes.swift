@@ -19,15 +19,15 @@ struct CredentialRoutes {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> ListResponse<CredentialInfo> {
-        _ = try context.requireCoordinator()
+        let operations = FieldworkOperations(store: store, principal: try context.requireCoordinator(), now: config.now())
         let user = request.uri.queryParameters.get("user").flatMap { $0.isEmpty ? nil : UserID(String($0)) }
-        return ListResponse(items: try await store.credentials(user: user, now: config.now()))
+        return ListResponse(items: try await operations.credentials(user: user))
     }
 
     @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> CredentialInfo {
         let principal = try context.requireCoordinator()
-        let reference = context.pathParameter("id")
-        let revoked = try await store.revokeCredential(reference, by: principal, now: config.now())
+        let operations = FieldworkOperations(store: store, principal: principal, now: config.now())
+        let revoked = try await operations.revokeCredential(context.pathParameter("id"))
         context.logger.notice(
             "credential revoked", metadata: ["auth.credential": "\(revoked.id)", "auth.owner": "\(revoked.user)", "auth.user": "\(principal.user)"]
         )

@@ -59,7 +59,7 @@ struct FieldworkRoutes {
             return try await store.loadRoster(roster, by: principal, now: config.now())
         }
         router.get("/v1/users") { request, context in
-            _ = try context.requireCoordinator()
+            let operations = try operations(context)
             var role: Role?
             if let text = request.uri.queryParameters.get("role"), !text.isEmpty {
                 guard let named = Role(rawValue: text) else {
@@ -67,84 +67,51 @@ struct FieldworkRoutes {
                 }
                 role = named
             }
-            return ListResponse(items: try await store.users(role: role))
+            return ListResponse(items: try await operations.users(role: role))
         }
         router.post("/v1/users") { request, context in
-            let principal = try context.requireCoordinator()
-            let body = try await request.decodeJSON(CreateUserRequest.self, what: "new user", limit: 64 * 1024)
-            guard body.role != .admin || principal.role == .admin else {
-                throw APIError.forbidden("Only an admin may create another admin; you are signed in as \(principal.role.rawValue).")
-            }
-            let csv = CSVWriter.text([["name", "email", "role"], [body.name, body.email ?? "", body.role.rawValue]])
-            let created = try await store.createUsers(csv: csv, codeLifetime: config.enrolmentCodeLifetime, now: config.now(), creator: principal.role)
-            guard let created = created.first else {
-                throw APIError.unprocessable("No user was created.")
-            }
-            return created
+            let operations = try operations(context)
+            return try await operations.createUser(try await request.decodeJSON(CreateUserRequest.self, what: "new user", limit: 64 * 1024))
         }
         router.post("/v1/users/import") { request, context in
-            let principal = try context.requireCoordinator()
-            let text = try await request.text(what: "user list", limit: 4 * 1024 * 1024)
-            return ListResponse(
-                items: try await store.createUsers(csv: text, codeLifetime: config.enrolmentCodeLifetime, now: config.now(), creator: principal.role)
-            )
+            let operations = try operations(context)
+            return ListResponse(items: try await operations.importUsers(csv: try await request.text(what: "user list", limit: 4 * 1024 * 1024)))
         }
         router.post("/v1/users/:id/enrolment-code") { request, context in
-            _ = try context.requireCoordinator()
-            let id = UserID(context.pathParameter("id"))
+            let operations = try operations(context)
             var request = request
             var body = EnrolmentCodeRequest()
             if try await request.collectBody(upTo: 4096).readableBytes > 0 {
                 body = try await request.decodeJSON(EnrolmentCodeRequest.self, what: "code request", limit: 4096)
             }
-            let hours = body.validHours ?? config.enrolmentCodeLifetime / 3600
-            guard hours > 0, hours <= 24 * 90 else { throw APIError.unprocessable("validHours must be between 0 and 2160 (90 days).") }
-            guard let user = try await store.user(id) else { throw APIError.notFound("There is no user \(id).") }
-            guard user.role == .interviewer else { throw APIError.unprocessable("\(user.name) is a \(user.role.rawValue); enrolment codes are for interviewers' laptops.") }
-            return try await store.issueEnrolmentCode(for: id, lifetime: hours * 3600, now: config.now())
+            return try await operations.enrolmentCode(for: UserID(context.pathParameter("id")), validHours: body.validHours)
         }
         router.get("/v1/devices") { _, context in
-            _ = try context.requireCoordinator()
-            return ListResponse(items: try await store.devices())
+            ListResponse(items: try await operations(context).devices())
         }
         router.post("/v1/devices/:id/revoke") { _, context in
-            let principal = try context.requireCoordinator()
-            let text = context.pathParameter("id")
-            guard let id = DeviceID(rawValue: text) else {
-                throw APIError.badRequest("\"\(text)\" is not a device id (a-z, 0-9 and '-', e.g. d-3f9a0c2b7e41).")
-            }
-            // The same operation and checks as POST /v1/credentials/{id}/revoke.
-            _ = try await store.revokeCredential(id.rawValue, by: principal, now: config.now())
-            guard let device = try await store.devices().first(where: { $0.id == id }) else { throw APIError.notFound("There is no device \(id).") }
-            return device
+            try await operations(context).revokeDevice(context.pathParameter("id"))
         }
         router.get("/v1/assignments") { _, context in
-            _ = try context.requireCoordinator()
-            return ListResponse(items: try await store.assignments())
+            ListResponse(items: try await operations(context).assignments())
         }
         router.post("/v1/assignments") { request, context in
-            let principal = try context.requireCoordinator()
-            let body = try await request.decodeJSON(AssignRequest.self, what: "assignment", limit: 1024 * 1024)
-            guard !body.municipalities.isEmpty else { throw APIError.unprocessable("Name at least one municipality (NIS code).") }
-            for nis in body.municipalities where !Scope.isNIS(nis) {
-                throw APIError.unprocessable("\"\(nis)\" is not a NIS code (five digits, e.g. 11001).", code: "unknown_municipality")
-            }
-            return ListResponse(items: try await store.assign(body.municipalities, to: body.user, by: principal, now: config.now()))
+            let operations = try operations(context)
+            return ListResponse(items: try await operations.assign(try await request.decodeJSON(AssignRequest.self, what: "assignment", limit: 1024 * 1024)))
         }
         router.post("/v1/assignments/import") { request, context in
-            let principal = try context.requireCoordinator()
-            let text = try await request.text(what: "assignment list", limit: 4 * 1024 * 1024)
-            return ListResponse(items: try await store.assign(csv: text, by: principal, now: config.now()))
+            let operations = try operations(context)
+            return ListResponse(items: try await operations.assign(csv: try await request.text(what: "assignment list", limit: 4 * 1024 * 1024)))
         }
         router.post("/v1/cases/:nis/status") { request, context in
-            let principal = try context.requireCoordinator()
+            let operations = try operations(context)
             let nis = context.pathParameter("nis")
             guard Scope.isNIS(nis) else { throw APIError.badRequest("\"\(nis)\" is not a NIS code (five digits).") }
             let body = try await request.decodeJSON(CaseStatusRequest.self, what: "case status", limit: 4096)
-            return try await store.setCaseStatus(nis, to: body.status, by: principal, now: config.now())
+            return try await operations.setCaseStatus(nis, to: body.status)
         }
         router.get("/v1/quarantine") { request, context in
-            _ = try context.requireCoordinator()
+            let operations = try operations(context)
             let status = request.uri.queryParameters.get("status") ?? ""
             let filter: QuarantinedChange.Status?
             switch status {
@@ -156,18 +123,18 @@ struct FieldworkRoutes {
                 }
                 filter = named
             }
-            return ListResponse(items: try await store.quarantine(status: filter))
+            return ListResponse(items: try await operations.quarantine(status: filter))
         }
         for (verb, accept) in [("accept", true), ("discard", false)] {
             router.post(RouterPath("/v1/quarantine/:id/\(verb)")) { _, context in
-                _ = try context.requireCoordinator()
-                let text = context.pathParameter("id")
-                guard let id = ChangeID(text) else {
-                    throw APIError.badRequest("\"\(text)\" is not a change id (device:seq, e.g. d-3f9a0c2b7e41:17).")
-                }
-                return try await store.resolveQuarantine(id, accept: accept, now: config.now())
+                try await operations(context).resolveQuarantine(context.pathParameter("id"), accept: accept)
             }
         }
+    }
+
+    /// The fieldwork operations for this request's coordinator or admin (401 or 403 for anyone else).
+    func operations(_ context: AppRequestContext) throws -> FieldworkOperations {
+        FieldworkOperations(store: store, principal: try context.requireCoordinator(), now: config.now(), codeLifetime: config.enrolmentCodeLifetime)
     }
 
     /// Compiles and publishes a questionnaire; form errors become 422 with sheet, row, column and reason.

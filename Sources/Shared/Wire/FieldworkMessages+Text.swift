@@ -10,6 +10,15 @@ public enum FieldworkText {
         return formatter.string(from: date)
     }
 
+    /// What a case-status command says it did (nil: the case follows its contacts again).
+    public static func caseStatusSet(_ nis: String, to status: CaseStatus?) -> String {
+        guard let status else { return localized(nl: "Dossier \(nis) volgt weer zijn contacten.", en: "Case \(nis) follows its contacts again.") }
+        return localized(
+            nl: "Dossier \(nis) is nu \(status.words); laptops zien het bij hun volgende synchronisatie.",
+            en: "Case \(nis) is now \(status.words); laptops see it on their next sync."
+        )
+    }
+
     public static func line(_ user: User) -> String {
         "\(user.id)  \(user.role.words)  \(user.name)\(user.email.map { "  <\($0)>" } ?? "")"
     }

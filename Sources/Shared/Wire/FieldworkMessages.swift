@@ -167,6 +167,17 @@ public struct CreateUserRequest: Codable, Sendable {
 public struct EnrolmentCodeRequest: Codable, Sendable {
     public var validHours: Double?
 
+    /// The longest an enrolment code may stay valid, in hours (90 days): a code is a key to the study.
+    public static let maxValidHours: Double = 24 * 90
+    /// Whether `hours` is a lifetime a code may have: more than 0, at most ``maxValidHours``.
+    public static func isValid(hours: Double) -> Bool { hours > 0 && hours <= maxValidHours }
+    public static var invalidHoursSentence: String {
+        localized(
+            nl: "Een aanmeldcode is meer dan 0 en hoogstens 2160 uur (90 dagen) geldig.",
+            en: "An enrolment code is valid for more than 0 and at most 2160 hours (90 days)."
+        )
+    }
+
     public init(validHours: Double? = nil) {
         self.validHours = validHours
     }
