@@ -23,12 +23,6 @@ struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
         self.maxUploadSize = 8 * 1024 * 1024
     }
 
-    /// A path parameter as the client meant it: percent-escapes decoded (`d-1%3A5` is the change id `d-1:5`), "" when absent.
-    func pathParameter(_ name: String) -> String {
-        let raw = parameters.get(name) ?? ""
-        return raw.removingPercentEncoding ?? raw
-    }
-
     /// The caller, or 401 when the request has no valid token.
     func requirePrincipal() throws -> Principal {
         guard let principal else {

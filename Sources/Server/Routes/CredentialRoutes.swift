@@ -14,18 +14,19 @@ struct CredentialRoutes {
     static let routes: [(method: String, path: String)] = [("GET", "/v1/credentials"), ("POST", "/v1/credentials/{id}/revoke")]
 
     func register(on router: Router<AppRequestContext>) {
+        let router = router.group(context: CoordinatorContext.self)
         router.get("/v1/credentials", use: list)
         router.post("/v1/credentials/:id/revoke", use: revoke)
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> ListResponse<CredentialInfo> {
-        let operations = FieldworkOperations(store: store, principal: try context.requireCoordinator(), now: config.now())
+    @Sendable func list(_ request: Request, context: CoordinatorContext) async throws -> ListResponse<CredentialInfo> {
+        let operations = FieldworkOperations(store: store, principal: context.principal, now: config.now())
         let user = request.uri.queryParameters.get("user").flatMap { $0.isEmpty ? nil : UserID(String($0)) }
         return ListResponse(items: try await operations.credentials(user: user))
     }
 
-    @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> CredentialInfo {
-        let principal = try context.requireCoordinator()
+    @Sendable func revoke(_ request: Request, context: CoordinatorContext) async throws -> CredentialInfo {
+        let principal = context.principal
         let operations = FieldworkOperations(store: store, principal: principal, now: config.now())
         let revoked = try await operations.revokeCredential(context.pathParameter("id"))
         context.logger.notice(

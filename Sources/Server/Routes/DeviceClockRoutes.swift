@@ -10,9 +10,8 @@ struct DeviceClockRoutes {
     let config: ServerConfig
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/v1/devices/flagged") { _, context in
-            _ = try context.requireCoordinator()
-            return ListResponse(items: try await store.flaggedDevices(limitMs: config.maxClockSkewMs))
+        router.group(context: CoordinatorContext.self).get("/v1/devices/flagged") { _, _ in
+            ListResponse(items: try await store.flaggedDevices(limitMs: config.maxClockSkewMs))
         }
     }
 }

@@ -31,12 +31,12 @@ struct FieldworkRoutes {
     ]
 
     func register(on router: Router<AppRequestContext>) {
+        let router = router.group(context: CoordinatorContext.self)
         router.get("/v1/questionnaires") { _, context in
-            _ = try context.requireCoordinator()
             return ListResponse(items: try await store.questionnaireSummaries())
         }
         router.post("/v1/questionnaires") { request, context in
-            let principal = try context.requireCoordinator()
+            let principal = context.principal
             let source: QuestionnaireSource
             let type = request.headers[.contentType] ?? ""
             if type.contains("json") {
@@ -48,7 +48,7 @@ struct FieldworkRoutes {
             return try await Self.publish(source, store: store, by: principal, now: config.now())
         }
         router.post("/v1/roster") { request, context in
-            let principal = try context.requireCoordinator()
+            let principal = context.principal
             let text = try await request.text(what: "municipalities CSV", limit: 8 * 1024 * 1024)
             let roster: Roster
             do {
@@ -59,7 +59,7 @@ struct FieldworkRoutes {
             return try await store.loadRoster(roster, by: principal, now: config.now())
         }
         router.get("/v1/users") { request, context in
-            let operations = try operations(context)
+            let operations = operations(context)
             var role: Role?
             if let text = request.uri.queryParameters.get("role"), !text.isEmpty {
                 guard let named = Role(rawValue: text) else {
@@ -70,15 +70,15 @@ struct FieldworkRoutes {
             return ListResponse(items: try await operations.users(role: role))
         }
         router.post("/v1/users") { request, context in
-            let operations = try operations(context)
+            let operations = operations(context)
             return try await operations.createUser(try await request.decodeJSON(CreateUserRequest.self, what: "new user", limit: 64 * 1024))
         }
         router.post("/v1/users/import") { request, context in
-            let operations = try operations(context)
+            let operations = operations(context)
             return ListResponse(items: try await operations.importUsers(csv: try await request.text(what: "user list", limit: 4 * 1024 * 1024)))
         }
         router.post("/v1/users/:id/enrolment-code") { request, context in
-            let operations = try operations(context)
+            let operations = operations(context)
             var request = request
             var body = EnrolmentCodeRequest()
             if try await request.collectBody(upTo: 4096).readableBytes > 0 {
@@ -96,22 +96,22 @@ struct FieldworkRoutes {
             ListResponse(items: try await operations(context).assignments())
         }
         router.post("/v1/assignments") { request, context in
-            let operations = try operations(context)
+            let operations = operations(context)
             return ListResponse(items: try await operations.assign(try await request.decodeJSON(AssignRequest.self, what: "assignment", limit: 1024 * 1024)))
         }
         router.post("/v1/assignments/import") { request, context in
-            let operations = try operations(context)
+            let operations = operations(context)
             return ListResponse(items: try await operations.assign(csv: try await request.text(what: "assignment list", limit: 4 * 1024 * 1024)))
         }
         router.post("/v1/cases/:nis/status") { request, context in
-            let operations = try operations(context)
+            let operations = operations(context)
             let nis = context.pathParameter("nis")
             guard Scope.isNIS(nis) else { throw APIError.badRequest("\"\(nis)\" is not a NIS code (five digits).") }
             let body = try await request.decodeJSON(CaseStatusRequest.self, what: "case status", limit: 4096)
             return try await operations.setCaseStatus(nis, to: body.status)
         }
         router.get("/v1/quarantine") { request, context in
-            let operations = try operations(context)
+            let operations = operations(context)
             let status = request.uri.queryParameters.get("status") ?? ""
             let filter: QuarantinedChange.Status?
             switch status {
@@ -132,9 +132,9 @@ struct FieldworkRoutes {
         }
     }
 
-    /// The fieldwork operations for this request's coordinator or admin (401 or 403 for anyone else).
-    func operations(_ context: AppRequestContext) throws -> FieldworkOperations {
-        FieldworkOperations(store: store, principal: try context.requireCoordinator(), now: config.now(), codeLifetime: config.enrolmentCodeLifetime)
+    /// The fieldwork operations for this request's coordinator or admin.
+    func operations(_ context: CoordinatorContext) -> FieldworkOperations {
+        FieldworkOperations(store: store, principal: context.principal, now: config.now(), codeLifetime: config.enrolmentCodeLifetime)
     }
 
     /// Compiles and publishes a questionnaire; form errors become 422 with sheet, row, column and reason.

@@ -16,14 +16,14 @@ struct InterviewRoutes {
     }
 
     func register(on router: Router<AppRequestContext>) {
+        let router = router.group(context: CoordinatorContext.self)
         router.get("/v1/interviews/:id", use: show)
         router.patch("/v1/interviews/:id", use: edit)
         router.get("/v1/conflicts", use: conflicts)
     }
 
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> InterviewDetail {
-        _ = try context.requireCoordinator()
+    @Sendable func show(_ request: Request, context: CoordinatorContext) async throws -> InterviewDetail {
         let id = try await ReviewRoutes.interviewID(context, store: store)
         guard let detail = try await store.interviewDetail(id) else {
             throw APIError.notFound("There is no interview \(id.uuidString.lowercased()) on the server (has its laptop synced?).")
@@ -31,8 +31,8 @@ struct InterviewRoutes {
         return detail
     }
 
-    @Sendable func edit(_ request: Request, context: AppRequestContext) async throws -> FieldEditResponse {
-        let principal = try context.requireCoordinator()
+    @Sendable func edit(_ request: Request, context: CoordinatorContext) async throws -> FieldEditResponse {
+        let principal = context.principal
         let id = try await ReviewRoutes.interviewID(context, store: store)
         let body = try await request.decodeJSON(FieldEditRequest.self, what: "field edit", limit: 1024 * 1024)
         guard !body.fields.isEmpty else { throw APIError.unprocessable("Name at least one field to change, e.g. {\"fields\": {\"answers.b_aanpak\": \"netwerk\"}}.") }
@@ -41,8 +41,7 @@ struct InterviewRoutes {
         return FieldEditResponse(changes: changes)
     }
 
-    @Sendable func conflicts(_ request: Request, context: AppRequestContext) async throws -> ConflictList {
-        _ = try context.requireCoordinator()
+    @Sendable func conflicts(_ request: Request, context: CoordinatorContext) async throws -> ConflictList {
         let all = request.uri.queryParameters.get("all") == "true"
         return ConflictList(conflicts: try await store.conflicts(openOnly: !all))
     }

@@ -11,8 +11,8 @@ struct InvitationRoutes {
     let config: ServerConfig
 
     func register(on router: Router<AppRequestContext>) {
-        router.post("/v1/cases/:nis/invitations") { request, context -> CreatedInvitation in
-            let principal = try context.requireCoordinator()
+        router.group(context: CoordinatorContext.self).post("/v1/cases/:nis/invitations") { request, context -> CreatedInvitation in
+            let principal = context.principal
             let body = try await request.decodeJSON(InvitationRequest.self, what: "invitation", limit: 16 * 1024)
             return try await create(
                 municipality: context.parameters.get("nis") ?? "", email: body.email, validDays: body.validDays, by: principal, request: request

@@ -12,6 +12,7 @@ struct ReviewRoutes {
     let config: ServerConfig
 
     func register(on router: Router<AppRequestContext>) {
+        let router = router.group(context: CoordinatorContext.self)
         router.get("/v1/review/interviews", use: queue)
         router.post("/v1/review/interviews/:id/approve", use: approve)
         router.post("/v1/review/interviews/:id/flags", use: flag)
@@ -21,8 +22,7 @@ struct ReviewRoutes {
     }
 
     /// `?show=todo|pending|answered|flagged|approved|all` (default todo: what needs a coordinator now).
-    @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> ReviewQueue {
-        _ = try context.requireCoordinator()
+    @Sendable func queue(_ request: Request, context: CoordinatorContext) async throws -> ReviewQueue {
         let show = request.uri.queryParameters.get("show") ?? "todo"
         guard ReviewQueueBuilder.shows.contains(show) else {
             throw APIError.badRequest("show must be one of \(ReviewQueueBuilder.shows.joined(separator: ", ")), not \"\(show)\".")
@@ -31,8 +31,8 @@ struct ReviewRoutes {
         return ReviewQueue(interviews: items.filter { ReviewQueueBuilder.matches($0, show: show) })
     }
 
-    @Sendable func approve(_ request: Request, context: AppRequestContext) async throws -> ReviewActionResponse {
-        let principal = try context.requireCoordinator()
+    @Sendable func approve(_ request: Request, context: CoordinatorContext) async throws -> ReviewActionResponse {
+        let principal = context.principal
         let id = try await Self.interviewID(context, store: store)
         var request = request
         var body = ApproveRequest()
@@ -46,30 +46,29 @@ struct ReviewRoutes {
         )
     }
 
-    @Sendable func flag(_ request: Request, context: AppRequestContext) async throws -> ReviewActionResponse {
-        let principal = try context.requireCoordinator()
+    @Sendable func flag(_ request: Request, context: CoordinatorContext) async throws -> ReviewActionResponse {
+        let principal = context.principal
         let id = try await Self.interviewID(context, store: store)
         let body = try await request.decodeJSON(FlagRequest.self, what: "flag", limit: 64 * 1024)
         let changes = try await store.flagAnswer(id, question: body.question, comment: body.comment, by: principal, now: config.now())
         return ReviewActionResponse(changes: changes)
     }
 
-    @Sendable func resolveFlag(_ request: Request, context: AppRequestContext) async throws -> ReviewActionResponse {
-        let principal = try context.requireCoordinator()
+    @Sendable func resolveFlag(_ request: Request, context: CoordinatorContext) async throws -> ReviewActionResponse {
+        let principal = context.principal
         let id = try await Self.interviewID(context, store: store)
         let question = context.pathParameter("question")
         return ReviewActionResponse(changes: try await store.resolveFlag(id, question: question, by: principal, now: config.now()))
     }
 
     /// `?all=true` includes resolved conflicts.
-    @Sendable func conflicts(_ request: Request, context: AppRequestContext) async throws -> ConflictViewList {
-        _ = try context.requireCoordinator()
+    @Sendable func conflicts(_ request: Request, context: CoordinatorContext) async throws -> ConflictViewList {
         let all = request.uri.queryParameters.get("all") == "true"
         return ConflictViewList(conflicts: try await store.conflictViews(openOnly: !all, entityId: nil))
     }
 
-    @Sendable func resolveConflict(_ request: Request, context: AppRequestContext) async throws -> ReviewActionResponse {
-        let principal = try context.requireCoordinator()
+    @Sendable func resolveConflict(_ request: Request, context: CoordinatorContext) async throws -> ReviewActionResponse {
+        let principal = context.principal
         let text = context.pathParameter("id")
         guard let loser = ChangeID(text) else { throw APIError.badRequest("\"\(text)\" is not a conflict id (the overruled change's id, device:seq).") }
         let body = try await request.decodeJSON(ConflictResolutionRequest.self, what: "conflict resolution", limit: 256 * 1024)
@@ -82,7 +81,7 @@ struct ReviewRoutes {
 
     /// The interview a route's `id` names: a whole UUID, or a unique start of one (at least 6 characters,
     /// as `veldwerk interviews` and the dashboard show 8), as people type them.
-    static func interviewID(_ context: AppRequestContext, store: any ServerStore) async throws -> Interview.ID {
+    static func interviewID(_ context: some RequestContext, store: any ServerStore) async throws -> Interview.ID {
         let text = context.pathParameter("id").lowercased()
         if let id = UUID(uuidString: text) { return id }
         guard (6...35).contains(text.count), text.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
