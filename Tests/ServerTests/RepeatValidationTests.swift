@@ -1,4 +1,5 @@
 import Foundation
+import LogStore
 import Shared
 import Testing
 import TestSupport
@@ -121,5 +122,57 @@ struct RepeatValidationTests {
         let error = #expect(throws: XLSFormError.self) { try SQLiteServerStore.checkPublishable(try Self.form()) }
         #expect(error?.row == 2 && error?.column == "type" && error?.reason.contains("repeat \"household\"") == true)
         try SQLiteServerStore.checkPublishable(try XLSFormCompiler.defaultStudy())
+    }
+
+    @Test("through the store: a laptop's instances are kept, a push past the cap and a moved instance are refused and change nothing")
+    func storeKeepsInstancesAndRefusesHostilePushes() async throws {
+        try await withSeededStudy { seed in
+            let form = try Self.form()
+            // Published around the publishing check, as a later release that runs repeats will publish it.
+            let definition = try JSONValue(encoding: form)
+            try await seed.store.pool.write { db in
+                _ = try SQLiteServerStore.author(
+                    [FieldEdit(scope: .global, entity: .questionnaire, entityId: "\(form.id)@\(form.version)", field: "definition", value: definition)],
+                    by: seed.coordinator.id, now: StudySeed.now, in: db
+                )
+            }
+            let user = seed.interviewers[0]
+            let enrolment = try await seed.enrolLaptop(for: user.id, name: "laptop-0")
+            let principal = Principal(user: user.id, name: user.name, role: user.role, device: enrolment.device)
+            let nis = seed.order[0]
+            var seq: Int64 = 0
+            func change(_ field: String, _ value: JSONValue) -> Change {
+                seq += 1
+                return Change(
+                    id: ChangeID(device: enrolment.device, seq: seq), scope: .municipality(nis), entity: .interview, entityId: Self.interview,
+                    field: field, value: value, hlc: HLC(wall: StudySeed.now.millisecondsSince1970 - 60_000 + seq, counter: 0, device: enrolment.device),
+                    base: nil, author: user.id
+                )
+            }
+            var first = [
+                change(Interview.Field.municipality, .string(nis)), change(Interview.Field.questionnaire, .string(form.id)),
+                change(Interview.Field.questionnaireVersion, .string(form.version)), change(Interview.Field.interviewer, .string(user.id.rawValue)),
+                change(Interview.Field.state, .string("draft")),
+            ]
+            let ids = (0..<ChangeValidator<Lookup>.maxInstancesPerRepeat + 1).map { String(format: "h%07d", $0) }
+            for id in ids {
+                first.append(change("repeats.\(id)", RepeatInstance.Marker(group: "household", parent: nil, order: String(10_000 + seq)).value))
+                first.append(change("repeats.\(id).head", .string("head \(id)")))
+            }
+            let result = try await seed.store.push(first, from: principal, now: StudySeed.now, clockOffsetMs: nil)
+            #expect(result.rejected.count == 2, "the 201st instance and its answer: \(result.rejected.map(\.reason))")
+            #expect(result.rejected.first?.reason.contains("200 instances") == true)
+
+            let moved = change("repeats.\(ids[0])", RepeatInstance.Marker(group: "household", parent: nil, order: "0").value)
+            let hostile = try await seed.store.push([moved], from: principal, now: StudySeed.now, clockOffsetMs: nil)
+            #expect(hostile.rejected.map(\.changeId) == [moved.id])
+
+            let fields = try await seed.store.pool.read { db in try ChangeLog.fields(of: .interview, id: Self.interview, in: db) }
+            let interview = Interview(id: try #require(UUID(uuidString: Self.interview)), fields: fields)
+            let households = interview.repeats?["household"] ?? []
+            #expect(households.map(\.id) == Array(ids.prefix(ChangeValidator<Lookup>.maxInstancesPerRepeat)), "kept, in order; the refused one is not stored")
+            #expect(households.first?.answers["head"] == .string("head \(ids[0])"))
+            #expect(households.first?.order != "0", "the moved marker was not stored")
+        }
     }
 }
