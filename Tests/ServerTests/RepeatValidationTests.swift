@@ -128,14 +128,7 @@ struct RepeatValidationTests {
     func storeKeepsInstancesAndRefusesHostilePushes() async throws {
         try await withSeededStudy { seed in
             let form = try Self.form()
-            // Published around the publishing check, as a later release that runs repeats will publish it.
-            let definition = try JSONValue(encoding: form)
-            try await seed.store.pool.write { db in
-                _ = try SQLiteServerStore.author(
-                    [FieldEdit(scope: .global, entity: .questionnaire, entityId: "\(form.id)@\(form.version)", field: "definition", value: definition)],
-                    by: seed.coordinator.id, now: StudySeed.now, in: db
-                )
-            }
+            try await Self.publishPastTheCheck(form, in: seed)
             let user = seed.interviewers[0]
             let enrolment = try await seed.enrolLaptop(for: user.id, name: "laptop-0")
             let principal = Principal(user: user.id, name: user.name, role: user.role, device: enrolment.device)
@@ -159,9 +152,14 @@ struct RepeatValidationTests {
                 first.append(change("repeats.\(id)", RepeatInstance.Marker(group: "household", parent: nil, order: String(10_000 + seq)).value))
                 first.append(change("repeats.\(id).head", .string("head \(id)")))
             }
-            let result = try await seed.store.push(first, from: principal, now: StudySeed.now, clockOffsetMs: nil)
-            #expect(result.rejected.count == 2, "the 201st instance and its answer: \(result.rejected.map(\.reason))")
-            #expect(result.rejected.first?.reason.contains("200 instances") == true)
+            // In batches, as a laptop sends a long offline session.
+            var rejected: [Rejection] = []
+            for start in stride(from: 0, to: first.count, by: 60) {
+                let batch = Array(first[start..<min(start + 60, first.count)])
+                rejected += try await seed.store.push(batch, from: principal, now: StudySeed.now, clockOffsetMs: nil).rejected
+            }
+            #expect(rejected.count == 2, "the 201st instance and its answer: \(rejected.map(\.reason))")
+            #expect(rejected.first?.reason.contains("200 instances") == true)
 
             let moved = change("repeats.\(ids[0])", RepeatInstance.Marker(group: "household", parent: nil, order: "0").value)
             let hostile = try await seed.store.push([moved], from: principal, now: StudySeed.now, clockOffsetMs: nil)
@@ -173,6 +171,31 @@ struct RepeatValidationTests {
             #expect(households.map(\.id) == Array(ids.prefix(ChangeValidator<Lookup>.maxInstancesPerRepeat)), "kept, in order; the refused one is not stored")
             #expect(households.first?.answers["head"] == .string("head \(ids[0])"))
             #expect(households.first?.order != "0", "the moved marker was not stored")
+        }
+    }
+
+    /// Publishes a form with repeats around the publishing check, as a later release that runs repeats will publish it.
+    private static func publishPastTheCheck(_ form: Questionnaire, in seed: StudySeed) async throws {
+        let definition = try JSONValue(encoding: form)
+        try await seed.store.pool.write { db in
+            _ = try SQLiteServerStore.author(
+                [FieldEdit(scope: .global, entity: .questionnaire, entityId: "\(form.id)@\(form.version)", field: "definition", value: definition)],
+                by: seed.coordinator.id, now: StudySeed.now, in: db
+            )
+        }
+    }
+
+    @Test("the web form is not offered for a questionnaire with a repeat: inviting says why, in both languages")
+    func noInvitationForRepeats() async throws {
+        try await withSeededStudy { seed in
+            var form = try Self.form()
+            form.version = "999"  // the newest version, which invitations use
+            try await Self.publishPastTheCheck(form, in: seed)
+            let error = await #expect(throws: APIError.self) {
+                try await seed.store.createInvitation(municipality: seed.order[0], email: nil, validDays: 7, by: seed.coordinatorPrincipal, now: StudySeed.now)
+            }
+            #expect(error?.code == "web_form_repeats")
+            #expect(error?.message.contains("household") == true)
         }
     }
 }

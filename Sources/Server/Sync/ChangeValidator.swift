@@ -182,7 +182,8 @@ struct ChangeValidator<Lookup: ValidationLookup> {
             case .invalid(let reason): return .invalid(reason)
             }
         }
-        let interview = Interview(id: id, fields: fields.filter { $0.value != .null })
+        // Repeat instances are read from `fields` by the check that needs them, not assembled for every change.
+        let interview = Interview(id: id, fields: fields.filter { $0.value != .null && !$0.key.hasPrefix(Interview.Field.repeatPrefix) })
         do {
             try Self.checkInterviewEdit(
                 field: change.field, value: change.value, interview: interview, answers: interview.answers, fields: fields, lookup: lookup,
