@@ -128,7 +128,7 @@ struct RepeatValidationTests {
     func storeKeepsInstancesAndRefusesHostilePushes() async throws {
         try await withSeededStudy { seed in
             let form = try Self.form()
-            try await Self.publishPastTheCheck(form, in: seed)
+            try await seed.publishPastTheCheck(form)
             let user = seed.interviewers[0]
             let enrolment = try await seed.enrolLaptop(for: user.id, name: "laptop-0")
             let principal = Principal(user: user.id, name: user.name, role: user.role, device: enrolment.device)
@@ -174,28 +174,30 @@ struct RepeatValidationTests {
         }
     }
 
-    /// Publishes a form with repeats around the publishing check, as a later release that runs repeats will publish it.
-    private static func publishPastTheCheck(_ form: Questionnaire, in seed: StudySeed) async throws {
-        let definition = try JSONValue(encoding: form)
-        try await seed.store.pool.write { db in
-            _ = try SQLiteServerStore.author(
-                [FieldEdit(scope: .global, entity: .questionnaire, entityId: "\(form.id)@\(form.version)", field: "definition", value: definition)],
-                by: seed.coordinator.id, now: StudySeed.now, in: db
-            )
-        }
-    }
-
     @Test("the web form is not offered for a questionnaire with a repeat: inviting says why, in both languages")
     func noInvitationForRepeats() async throws {
         try await withSeededStudy { seed in
             var form = try Self.form()
             form.version = "999"  // the newest version, which invitations use
-            try await Self.publishPastTheCheck(form, in: seed)
+            try await seed.publishPastTheCheck(form)
             let error = await #expect(throws: APIError.self) {
                 try await seed.store.createInvitation(municipality: seed.order[0], email: nil, validDays: 7, by: seed.coordinatorPrincipal, now: StudySeed.now)
             }
             #expect(error?.code == "web_form_repeats")
             #expect(error?.message.contains("household") == true)
+        }
+    }
+}
+
+extension StudySeed {
+    /// Publishes a form with repeats around the publishing check, as a later release that runs repeats will publish it.
+    func publishPastTheCheck(_ form: Questionnaire) async throws {
+        let definition = try JSONValue(encoding: form)
+        try await store.pool.write { db in
+            _ = try SQLiteServerStore.author(
+                [FieldEdit(scope: .global, entity: .questionnaire, entityId: "\(form.id)@\(form.version)", field: "definition", value: definition)],
+                by: coordinator.id, now: StudySeed.now, in: db
+            )
         }
     }
 }

@@ -56,7 +56,7 @@ public struct RepeatScope: Sendable {
 
     /// The live instances of `group` reachable from here: within the current instance of its enclosing
     /// repeat when one is asked, else within every reachable instance of it.
-    func instances(of group: String) -> [RepeatInstance] {
+    public func instances(of group: String) -> [RepeatInstance] {
         let all = instances[group] ?? []
         guard let parent = parentRepeat[group] else { return all }
         if let current = path.last(where: { $0.group == parent }) { return all.filter { $0.parent == current.id } }
