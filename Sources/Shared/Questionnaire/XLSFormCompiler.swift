@@ -20,7 +20,8 @@ import Shared
 /// (nesting allowed; see docs/XLSFORM.md for what a repeat's expressions may refer to).
 ///
 /// Never silently different from pyxform: a filled column or a type that XLSForm defines and
-/// Veldwerk does not carry out (media, `parameters`, `trigger`, other `bind::` attributes, …) refuses the form naming sheet, row, column and feature; columns outside XLSForm (notes for
+/// Veldwerk does not carry out (media, `parameters`, `trigger`, other `bind::` attributes, …)
+/// refuses the form naming sheet, row, column and feature; columns outside XLSForm (notes for
 /// the team) change nothing, as in pyxform. Every expression is parsed and every `${name}`, also in
 /// labels, hints and messages, must be a question of the form, so a form that compiles can be
 /// evaluated without surprises.
@@ -258,6 +259,9 @@ public enum XLSFormCompiler {
             let rawType = columns.value("type", in: record)
             let typeWords = rawType.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: "_")
             let name = columns.value("name", in: record)
+            if !typeWords.isEmpty, typeWords != "begin_repeat", !columns.value("repeat_count", in: record).isEmpty {
+                throw fail("repeat_count", "only a begin_repeat row takes a repeat_count")
+            }
             switch typeWords {
             case "" where name.isEmpty && columns.localized("label", in: record, defaultLanguage: defaultLanguage) == nil:
                 continue  // A comment row, as pyxform reads it: no type, no name, no label.
@@ -268,10 +272,7 @@ public enum XLSFormCompiler {
                 let kind = isRepeat ? "repeat" : "group"
                 guard !name.isEmpty else { throw fail("name", "the \(kind) has no name") }
                 try claim(name)
-                let repeatCount = try expression("repeat_count")
-                if repeatCount != nil, !isRepeat {
-                    throw fail("repeat_count", "only a begin_repeat row takes a repeat_count")
-                }
+                let repeatCount = isRepeat ? try expression("repeat_count") : nil
                 groups.append(QuestionGroup(
                     name: name,
                     label: columns.localized("label", in: record, defaultLanguage: defaultLanguage)
@@ -357,9 +358,6 @@ public enum XLSFormCompiler {
                 if case .selectMultiple(let list) = type,
                    let bad = choiceLists[list]?.first(where: { $0.name.contains(where: \.isWhitespace) }) {
                     throw fail("type", "choice \"\(bad.name)\" of list \"\(list)\" has a space in its name, which a select_multiple answer cannot hold")
-                }
-                if !columns.value("repeat_count", in: record).isEmpty {
-                    throw fail("repeat_count", "only a begin_repeat row takes a repeat_count")
                 }
                 let appearance = columns.value("appearance", in: record).trimmingCharacters(in: .whitespaces)
                 var question = Question(
