@@ -94,6 +94,7 @@ struct RepeatValidationTests {
         ("repeats.aaaaaaaa", .null, "cannot be cleared"),
         ("repeats.aaaaaaaa", .string("household"), "makes a repeat instance"),
         ("repeats.AAAA", .string("x"), "not a repeat field"),
+        ("answers.head", .string("x"), "its answers are repeats.<instance>.head"),
     ])
     func refusesHostileFields(field: String, value: JSONValue, reason: String) throws {
         let verdict = try #require(try verdicts([(field, value)]).first)

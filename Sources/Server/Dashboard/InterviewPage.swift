@@ -204,7 +204,8 @@ struct InterviewPage: Sendable {
         }
         self.groups = groups
         repeats = Self.repeatTables(interview: interview, form: form, words: words)
-        questions = (form?.questions ?? []).filter { $0.type.isAnswerable }.map { question in
+        // A flag names a question, not a repeat instance: a repeat's questions cannot be flagged yet.
+        questions = (form?.questions ?? []).filter { $0.type.isAnswerable && form?.enclosingRepeat(ofGroup: $0.group) == nil }.map { question in
             let label = words.label(forField: Interview.Field.answer(question.name))
             let answered = interview.answers[question.name] != nil
             return SelectOption(

@@ -44,6 +44,16 @@ extension ChangeValidator {
         try checkNewInstance(marker, fields: fields, form: form)
     }
 
+    /// Refuses `answers.<question>` and `flags.<question>` for a question inside a repeat: its answers
+    /// belong to an instance (`repeats.<instance>.<question>`), and a flag cannot name one yet.
+    static func checkNotInRepeat(_ question: String, form: Questionnaire, field: String) throws {
+        guard let group = form.question(named: question).flatMap({ form.enclosingRepeat(ofGroup: $0.group) }) else { return }
+        throw APIError.unprocessable(
+            "\(question) is a question of repeat \"\(group.name)\": it has no \(field).\(question); its answers are repeats.<instance>.\(question).",
+            code: "unknown_question"
+        )
+    }
+
     /// A new instance: of a repeat of the form, in an instance of its enclosing repeat, within the cap.
     private static func checkNewInstance(_ marker: RepeatInstance.Marker, fields: [String: JSONValue], form: Questionnaire) throws {
         guard let group = form.group(named: marker.group), group.repeats else {

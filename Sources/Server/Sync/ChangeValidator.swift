@@ -211,6 +211,7 @@ struct ChangeValidator<Lookup: ValidationLookup> {
         } else if field.hasPrefix(Interview.Field.answerPrefix) {
             let question = String(field.dropFirst(Interview.Field.answerPrefix.count))
             let form = try questionnaire(of: interview, lookup: lookup, checking: "its answers")
+            try checkNotInRepeat(question, form: form, field: "answers")
             do {
                 if structuralOnly {
                     try form.validateStructure(value, for: question, answers: answers)
@@ -234,6 +235,7 @@ struct ChangeValidator<Lookup: ValidationLookup> {
             guard form.question(named: question)?.type.isAnswerable == true else {
                 throw APIError.unprocessable("The questionnaire \(form.id) \(form.version) has no question \"\(question)\" to flag.", code: "unknown_question")
             }
+            try checkNotInRepeat(question, form: form, field: "flags")
         } else if Interview.Field.plain[field] != nil {
             return
         } else {
