@@ -209,7 +209,7 @@ def veldwerk_shape(form: dict) -> dict:
     by_row = []
     for group in form.get("groups", []):
         by_row.append((group.get("row", 0), 0, {
-            "element": "repeat" if group.get("repeat") else "group", "name": group["name"],
+            "element": "repeat" if group.get("isRepeat") else "group", "name": group["name"],
             "path": path_of(group.get("parent")), "label": label_texts(group.get("label")),
             "relevant": squash(group.get("relevant")), "repeat_count": squash(group.get("repeatCount")),
         }))

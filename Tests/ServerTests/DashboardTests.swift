@@ -164,6 +164,44 @@ struct DashboardTests {
         }
     }
 
+    @Test("An interview's repeat instances show as a table per repeat, nested ones naming their enclosing instance")
+    func repeatTables() async throws {
+        try await withRunningServer { client, seed in
+            let form = try RepeatValidationTests.form()
+            try await seed.publishPastTheCheck(form)
+            let nis = seed.order[0]
+            let id = "3f2a1d5e-0000-4000-8000-0000000000d1"
+            let marker = { (group: String, parent: String?, order: String) in RepeatInstance.Marker(group: group, parent: parent, order: order).value }
+            let fields: [(String, JSONValue)] = [
+                ("municipality", .string(nis)), ("questionnaire", .string(form.id)), ("questionnaireVersion", .string(form.version)),
+                ("state", .string("draft")), ("interviewer", .string(seed.interviewers[0].id.rawValue)),
+                ("repeats.bbbbbbbb", marker("household", nil, "2")), ("repeats.bbbbbbbb.head", .string("Bert")),
+                ("repeats.aaaaaaaa", marker("household", nil, "1")), ("repeats.aaaaaaaa.head", .string("Anna")), ("repeats.aaaaaaaa.size", .int(4)),
+                ("repeats.cccccccc", marker("member", "bbbbbbbb", "3")), ("repeats.cccccccc.member_name", .string("Cas")),
+                ("repeats.dddddddd", RepeatInstance.Marker(group: "household", parent: nil, order: "0", deleted: true).value),
+                ("repeats.dddddddd.head", .string("Weg")),
+            ]
+            try await seed.store.pool.write { db in
+                _ = try SQLiteServerStore.author(
+                    fields.map { FieldEdit(scope: .municipality(nis), entity: .interview, entityId: id, field: $0.0, value: $0.1) },
+                    by: seed.coordinator.id, now: StudySeed.now, in: db
+                )
+            }
+            let cookie = try await signIn(client, token: seed.coordinatorToken)
+            let page = try await client.get("/dashboard/interviews/\(id)", headers: ["Cookie": cookie])
+            #expect(page.status == 200)
+            let tables = page.body.components(separatedBy: "<table class=\"repeat\">").dropFirst()
+            #expect(tables.count == 2, "household and member")
+            let households = try #require(tables.first).components(separatedBy: "<tr>").dropFirst(2)
+            #expect(households.count == 2, "the deleted instance is left out")
+            #expect(households.first?.contains("<td>1</td><td class=\"answer\">Anna</td><td class=\"answer\">4</td>") == true, "\(households)")
+            #expect(households.dropFirst().first?.contains("Bert") == true)
+            #expect(tables.allSatisfy { !$0.components(separatedBy: "</table>")[0].contains("Weg") }, "the deleted instance's answer shows only in the history")
+            let member = try #require(tables.last)
+            #expect(member.contains("<td>Household 2</td><td class=\"answer\">Cas</td>"), "\(member)")
+        }
+    }
+
     @Test("Flagging from the dashboard needs the CSRF token and writes the flag")
     func flagFromDashboard() async throws {
         try await withRunningServer { client, seed in

@@ -66,6 +66,21 @@ struct QuestionnaireCheckCommandTests {
         }
     }
 
+    @Test("a form with nested repeats checks; loading it is refused naming the repeat's row, and nothing is published")
+    func repeatsCheckButAreNotPublished() async throws {
+        let form = QuestionnaireLoadCommandTests.fixtures.appendingPathComponent("households").path
+        let check = try await ProgramRunner.run("veldwerk-server", ["questionnaire", "check", form, "--json"])
+        #expect(check.status == 0, "\(check.stderr)")
+        let compiled = try JSONDecoder().decode(Questionnaire.self, from: Data(check.stdout.utf8))
+        #expect(compiled.groups.filter(\.repeats).map(\.name) == ["household", "member"])
+        #expect(compiled.group(named: "household")?.repeatCount?.source == "${n_households}")
+        try await withTemporaryDirectory { folder in
+            let load = try await ProgramRunner.run("veldwerk-server", ["questionnaire", "load", form, "--data", folder.path])
+            #expect(load.status != 0)
+            #expect(load.stderr.contains("row 3") && load.stderr.contains("repeat \"household\""), "\(load.stderr)")
+        }
+    }
+
     @Test("a refused form prints its sheet, row, column and reason as JSON, with exit status 65")
     func refusedForm() async throws {
         let file = QuestionnaireLoadCommandTests.fixtures.appendingPathComponent("broken-bad-expression.xlsx").path

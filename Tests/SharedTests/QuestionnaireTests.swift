@@ -192,7 +192,17 @@ import Testing
         ("type,name,label,relevant\nbegin_group,g,G,${t} = 'x'\nend_group,,,\n", 2, "relevant", "unknown question ${t}"),
         ("type,name,label,required\ntext,t,T,${x} = 1\n", 2, "required", "not yes or no"),
         ("type,name,label\ntext,t,\n", 2, "label", "no label"),
-        ("type,name,label\nbegin_repeat,r,R\n", 2, "type", "repeats, which Veldwerk does not support yet"),
+        ("type,name,label\nbegin_repeat,r,R\n", 2, "type", "begin_repeat \"r\" is never closed with end_repeat"),
+        ("type,name,label\nbegin_repeat,r,R\ntext,t,T\nend_group,,\n", 4, "type", "end_group closes begin_repeat \"r\""),
+        ("type,name,label,repeat_count\ntext,t,T,3\n", 2, "repeat_count", "only a begin_repeat row takes a repeat_count"),
+        // Expressions that reach into a repeat where ODK would read a set of answers.
+        ("type,name,label,relevant\nbegin_repeat,r,R,\ninteger,n,N,\nend_repeat,,,\ntext,t,T,${n} > 1\n", 5, "relevant", "is in repeat \"r\""),
+        ("type,name,label,calculation\nbegin_repeat,r,R,\ninteger,n,N,\nend_repeat,,,\ncalculate,c,,${r}\n", 5, "calculation", "${r} is a repeat"),
+        ("type,name,label,calculation\ninteger,n,N,\ncalculate,c,,position(..)\n", 3, "calculation", "only means something inside a repeat"),
+        ("type,name,label,calculation\nbegin_repeat,r,R,\ninteger,n,N,\nend_repeat,,,\ncalculate,c,,sum(${r})\n", 5, "calculation", "count() and sum() take"),
+        ("type,name,label,calculation\nbegin_repeat,r,R,\ninteger,n,N,\nend_repeat,,,\ninteger,m,M,\ncalculate,c,,\"indexed-repeat(${m}, ${r}, 1)\"\n", 6, "calculation", "indexed-repeat() takes"),
+        ("type,name,label,calculation\nbegin_repeat,a,A,\ninteger,x,X,\nend_repeat,,,\nbegin_repeat,b,B,\ncalculate,y,,${x}\nend_repeat,,,\n", 6, "calculation", "is in repeat \"a\""),
+        ("type,name,label,calculation\nbegin_group,g,G,\ncalculate,c,,position(..)\nend_repeat,,,\n", 4, "type", "end_repeat closes begin_group \"g\""),
         ("type,name,label\n,t,T\n", 2, "type", "no type"),
         ("type,label\ntext,T\n", 1, "name", "lacks this column"),
     ])

@@ -112,6 +112,8 @@ struct InterviewPage: Sendable {
     var hasOpenConflicts: Bool { openConflictCount > 0 }
     var approveBlocked: String?
     var groups: [Group]
+    /// The instances of each repeat, as tables.
+    var repeats: [RepeatTable]
     var questions: [SelectOption]
     var flags: [Flag]
     var conflicts: [ConflictCard]
@@ -201,7 +203,9 @@ struct InterviewPage: Sendable {
             groups.append(Group(label: form == nil ? localized(nl: "Antwoorden", en: "Answers") : localized(nl: "Antwoorden buiten deze versie van de vragenlijst", en: "Answers not in this questionnaire version"), answers: rest.map { answer($0, value: interview.answers[$0] ?? .null) }))
         }
         self.groups = groups
-        questions = (form?.questions ?? []).filter { $0.type.isAnswerable }.map { question in
+        repeats = Self.repeatTables(interview: interview, form: form, words: words)
+        // A flag names a question, not a repeat instance: a repeat's questions cannot be flagged yet.
+        questions = (form?.questions ?? []).filter { $0.type.isAnswerable && form?.enclosingRepeat(ofGroup: $0.group) == nil }.map { question in
             let label = words.label(forField: Interview.Field.answer(question.name))
             let answered = interview.answers[question.name] != nil
             return SelectOption(

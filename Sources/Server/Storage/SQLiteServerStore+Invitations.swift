@@ -91,6 +91,13 @@ extension SQLiteServerStore {
             guard let form = try Self.latestQuestionnaire(in: db) else {
                 throw APIError.conflict(localized(nl: "Er is nog geen vragenlijst gepubliceerd.", en: "No questionnaire is published yet."))
             }
+            if let group = form.groups.first(where: \.repeats) {
+                // The web form asks questions one page at a time and has no way yet to add instances of a repeat.
+                throw APIError.conflict(localized(
+                    nl: "De vragenlijst \(form.id) \(form.version) heeft een herhaling (\(group.name)), die het webformulier nog niet kan vragen; laat deze gemeente door een interviewer bevragen.",
+                    en: "Questionnaire \(form.id) \(form.version) has a repeat (\(group.name)), which the web form cannot ask yet; have an interviewer interview this municipality."
+                ), code: "web_form_repeats")
+            }
             let edits = Invitation.edits(
                 invitation: invitationID, interview: UUID(), municipality: nis, form: form, by: author.user, tokenHash: Secret.hash(token), email: email,
                 validDays: validDays, now: now

@@ -138,7 +138,8 @@ extension SQLiteServerStore {
                 let interview = Interview(id: id, fields: fields)
                 let lookup = SQLiteValidationLookup(db: db, cache: QuestionnaireCache())
                 try ChangeValidator.checkInterviewEdit(
-                    field: loser.field, value: chosen, interview: interview, answers: interview.answers, lookup: lookup, structuralOnly: true
+                    field: loser.field, value: chosen, interview: interview, answers: interview.answers, fields: fields, lookup: lookup,
+                    structuralOnly: true
                 )
             }
             let resolution: JSONValue = .object([

@@ -390,6 +390,7 @@ final class SQLiteServerStore: ServerStore {
             for (name, value) in fields where name.hasPrefix(Interview.Field.answerPrefix) {
                 answers[String(name.dropFirst(Interview.Field.answerPrefix.count))] = value ?? nil
             }
+            var edited = current
             let edits = try fields.keys.sorted().map { name in
                 let value = fields[name] ?? nil
                 switch WriteAuthority.check(scope: .municipality(nis), entity: .interview, field: name, value: value, role: author.role, author: author.user) {
@@ -398,8 +399,9 @@ final class SQLiteServerStore: ServerStore {
                 case .invalid(let reason): throw APIError.unprocessable(reason)
                 }
                 try ChangeValidator.checkInterviewEdit(
-                    field: name, value: value, interview: interview, answers: answers, lookup: lookup, scopeNIS: nis
+                    field: name, value: value, interview: interview, answers: answers, fields: edited, lookup: lookup, scopeNIS: nis
                 )
+                edited[name] = value ?? .null
                 return FieldEdit(scope: .municipality(nis), entity: .interview, entityId: key, field: name, value: value)
             }
             return try Self.author(edits, by: author.user, now: now, in: db)

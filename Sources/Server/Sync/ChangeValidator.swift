@@ -182,11 +182,12 @@ struct ChangeValidator<Lookup: ValidationLookup> {
             case .invalid(let reason): return .invalid(reason)
             }
         }
-        let interview = Interview(id: id, fields: fields.filter { $0.value != .null })
+        // Repeat instances are read from `fields` by the check that needs them, not assembled for every change.
+        let interview = Interview(id: id, fields: fields.filter { $0.value != .null && !$0.key.hasPrefix(Interview.Field.repeatPrefix) })
         do {
             try Self.checkInterviewEdit(
-                field: change.field, value: change.value, interview: interview, answers: interview.answers, lookup: lookup, structuralOnly: true,
-                scopeNIS: nis
+                field: change.field, value: change.value, interview: interview, answers: interview.answers, fields: fields, lookup: lookup,
+                structuralOnly: true, scopeNIS: nis
             )
         } catch let error as APIError {
             return .invalid(error.message)
@@ -198,18 +199,19 @@ struct ChangeValidator<Lookup: ValidationLookup> {
     /// ``APIError`` (422) a person can act on. Who may write the field, and its shape, are
     /// ``WriteAuthority``'s to check first.
     ///
-    /// - Parameter structuralOnly: check type and choices but not `required` and `constraint` (for synced edits).
+    /// - Parameters:
+    ///   - fields: the interview's stored fields with the edits before this one (repeat markers are read from them).
+    ///   - structuralOnly: check type and choices but not `required` and `constraint` (for synced edits).
     static func checkInterviewEdit(
-        field: String, value: JSONValue?, interview: Interview, answers: [String: JSONValue], lookup: Lookup,
+        field: String, value: JSONValue?, interview: Interview, answers: [String: JSONValue], fields: [String: JSONValue], lookup: Lookup,
         structuralOnly: Bool = false, scopeNIS: String? = nil
     ) throws {
-        if field.hasPrefix(Interview.Field.answerPrefix) {
+        if field.hasPrefix(Interview.Field.repeatPrefix) {
+            try checkRepeatEdit(field: field, value: value, fields: fields, form: try questionnaire(of: interview, lookup: lookup, checking: "its repeats"))
+        } else if field.hasPrefix(Interview.Field.answerPrefix) {
             let question = String(field.dropFirst(Interview.Field.answerPrefix.count))
-            guard let formID = interview.questionnaire, let version = interview.questionnaireVersion,
-                let form = try lookup.questionnaire(id: formID, version: version)
-            else {
-                throw APIError.unprocessable("Interview \(interview.id.uuidString.lowercased()) has no known questionnaire version, so its answers cannot be checked.")
-            }
+            let form = try questionnaire(of: interview, lookup: lookup, checking: "its answers")
+            try checkNotInRepeat(question, form: form, field: "answers")
             do {
                 if structuralOnly {
                     try form.validateStructure(value, for: question, answers: answers)
@@ -229,18 +231,25 @@ struct ChangeValidator<Lookup: ValidationLookup> {
             // A flag is on a question of the interview's form: no made-up names (which would also let one
             // push grow an interview by thousands of fields).
             let question = String(field.dropFirst(Interview.Field.flagPrefix.count))
-            guard let formID = interview.questionnaire, let version = interview.questionnaireVersion,
-                let form = try lookup.questionnaire(id: formID, version: version)
-            else {
-                throw APIError.unprocessable("Interview \(interview.id.uuidString.lowercased()) has no known questionnaire version, so its flags cannot be checked.")
-            }
+            let form = try questionnaire(of: interview, lookup: lookup, checking: "its flags")
             guard form.question(named: question)?.type.isAnswerable == true else {
-                throw APIError.unprocessable("The questionnaire \(formID) \(version) has no question \"\(question)\" to flag.", code: "unknown_question")
+                throw APIError.unprocessable("The questionnaire \(form.id) \(form.version) has no question \"\(question)\" to flag.", code: "unknown_question")
             }
+            try checkNotInRepeat(question, form: form, field: "flags")
         } else if Interview.Field.plain[field] != nil {
             return
         } else {
-            throw APIError.unprocessable("Interviews have no field \"\(field)\"; answers are \"answers.<question>\".")
+            throw APIError.unprocessable("Interviews have no field \"\(field)\"; answers are \"answers.<question>\", repeat instances \"repeats.<instance>\".")
         }
+    }
+
+    /// The questionnaire version an interview was started with; throws when the server does not hold it.
+    private static func questionnaire(of interview: Interview, lookup: Lookup, checking what: String) throws -> Questionnaire {
+        guard let formID = interview.questionnaire, let version = interview.questionnaireVersion,
+            let form = try lookup.questionnaire(id: formID, version: version)
+        else {
+            throw APIError.unprocessable("Interview \(interview.id.uuidString.lowercased()) has no known questionnaire version, so \(what) cannot be checked.")
+        }
+        return form
     }
 }

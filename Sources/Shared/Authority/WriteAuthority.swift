@@ -33,7 +33,7 @@ public enum WriteAuthority {
         public var description: String {
             switch self {
             case .exact(let name): return name
-            case .prefix(let prefix): return prefix + "<question>"
+            case .prefix(let prefix): return prefix + (prefix == Interview.Field.repeatPrefix ? "<instance>[.<question>]" : "<question>")
             }
         }
     }
@@ -54,6 +54,9 @@ public enum WriteAuthority {
         case user
         /// Anything the questionnaire accepts: checked against the question by the caller.
         case answer
+        /// A repeat field: `repeats.<instance>` holds a ``RepeatInstance/Marker`` object, `repeats.<instance>.<question>`
+        /// an answer; the repeat, the question and the value are checked against the questionnaire by the caller.
+        case repeatField
 
         public var description: String {
             switch self {
@@ -64,6 +67,7 @@ public enum WriteAuthority {
             case .object: return "a JSON object"
             case .user: return "a user id"
             case .answer: return "an answer to the question"
+            case .repeatField: return "an instance {group, parent, order, deleted}, or an answer to a question of its repeat"
             }
         }
     }
@@ -142,6 +146,8 @@ public enum WriteAuthority {
         Rule(.municipality, .interview, .exact(Interview.Field.interviewer), fieldwork, .user),
         Rule(.municipality, .interview, .exact(Interview.Field.review), coordinators, .object, nullable: true),
         Rule(.municipality, .interview, .prefix(Interview.Field.answerPrefix), fieldwork, .answer, nullable: true),
+        // Repeat instances: made and deleted by a marker, answered like answers (null clears an answer).
+        Rule(.municipality, .interview, .prefix(Interview.Field.repeatPrefix), fieldwork, .repeatField, nullable: true),
         // An interviewer only answers a flag a coordinator raised (checked against the stored flag by the caller).
         Rule(.municipality, .interview, .prefix(Interview.Field.flagPrefix), fieldwork, .object, nullable: true),
         Rule(.municipality, .conflict, .exact("resolution"), coordinators, .object, nullable: true),
@@ -184,15 +190,26 @@ public enum WriteAuthority {
             )
         }
         guard let value, value != .null else {
+            if rule.shape == .repeatField, RepeatInstance.parseField(field)?.question == nil {
+                return .invalid("\(field) cannot be cleared: delete a repeat instance by writing its marker with \"deleted\": true.")
+            }
             return rule.nullable ? .allowed : .invalid("\(rule.field) of \(entityName(entity).lowercased()) cannot be cleared; it is \(rule.shape).")
         }
-        return checkShape(value, rule: rule, role: role, author: author)
+        return checkShape(value, field: field, rule: rule, role: role, author: author)
     }
 
-    private static func checkShape(_ value: JSONValue, rule: Rule, role: Role, author: UserID) -> Verdict {
+    private static func checkShape(_ value: JSONValue, field: String, rule: Rule, role: Role, author: UserID) -> Verdict {
         let what = "\(rule.field) of \(entityName(rule.entity).lowercased())"
         switch rule.shape {
         case .answer:
+            return .allowed
+        case .repeatField:
+            guard let (_, question) = RepeatInstance.parseField(field) else {
+                return .invalid("\(field) is not a repeat field: write repeats.<instance>[.<question>] with an instance id of 8 to 32 of a-z and 0-9.")
+            }
+            if question == nil, RepeatInstance.Marker(value) == nil {
+                return .invalid("\(field) makes a repeat instance: its value is {\"group\": repeat, \"order\": text} with \"parent\" for a nested repeat, and \"deleted\": true to delete it.")
+            }
             return .allowed
         case .object:
             return value.objectValue == nil ? .invalid("\(what) must be \(rule.shape).") : .allowed

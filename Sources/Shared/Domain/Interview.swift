@@ -26,6 +26,9 @@ public struct Interview: Codable, Equatable, Sendable, Identifiable {
 
         public static let answerPrefix = "answers."
         public static let flagPrefix = "flags."
+        /// Repeat instances: `repeats.<instance>` creates (an object, ``RepeatInstance/Marker``) or
+        /// deletes (null) an instance; `repeats.<instance>.<question>` is an answer in it.
+        public static let repeatPrefix = "repeats."
 
         /// Every plain field, with whether it is personal data.
         public static let plain: [String: Bool] = [
@@ -36,6 +39,8 @@ public struct Interview: Codable, Equatable, Sendable, Identifiable {
 
         public static func answer(_ question: String) -> String { answerPrefix + question }
         public static func flag(_ question: String) -> String { flagPrefix + question }
+        public static func repeatInstance(_ instance: String) -> String { repeatPrefix + instance }
+        public static func repeatAnswer(_ instance: String, _ question: String) -> String { repeatPrefix + instance + "." + question }
     }
 
     public var id: ID
@@ -54,6 +59,8 @@ public struct Interview: Codable, Equatable, Sendable, Identifiable {
     public var answers: [String: JSONValue]
     /// Review flags by question: `{"comment": …, "status": "open" | "answered" | "resolved", "by": user id, "at": ISO time, "answer": …}`.
     public var flags: [String: JSONValue]
+    /// Live repeat instances by repeat, each in order (``RepeatInstance/instances(inFields:)``); nil when there are none.
+    public var repeats: [String: [RepeatInstance]]?
 
     public init(id: ID, fields: [String: JSONValue]) {
         self.id = id
@@ -80,5 +87,7 @@ public struct Interview: Codable, Equatable, Sendable, Identifiable {
         }
         self.answers = answers
         self.flags = flags
+        let instances = RepeatInstance.instances(inFields: fields)
+        self.repeats = instances.isEmpty ? nil : instances
     }
 }

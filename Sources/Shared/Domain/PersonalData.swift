@@ -4,8 +4,8 @@ import Foundation
 ///
 /// - the respondent fields the system knows (``Interview/Field/plain`` marks them: `respondentName`,
 ///   `respondentEmail`);
-/// - answers to the questions a form declares in its settings column `personal_data`, and the review
-///   flags on those questions (a flag may quote the answer);
+/// - answers to the questions a form declares in its settings column `personal_data` (in a repeat
+///   instance too), and the review flags on those questions (a flag may quote the answer);
 /// - every contact attempt's `note`.
 ///
 /// The purge of personal data (`veldwerk-server admin purge-personal-data`) removes exactly these.
@@ -16,6 +16,9 @@ public enum PersonalData {
         guard entity == .interview else { return false }
         for prefix in [Interview.Field.answerPrefix, Interview.Field.flagPrefix] where field.hasPrefix(prefix) {
             return personalQuestions.contains(String(field.dropFirst(prefix.count)))
+        }
+        if let (_, question) = RepeatInstance.parseField(field) {
+            return question.map(personalQuestions.contains) ?? false
         }
         return Interview.Field.plain[field] == true
     }

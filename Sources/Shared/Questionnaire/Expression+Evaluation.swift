@@ -22,7 +22,9 @@ extension Expression.Node {
         switch self {
         case .string(let text): return .string(text)
         case .number(let value): return .number(value)
-        case .reference(let name): return ExpressionValue(answer: context.answers[name])
+        case .reference(let name):
+            if let inRepeat = context.repeats?.answer(name) { return ExpressionValue(answer: inRepeat) }
+            return ExpressionValue(answer: context.answers[name])
         case .current: return ExpressionValue(answer: context.current)
         case .choiceColumn(let name): return .string(context.choice?[name] ?? context.choice?[name.lowercased()] ?? "")
         case .negate(let operand): return .number(-(try operand.evaluate(context, source: source).number))
@@ -137,6 +139,41 @@ extension Expression.Node {
             return .boolean(true)
         case .false:
             return .boolean(false)
+        case .position, .count, .sum, .indexedRepeat:
+            return try repeatCall(function, arguments, context, source: source)
+        }
+    }
+
+    /// `position(..)`, `count(${repeat})`, `sum(${question})`, `indexed-repeat(${question}, ${repeat}, n)`
+    /// over the instances ``RepeatScope`` reaches. Without repeats: 0, 0, 0 and the empty string.
+    private static func repeatCall(
+        _ function: Expression.Function, _ arguments: [Expression.Node], _ context: ExpressionContext, source: String
+    ) throws -> ExpressionValue {
+        let scope = context.repeats
+        func instances(_ index: Int) -> [RepeatInstance] {
+            guard case .reference(let name) = arguments[index], let scope, let group = scope.repeatNamed(byReference: name) else { return [] }
+            return scope.instances(of: group)
+        }
+        func question(_ index: Int) -> String? {
+            if case .reference(let name) = arguments[index] { return name }
+            return nil
+        }
+        switch function {
+        case .position:
+            return .number(Double(scope?.position ?? 0))
+        case .count:
+            return .number(Double(instances(0).count))
+        case .sum:
+            // XPath sum(): an unanswered instance is NaN, as in ODK Collect.
+            guard let name = question(0) else { return .number(0) }
+            return .number(instances(0).reduce(0) { $0 + ExpressionValue(answer: $1.answers[name]).number })
+        case .indexedRepeat:
+            let index = try arguments[2].evaluate(context, source: source).number
+            let found = instances(1)
+            guard let name = question(0), index >= 1, index < Double(found.count) + 1 else { return .string("") }
+            return ExpressionValue(answer: found[Int(index) - 1].answers[name])
+        default:
+            return .string("")
         }
     }
 }

@@ -96,15 +96,23 @@ public struct Expression: Hashable, Sendable, CustomStringConvertible {
         case `true`
         /// `false()`.
         case `false`
+        /// `position(..)`: the number (from 1) of the repeat instance being asked.
+        case position
+        /// `count(${repeat})`: how many instances a repeat has (within the current instance of an enclosing repeat).
+        case count
+        /// `sum(${question})`: the sum of a question's numeric answers over the instances of its repeat.
+        case sum
+        /// `indexed-repeat(${question}, ${repeat}, n)`: the answer in the repeat's n-th instance.
+        case indexedRepeat = "indexed-repeat"
 
         /// How many arguments the function takes.
         public var arity: ClosedRange<Int> {
             switch self {
-            case .today, .true, .false: return 0...0
+            case .today, .true, .false, .position: return 0...0
             case .stringLength, .string: return 0...1
-            case .countSelected, .number, .boolean, .int, .not: return 1...1
+            case .countSelected, .number, .boolean, .int, .not, .count, .sum: return 1...1
             case .selected, .regex, .contains, .startsWith: return 2...2
-            case .if: return 3...3
+            case .if, .indexedRepeat: return 3...3
             case .coalesce: return 2...Int.max
             case .concat: return 0...Int.max
             }

@@ -10,15 +10,19 @@ public struct ExpressionContext: Sendable {
     public var choice: [String: String]?
     /// What `today()` returns, `YYYY-MM-DD`.
     public var today: String
+    /// The interview's repeat instances and the ones being asked; nil for a form without repeats.
+    public var repeats: RepeatScope?
 
     /// Creates a context. `today` defaults to the local date now.
     public init(
-        answers: [String: JSONValue], current: JSONValue? = nil, choice: [String: String]? = nil, today: String? = nil
+        answers: [String: JSONValue], current: JSONValue? = nil, choice: [String: String]? = nil, today: String? = nil,
+        repeats: RepeatScope? = nil
     ) {
         self.answers = answers
         self.current = current
         self.choice = choice
         self.today = today ?? Self.localDate(Date())
+        self.repeats = repeats
     }
 
     /// `date` as `YYYY-MM-DD` in the local time zone.

@@ -22,6 +22,7 @@ enum ExpressionParser {
             case string(String)
             case reference(String)
             case dot
+            case parent
             case name(String)
             case symbol(String)  // ( ) , = != < <= > >= + - *
             case end
@@ -32,6 +33,7 @@ enum ExpressionParser {
                 case .string(let text): return "text '\(text)'"
                 case .reference(let name): return "${\(name)}"
                 case .dot: return "\".\""
+                case .parent: return "\"..\""
                 case .name(let name): return "\"\(name)\""
                 case .symbol(let symbol): return "\"\(symbol)\""
                 case .end: return "end of expression"
@@ -151,7 +153,13 @@ enum ExpressionParser {
                     throw error("unknown function \(name)(); known: \(known)", at: token.offset)
                 }
                 var arguments: [Expression.Node] = []
-                if case .symbol(")") = peek.kind {
+                if function == .position {
+                    // `position(..)`: the number of the repeat instance the expression is in.
+                    guard case .parent = advance().kind else {
+                        throw error("position() takes \"..\" as in position(..): the number of the current repeat instance", at: token.offset)
+                    }
+                    try expect(")", opening: open.offset)
+                } else if case .symbol(")") = peek.kind {
                     _ = advance()
                 } else {
                     arguments.append(try parseOr())
@@ -176,6 +184,8 @@ enum ExpressionParser {
                     }
                 }
                 return .call(function, arguments)
+            case .parent:
+                throw error("\"..\" (parent) is only supported in position(..); refer to questions as ${name}", at: token.offset)
             case .end:
                 throw error("the expression ends where a value is expected", at: token.offset)
             default:
@@ -242,7 +252,9 @@ enum ExpressionParser {
                     index = end
                 } else if c == "." {
                     if index + 1 < chars.count, chars[index + 1] == "." {
-                        throw fail("\"..\" (parent) is not supported; refer to questions as ${name}", start)
+                        tokens.append(Token(kind: .parent, offset: start))
+                        index += 2
+                        continue
                     }
                     tokens.append(Token(kind: .dot, offset: start))
                     index += 1

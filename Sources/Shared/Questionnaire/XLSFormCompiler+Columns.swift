@@ -151,7 +151,7 @@ extension XLSFormCompiler {
     /// a form that fills one is refused naming the cell (pyxform would act on it).
     static let unsupportedSurveyColumns: [String: String] = [
         "trigger": "recalculation triggers", "save_to": "saving to an entity",
-        "guidance_hint": "guidance hints", "repeat_count": "repeats", "body::intent": "external app intents",
+        "guidance_hint": "guidance hints", "body::intent": "external app intents",
         "intent": "external app intents", "buttontext": "button texts", "noapperrorstring": "app error texts",
         "autoplay": "playing media", "jr:preload": "preloaded values", "jr:preloadparams": "preloaded values",
     ]
@@ -162,7 +162,7 @@ extension XLSFormCompiler {
     static let knownSurveyColumns: Set<String> = [
         "type", "name", "label", "hint", "required", "required_message", "relevant", "constraint",
         "constraint_message", "calculation", "choice_filter", "appearance", "default", "readonly", "rows", "parameters",
-        "sms_field",
+        "sms_field", "repeat_count",
     ]
 
     /// Whether a survey column is XLSForm vocabulary Veldwerk does not carry out: media, the

@@ -16,11 +16,12 @@ import Shared
 /// default language. Supported types: `select_one LIST`, `select_multiple LIST` (and the older
 /// `select one from LIST`, `select all that apply from LIST`), `integer`, `decimal`, `text`,
 /// `date`, `time`, `datetime`, `geopoint` (typed as latitude and longitude), `acknowledge`, `note`,
-/// `calculate`, `begin_group`/`end_group` (nesting allowed).
+/// `calculate`, `begin_group`/`end_group` and `begin_repeat`/`end_repeat` with `repeat_count`
+/// (nesting allowed; see docs/XLSFORM.md for what a repeat's expressions may refer to).
 ///
 /// Never silently different from pyxform: a filled column or a type that XLSForm defines and
-/// Veldwerk does not carry out (media, `parameters`, `trigger`, other `bind::` attributes, repeats,
-/// …) refuses the form naming sheet, row, column and feature; columns outside XLSForm (notes for
+/// Veldwerk does not carry out (media, `parameters`, `trigger`, other `bind::` attributes, …)
+/// refuses the form naming sheet, row, column and feature; columns outside XLSForm (notes for
 /// the team) change nothing, as in pyxform. Every expression is parsed and every `${name}`, also in
 /// labels, hints and messages, must be a question of the form, so a form that compiles can be
 /// evaluated without surprises.
@@ -258,32 +259,41 @@ public enum XLSFormCompiler {
             let rawType = columns.value("type", in: record)
             let typeWords = rawType.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: "_")
             let name = columns.value("name", in: record)
+            if !typeWords.isEmpty, typeWords != "begin_repeat", !columns.value("repeat_count", in: record).isEmpty {
+                throw fail("repeat_count", "only a begin_repeat row takes a repeat_count")
+            }
             switch typeWords {
             case "" where name.isEmpty && columns.localized("label", in: record, defaultLanguage: defaultLanguage) == nil:
                 continue  // A comment row, as pyxform reads it: no type, no name, no label.
             case "":
                 throw fail("type", "the row has no type")
-            case "begin_group":
-                guard !name.isEmpty else { throw fail("name", "the group has no name") }
+            case "begin_group", "begin_repeat":
+                let isRepeat = typeWords == "begin_repeat"
+                let kind = isRepeat ? "repeat" : "group"
+                guard !name.isEmpty else { throw fail("name", "the \(kind) has no name") }
                 try claim(name)
+                let repeatCount = isRepeat ? try expression("repeat_count") : nil
                 groups.append(QuestionGroup(
                     name: name,
                     label: columns.localized("label", in: record, defaultLanguage: defaultLanguage)
                         ?? LocalizedText([:], defaultLanguage: defaultLanguage),
                     relevant: try expression("relevant"),
                     parent: open.last.map { groups[$0].name },
-                    row: record.row
+                    row: record.row, isRepeat: isRepeat ? true : nil, repeatCount: repeatCount
                 ))
                 open.append(groups.count - 1)
-            case "end_group":
+            case "end_group", "end_repeat":
+                let closesRepeat = typeWords == "end_repeat"
                 guard let index = open.popLast() else {
-                    throw fail("type", "end_group without a matching begin_group")
+                    throw fail("type", "\(typeWords) without a matching \(closesRepeat ? "begin_repeat" : "begin_group")")
+                }
+                if groups[index].repeats != closesRepeat {
+                    let begun = groups[index].repeats ? "begin_repeat" : "begin_group"
+                    throw fail("type", "\(typeWords) closes \(begun) \"\(groups[index].name)\" begun on row \(groups[index].row)")
                 }
                 if !name.isEmpty, name != groups[index].name {
-                    throw fail("name", "end_group \"\(name)\" closes group \"\(groups[index].name)\" begun on row \(groups[index].row)")
+                    throw fail("name", "\(typeWords) \"\(name)\" closes \(closesRepeat ? "repeat" : "group") \"\(groups[index].name)\" begun on row \(groups[index].row)")
                 }
-            case "begin_repeat", "end_repeat":
-                throw fail("type", "the form uses repeats, which Veldwerk does not support yet")
             default:
                 // `or_other` / `or specify other`, as pyxform: the list gains a choice "other", and a
                 // text question NAME_other, asked when it is chosen, follows the question.
@@ -316,7 +326,7 @@ public enum XLSFormCompiler {
                     throw fail("type", "the form uses \(feature) (type \"\(rawType)\"), which Veldwerk does not support")
                 }
                 guard let type = QuestionType(xlsform: rawType) else {
-                    throw fail("type", "unknown type \"\(rawType)\"; supported: select_one LIST, select_multiple LIST, integer, decimal, text, date, time, datetime, geopoint, acknowledge, note, calculate, begin_group, end_group")
+                    throw fail("type", "unknown type \"\(rawType)\"; supported: select_one LIST, select_multiple LIST, integer, decimal, text, date, time, datetime, geopoint, acknowledge, note, calculate, begin_group, end_group, begin_repeat, end_repeat")
                 }
                 guard !name.isEmpty else { throw fail("name", "the \(type.xlsform) question has no name") }
                 try claim(name)
@@ -396,7 +406,8 @@ public enum XLSFormCompiler {
         }
         if let index = open.last {
             let group = groups[index]
-            throw XLSFormError(sheet: surveySheet, row: group.row, column: "type", reason: "begin_group \"\(group.name)\" is never closed with end_group")
+            let (begin, end) = group.repeats ? ("begin_repeat", "end_repeat") : ("begin_group", "end_group")
+            throw XLSFormError(sheet: surveySheet, row: group.row, column: "type", reason: "\(begin) \"\(group.name)\" is never closed with \(end)")
         }
         return (groups, questions)
     }
@@ -406,7 +417,7 @@ public enum XLSFormCompiler {
     private static func checkReferences(
         groups: [QuestionGroup], questions: [Question], choiceColumnNames: Set<String>
     ) throws {
-        let questionNames = Set(questions.map(\.name))
+        let questionNames = Set(questions.map(\.name)).union(groups.filter(\.repeats).map(\.name))
         let groupNames = Set(groups.map(\.name))
         func check(_ expression: Expression?, row: Int, column: String, isChoiceFilter: Bool = false) throws {
             guard let expression else { return }
@@ -428,6 +439,7 @@ public enum XLSFormCompiler {
         }
         for group in groups {
             try check(group.relevant, row: group.row, column: "relevant")
+            try check(group.repeatCount, row: group.row, column: "repeat_count")
         }
         for question in questions {
             try check(question.relevant, row: question.row, column: "relevant")
@@ -435,6 +447,7 @@ public enum XLSFormCompiler {
             try check(question.calculation, row: question.row, column: "calculation")
             try check(question.choiceFilter, row: question.row, column: "choice_filter", isChoiceFilter: true)
         }
+        try checkRepeatReferences(groups: groups, questions: questions)
     }
 }
 
