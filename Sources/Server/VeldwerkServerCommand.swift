@@ -60,6 +60,9 @@ struct VeldwerkServerCommand: AsyncParsableCommand {
         } catch let error as DataError {
             FileHandle.standardError.write(Data("veldwerk-server: \(error.description)\n".utf8))
             exit(withError: DataError.exitCode)
+        } catch let error as PersonalDataKeyError {
+            FileHandle.standardError.write(Data("veldwerk-server: \(error.description)\n".utf8))
+            exit(withError: PersonalDataKeyError.exitCode)
         } catch {
             exit(withError: error)
         }
@@ -70,10 +73,19 @@ struct VeldwerkServerCommand: AsyncParsableCommand {
 struct DataOptions: ParsableArguments {
     @Option(name: .long, help: "Folder of the server's database.")
     var data: String = "data"
+    @Option(
+        name: .customLong("personal-data-key"),
+        help: ArgumentHelp(
+            "File with the key personal values are stored encrypted under (32 bytes, mode 0600; default: $VELDWERK_PERSONAL_DATA_KEY_FILE).",
+            valueName: "file"
+        )
+    )
+    var personalDataKey: String?
 
     var config: ServerConfig {
         var config = ServerConfig()
         config.dataDirectory = URL(fileURLWithPath: data)
+        config.personalDataKeyFile = PersonalDataKeyFile.path(option: personalDataKey)
         return config
     }
 }
@@ -140,6 +152,7 @@ struct Serve: AsyncParsableCommand {
         config.language = VeldwerkServerCommand.chosenLanguage()
         if let tlsCert, let tlsKey { config.tls = TLSFiles(certificatePath: tlsCert, keyPath: tlsKey) }
         let databasePath = config.databaseURL.path
+        let keyFile = config.personalDataKeyFile
         let publicURL = config.publicURL
         let scheme = config.tls == nil ? "http" : "https"
         // The key laptops pin when their enrolment code carries it; read (and checked) before listening.
@@ -147,11 +160,12 @@ struct Serve: AsyncParsableCommand {
         let app = try await buildApplication(config, logger: logger) { boundPort in
             var banner = "Veldwerk server listening on \(scheme)://\(host):\(boundPort)\nDatabase: \(databasePath)\n"
             if let pin { banner += "Certificate key pin: \(pin.curlPinnedPublicKey)\n" }
+            if let keyFile { banner += "Personal data: stored encrypted (key \(keyFile))\n" }
             FileHandle.standardOutput.write(Data(banner.utf8))
             // The address laptops use, for the printable enrolment codes (`admin enrolment-codes`).
             let reachable = host == "0.0.0.0" || host == "::" ? ProcessInfo.processInfo.hostName : host
             let address = publicURL?.absoluteString ?? "\(scheme)://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(boundPort)"
-            try? await SQLiteServerStore(path: databasePath).noteAddress(address, pin: pin, now: Date())
+            try? await SQLiteServerStore(path: databasePath, personalDataKey: try keyFile.map(PersonalDataKeyFile.read)).noteAddress(address, pin: pin, now: Date())
         }
         // SIGTERM and SIGINT drain: no new connections, running requests finish. A push takes at most
         // its budget, so a drain that lasts longer is a client trickling a body: it is cancelled.
