@@ -5,6 +5,7 @@ import Shared
 import Testing
 import TestSupport
 
+@testable import VeldwerkClient
 @testable import VeldwerkServer
 
 /// Personal data at rest on the server: with `--personal-data-key`, what laptops push, a coordinator edits
@@ -97,6 +98,23 @@ struct ServerEncryptionTests {
             #expect(snapshot.attempts["11001"]?.contains { $0.note == "Goedele Verstraeten, gsm 0499 88 77 66" } == true)
             #expect(snapshot.interviews["11001"]?.contains { $0.respondentName == "Griet Vandenbroucke" } == true)
             #expect(try await server.store.invitations(municipality: "11001").map(\.email) == ["jeugd@aartselaar.be"])
+
+            // Over HTTP: the interview detail API and the dashboard's interview and municipality pages.
+            let coordinator = try await server.store.createUser(name: "Cas", role: .coordinator, email: nil, now: Date())
+            let token = try await server.store.issueAPIToken(for: coordinator.id, now: Date())
+            let api = try await CurlTransport().perform(
+                TransportRequest(method: "GET", url: server.url + "/v1/interviews/\(id)", headers: [("Authorization", "Bearer \(token)")], body: nil)
+            )
+            let apiText = String(decoding: api.body, as: UTF8.self)
+            #expect(api.status == 200 && apiText.contains("Griet Vandenbroucke") && !apiText.contains("$sealed"), "\(api.status) \(apiText.prefix(500))")
+            let session = try await server.store.createDashboardSession(for: coordinator.id, lifetime: 600, now: Date())
+            for (path, shows) in [("/dashboard/interviews/\(id)", "Griet Vandenbroucke"), ("/dashboard/municipalities/11001", "Goedele Verstraeten")] {
+                let page = try await CurlTransport().perform(
+                    TransportRequest(method: "GET", url: server.url + path, headers: [("Cookie", "\(DashboardSession.cookieName)=\(session)")], body: nil)
+                )
+                let html = String(decoding: page.body, as: UTF8.self)
+                #expect(page.status == 200 && html.contains(shows) && !html.contains("$sealed"), "\(path): \(page.status)")
+            }
 
             // Pull: the laptop receives the name as typed (and seals it under its own key).
             try await laptop.run(["sync"])
