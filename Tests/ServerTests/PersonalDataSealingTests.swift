@@ -108,6 +108,45 @@ struct PersonalDataSealingTests {
         }
     }
 
+    @Test("a coordinator's edit and flag, an invitation's address and a respondent's web answers are stored sealed and read back as typed")
+    func serverAuthoredValuesSealed() async throws {
+        try await withTemporaryDirectory { directory in
+            var study = try await Study(path: directory.appending("veldwerk.sqlite").path, seal: PersonalValueSeal(dataKey: PersonalValueSeal.newDataKey()))
+            var form = try XLSFormCompiler.defaultStudy()
+            form.version = "2"
+            form.personalDataQuestions = ["f_opmerkingen"]
+            _ = try await study.store.publishQuestionnaire(form, by: hostOperator, now: Date())
+
+            // A coordinator names the respondent and flags the personal answer.
+            let id = UUID()
+            _ = try await study.store.push(study.interview(id, at: Date().millisecondsSince1970, []), from: study.firstPrincipal, now: Date())
+            let edited = try await study.store.editInterview(id, fields: ["respondentName": .string("Griet Vandenbroucke")], by: hostOperator, now: Date())
+            #expect(edited.first?.value == .string("Griet Vandenbroucke"), "the caller gets the value as typed")
+            // A web respondent answers the personal question; the invitation names an address.
+            let (invitation, token) = try await study.store.createInvitation(
+                municipality: "11001", email: "jeugd@aartselaar.be", validDays: 30, by: hostOperator, now: Date()
+            )
+            #expect(invitation.email == "jeugd@aartselaar.be")
+            _ = try await study.store.saveWebAnswers(
+                tokenHash: Secret.hash(token), answers: ["f_opmerkingen": .string("Bel op 0478 12 34 56")], submit: false, now: Date()
+            )
+            let webInterview = try #require(invitation.interview)
+            _ = try await study.store.flagAnswer(webInterview, question: "f_opmerkingen", comment: "Klopt dit nummer?", by: hostOperator, now: Date())
+
+            let stored = try await study.store.pool.read { db in
+                try String.fetchAll(
+                    db, sql: "SELECT value FROM change_log WHERE field IN ('respondentName', 'email', 'answers.f_opmerkingen', 'flags.f_opmerkingen')"
+                )
+            }
+            #expect(stored.count == 4 && stored.allSatisfy { $0.hasPrefix("{\"$sealed\"") }, "\(stored)")
+            #expect(try #require(await study.store.interviewDetail(id)).interview.respondentName == "Griet Vandenbroucke")
+            let web = try #require(await study.store.webInvitation(tokenHash: Secret.hash(token), now: Date()))
+            #expect(web.invitation.email == "jeugd@aartselaar.be")
+            #expect(web.interview.answers["f_opmerkingen"] == .string("Bel op 0478 12 34 56"))
+            #expect(web.interview.flags["f_opmerkingen"]?.objectValue?["comment"] == .string("Klopt dit nummer?"))
+        }
+    }
+
     @Test("encrypt-personal-data seals a database stored in clear, leaves no clear byte, and the key is then required")
     func encryptExistingDatabase() async throws {
         try await withTemporaryDirectory { directory in
