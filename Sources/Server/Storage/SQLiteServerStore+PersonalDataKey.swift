@@ -41,8 +41,8 @@ extension SQLiteServerStore {
             guard check == PersonalValueSeal.check(seal.dataKey, label: PersonalDataSealing.checkLabel) else { throw PersonalDataKeyError.wrong }
         case (nil, .some(let seal)):
             if !sealingClearValues {
-                let clear = try clearPersonalValues(in: db)
-                guard clear.isEmpty else { throw PersonalDataKeyError.clearValues(count: clear.count) }
+                let clear = try clearPersonalValues(in: db).count + clearQuarantinedChanges(in: db).count
+                guard clear == 0 else { throw PersonalDataKeyError.clearValues(count: clear) }
             }
             try db.execute(
                 sql: "INSERT INTO personal_data_key (id, key_check, created_at) VALUES (1, ?, ?)",
@@ -67,6 +67,16 @@ extension SQLiteServerStore {
         }.map { $0["seq"] }
     }
 
+    /// The quarantined changes whose personal value is stored in clear, by change id.
+    private static func clearQuarantinedChanges(in db: Database) throws -> [(id: String, change: Change)] {
+        var sealer = PersonalDataSealing.none.sealer(db)
+        return try Row.fetchAll(db, sql: "SELECT change_id, change FROM quarantine").compactMap { row in
+            let change = try JSONDecoder().decode(Change.self, from: Data((row["change"] as String).utf8))
+            guard let value = change.value, !PersonalValueSeal.isSealed(value), try sealer.isPersonal(change.key) else { return nil }
+            return (row["change_id"], change)
+        }
+    }
+
     /// Seals every personal value stored in clear, in the log, the derived state and the quarantine, in one
     /// transaction, and records it in the audit trail; then rewrites the database file (`VACUUM`) and
     /// empties the write-ahead log, so that no clear copy stays in the files.
@@ -87,18 +97,14 @@ extension SQLiteServerStore {
                 )
                 currentValues += db.changesCount
             }
-            var quarantined = 0
-            for row in try Row.fetchAll(db, sql: "SELECT change_id, change FROM quarantine") {
-                let change = try JSONDecoder().decode(Change.self, from: Data((row["change"] as String).utf8))
-                let sealed = try sealer.seal(change)
-                guard sealed != change else { continue }
+            let quarantined = try Self.clearQuarantinedChanges(in: db)
+            for (id, change) in quarantined {
                 try db.execute(
                     sql: "UPDATE quarantine SET change = ? WHERE change_id = ?",
-                    arguments: [String(decoding: try JSONEncoder().encode(sealed), as: UTF8.self), row["change_id"] as String]
+                    arguments: [String(decoding: try JSONEncoder().encode(try sealer.seal(change)), as: UTF8.self), id]
                 )
-                quarantined += 1
             }
-            let encryption = PersonalDataEncryption(changes: clear.count, currentValues: currentValues, quarantined: quarantined)
+            let encryption = PersonalDataEncryption(changes: clear.count, currentValues: currentValues, quarantined: quarantined.count)
             try db.execute(
                 sql: "INSERT INTO audit_log (at, actor, action, detail) VALUES (?, ?, 'encrypt-personal-data', ?)",
                 arguments: [now.timeIntervalSince1970, actor.user.rawValue, String(decoding: try JSONEncoder().encode(encryption), as: UTF8.self)]
