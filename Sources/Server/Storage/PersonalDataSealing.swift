@@ -96,15 +96,15 @@ struct PersonalDataSealing: Sendable {
         return conflict
     }
 
-    /// A change in wire form with its value opened: only a change that holds a sealed value is decoded and written again.
-    func open(_ wire: ChangeLog.WireChange) throws -> ChangeLog.WireChange {
-        guard wire.json.containsSealedMarker else { return wire }
-        let change = try wire.decoded()
-        guard PersonalValueSeal.isSealed(change.value) else { return wire }
-        var opened = wire
-        opened.json = Array(try JSONEncoder().encode(try open(change)))
-        return opened
+    /// A stored value's JSON text opened, for a pull (``ChangeLog/wireChanges(in:after:limit:value:in:)``):
+    /// only a sealed value is parsed; any other text goes out as it is.
+    func openText(entity: Entity, entityId: String, field: String, stored: String) throws -> String {
+        guard stored.hasPrefix(Self.sealedPrefix) else { return stored }
+        return try open(try JSONValue(json: stored), entity: entity, entityId: entityId, field: field)?.canonicalJSON ?? "null"
     }
+
+    /// How a sealed value's canonical JSON begins.
+    static let sealedPrefix = "{\"\(PersonalValueSeal.sealedKey)\""
 
     // MARK: Sealing
 
@@ -178,19 +178,6 @@ struct PersonalDataSealing: Sendable {
 /// The field of a conflict record that holds its resolution.
 enum ConflictField {
     static let resolution = "resolution"
-}
-
-private extension Array where Element == UInt8 {
-    /// Whether the bytes hold `"$sealed"` (a quick test before decoding a change).
-    var containsSealedMarker: Bool {
-        let marker = Array("\"$sealed\"".utf8)
-        guard count >= marker.count else { return false }
-        return withUnsafeBufferPointer { bytes in
-            (0...(bytes.count - marker.count)).contains { start in
-                bytes[start] == marker[0] && marker.indices.allSatisfy { bytes[start + $0] == marker[$0] }
-            }
-        }
-    }
 }
 
 extension Change {

@@ -348,7 +348,14 @@ final class SQLiteServerStore: ServerStore {
     }
 
     func pull(scopes: [Scope], cursors: [String: Int64], excluding device: DeviceID?, limit: Int) async throws -> PullResult {
-        try await pool.read { [sealing] db in
+        // Sealed values go out opened (over TLS); the laptop seals them again under its own key.
+        let opened: (@Sendable (Entity, String, String, String) throws -> String)?
+        if sealing.seal == nil {
+            opened = nil
+        } else {
+            opened = { [sealing] entity, id, field, stored in try sealing.openText(entity: entity, entityId: id, field: field, stored: stored) }
+        }
+        return try await pool.read { db in
             var result = PullResult()
             var budget = limit
             for scope in scopes {
@@ -358,11 +365,11 @@ final class SQLiteServerStore: ServerStore {
                     result.more = true
                     continue
                 }
-                let rows = try ChangeLog.wireChanges(in: scope, after: start, limit: budget, in: db)
+                let rows = try ChangeLog.wireChanges(in: scope, after: start, limit: budget, value: opened, in: db)
                 budget -= rows.count
                 if budget == 0 { result.more = true }
                 result.cursors[scope.rawValue] = rows.last?.seq ?? start
-                result.changes += try rows.filter { $0.id.device != device }.map { try sealing.open($0) }
+                result.changes += rows.lazy.filter { $0.id.device != device }
             }
             return result
         }
