@@ -42,10 +42,10 @@ let package = Package(
             path: "Sources/CommandLineOptions",
             swiftSettings: swiftSettings
         ),
-        // Random secrets and their SHA-256 hashes (swift-crypto), for server and laptop alike.
+        // Random secrets, their SHA-256 hashes, and the sealing of personal values (swift-crypto), for server and laptop alike.
         .target(
             name: "Secrets",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Shared", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/Secrets",
             swiftSettings: swiftSettings
         ),

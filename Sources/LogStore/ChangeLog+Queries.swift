@@ -69,8 +69,11 @@ extension ChangeLog {
     }
 
     /// Changes of one scope after a log position, in log order, in wire form: nothing is decoded,
-    /// the stored value text goes out as it is.
-    public static func wireChanges(in scope: Scope, after seq: Int64, limit: Int, in db: Database) throws -> [WireChange] {
+    /// the stored value text goes out as it is, or as `value` turns it (the server opens sealed values
+    /// there: entity, id, field and the stored text in, the text to send out).
+    public static func wireChanges(
+        in scope: Scope, after seq: Int64, limit: Int, value: ((Entity, String, String, String) throws -> String)? = nil, in db: Database
+    ) throws -> [WireChange] {
         let statement = try db.cachedStatement(
             sql: "SELECT seq, device, dseq, scope, entity, entity_id, field, value, hlc, base, author FROM change_log WHERE scope = ? AND seq > ? ORDER BY seq LIMIT ?"
         )
@@ -80,9 +83,13 @@ extension ChangeLog {
             let device: String = row[1]
             guard let deviceID = DeviceID(rawValue: device) else { throw ChangeLogError.corruptRow("device \(device)") }
             let id = ChangeID(device: deviceID, seq: row[2])
+            var valueJSON: String? = row[7]
+            if let value, let stored = valueJSON {
+                valueJSON = try value(Entity(rawValue: row[4]), row[5], row[6], stored)
+            }
             var writer = JSONWriter(capacity: 256)
             Change.writeJSON(
-                id: id, scope: row[3], entity: row[4], entityId: row[5], field: row[6], valueJSON: row[7], hlc: row[8], base: row[9],
+                id: id, scope: row[3], entity: row[4], entityId: row[5], field: row[6], valueJSON: valueJSON, hlc: row[8], base: row[9],
                 author: row[10], to: &writer
             )
             result.append(WireChange(seq: row[0], id: id, json: writer.bytes))

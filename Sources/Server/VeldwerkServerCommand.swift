@@ -64,6 +64,9 @@ struct VeldwerkServerCommand: AsyncParsableCommand {
         } catch let error as DataError {
             FileHandle.standardError.write(Data("veldwerk-server: \(error.description)\n".utf8))
             exit(withError: DataError.exitCode)
+        } catch let error as PersonalDataKeyError {
+            FileHandle.standardError.write(Data("veldwerk-server: \(error.description)\n".utf8))
+            exit(withError: PersonalDataKeyError.exitCode)
         } catch let error as APIError where (400..<500).contains(error.status.code) {
             // An admin operation refused its input (the same refusal the API answers with a 4xx).
             FileHandle.standardError.write(Data("veldwerk-server: \(error.message)\n".utf8))
@@ -78,10 +81,19 @@ struct VeldwerkServerCommand: AsyncParsableCommand {
 struct DataOptions: ParsableArguments {
     @Option(name: .long, help: "Folder of the server's database.")
     var data: String = "data"
+    @Option(
+        name: .customLong("personal-data-key"),
+        help: ArgumentHelp(
+            "File with the key personal values are stored encrypted under (32 bytes, mode 0600; default: $VELDWERK_PERSONAL_DATA_KEY_FILE).",
+            valueName: "file"
+        )
+    )
+    var personalDataKey: String?
 
     var config: ServerConfig {
         var config = ServerConfig()
         config.dataDirectory = URL(fileURLWithPath: data)
+        config.personalDataKeyFile = PersonalDataKeyFile.path(option: personalDataKey)
         return config
     }
 }
@@ -158,6 +170,7 @@ struct Serve: AsyncParsableCommand {
         let lock = try ServeLock.serving(config.dataDirectory)
         defer { withExtendedLifetime(lock) {} }
         let databasePath = config.databaseURL.path
+        let keyFile = config.personalDataKeyFile
         let publicURL = config.publicURL
         let scheme = config.tls == nil ? "http" : "https"
         // The key laptops pin when their enrolment code carries it; read (and checked) before listening.
@@ -165,11 +178,12 @@ struct Serve: AsyncParsableCommand {
         let app = try await buildApplication(config, logger: logger) { boundPort in
             var banner = "Veldwerk server listening on \(scheme)://\(host):\(boundPort)\nDatabase: \(databasePath)\n"
             if let pin { banner += "Certificate key pin: \(pin.curlPinnedPublicKey)\n" }
+            if let keyFile { banner += "Personal data: stored encrypted (key \(keyFile))\n" }
             FileHandle.standardOutput.write(Data(banner.utf8))
             // The address laptops use, for the printable enrolment codes (`admin enrolment-codes`).
             let reachable = host == "0.0.0.0" || host == "::" ? ProcessInfo.processInfo.hostName : host
             let address = publicURL?.absoluteString ?? "\(scheme)://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(boundPort)"
-            try? await SQLiteServerStore(path: databasePath).noteAddress(address, pin: pin, now: Date())
+            try? await SQLiteServerStore(path: databasePath, personalDataKey: try keyFile.map(PersonalDataKeyFile.read)).noteAddress(address, pin: pin, now: Date())
         }
         // SIGTERM and SIGINT drain: no new connections, running requests finish. A push takes at most
         // its budget, so a drain that lasts longer is a client trickling a body: it is cancelled.

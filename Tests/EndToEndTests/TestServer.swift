@@ -36,7 +36,10 @@ struct TestServer {
         defer { task.cancel() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        let server = TestServer(port: port, scheme: config.tls == nil ? "http" : "https", data: data, store: try SQLiteServerStore(path: config.databaseURL.path))
+        let server = TestServer(port: port, scheme: config.tls == nil ? "http" : "https", data: data, store: try SQLiteServerStore(
+                path: config.databaseURL.path, personalDataKey: try config.personalDataKeyFile.map(PersonalDataKeyFile.read)
+            )
+        )
         let result = try await body(server)
         task.cancel()
         _ = await task.result

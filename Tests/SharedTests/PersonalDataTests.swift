@@ -9,11 +9,11 @@ struct PersonalDataTests {
         let declared: Set<String> = ["r_telefoon"]
         let personal: [(Entity, String)] = [
             (.interview, "respondentName"), (.interview, "respondentEmail"), (.interview, "answers.r_telefoon"),
-            (.interview, "flags.r_telefoon"), (.contactAttempt, "note"), (.interview, "repeats.abcd1234.r_telefoon"),
+            (.interview, "flags.r_telefoon"), (.contactAttempt, "note"), (.interview, "repeats.abcd1234.r_telefoon"), (.invitation, "email"),
         ]
         let other: [(Entity, String)] = [
             (.interview, "answers.a_modus"), (.interview, "respondentFunction"), (.interview, "state"),
-            (.contactAttempt, "outcome"), (.caseFile, "status"), (.assignment, "interviewer"),
+            (.contactAttempt, "outcome"), (.caseFile, "status"), (.assignment, "interviewer"), (.invitation, "tokenHash"),
             (.interview, "repeats.abcd1234"), (.interview, "repeats.abcd1234.a_modus"),
         ]
         for (entity, field) in personal { #expect(PersonalData.isPersonal(entity: entity, field: field, personalQuestions: declared), "\(field)") }

@@ -23,7 +23,7 @@ struct CasesCommand: AsyncParsableCommand {
             let store = try profile.openStore()
             _ = try store.requireProfile()
             let now = Date()
-            let open = try store.invitations().filter { $0.isOpen(at: now) }
+            let open = try store.invitations(withEmail: false).filter { $0.isOpen(at: now) }
             let rows = try store.assignedMunicipalities().map { nis in
                 var row = try store.caseSummary(municipality: nis, now: now)
                 row.invitedAt = open.filter { $0.municipality == nis }.compactMap(\.createdAt).max()

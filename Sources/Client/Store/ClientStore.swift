@@ -316,10 +316,21 @@ final class ClientStore: Sendable {
     }
 
     /// Every invitation on this laptop (the ones of its municipalities).
-    func invitations() throws -> [Invitation] {
+    ///
+    /// - Parameter withEmail: open the address each was meant for (personal data: may ask for the
+    ///   passphrase); without it, a sealed address reads as absent.
+    func invitations(withEmail: Bool = true) throws -> [Invitation] {
         try pool.read { db in
-            try ChangeLog.records(of: .invitation, in: db).compactMap { id, fields in
-                UUID(uuidString: id).map { Invitation(id: $0, fields: fields) }
+            var sealer = try sealer(db)
+            return try ChangeLog.records(of: .invitation, in: db).compactMap { id, fields in
+                guard let uuid = UUID(uuidString: id) else { return nil }
+                var fields = fields
+                if withEmail {
+                    fields = try sealer.open(fields, entity: .invitation, entityId: id)
+                } else if Vault.isSealed(fields[Invitation.Field.email]) {
+                    fields[Invitation.Field.email] = nil
+                }
+                return Invitation(id: uuid, fields: fields)
             }
         }
     }

@@ -1,30 +1,28 @@
 import Crypto
 import Foundation
+import Secrets
 import Shared
 import _CryptoExtras
 
 /// The key the laptop seals personal values with, and the passphrase lock that keeps it off the disk in clear.
 ///
-/// A random 256-bit data key seals each personal value (``PersonalData``) with ChaCha20-Poly1305. The
-/// nonce is derived from the value and its place (HMAC-SHA256 under a second key, as in SIV), so the
-/// same value in the same field seals to the same bytes: the merge rule's equality of values still
-/// holds, and only "these two are equal" can be learnt from the file. The entity, id and field are the
-/// associated data, so a sealed value cannot be moved to another field. The data key is stored only
+/// A random 256-bit data key seals each personal value (``PersonalData``) through ``PersonalValueSeal``
+/// (ChaCha20-Poly1305, a deterministic nonce per value and place), the same sealing the server uses
+/// under its personal-data key. The data key is stored only
 /// wrapped under a key derived from the interviewer's passphrase with scrypt (RFC 7914, memory-hard;
 /// N = 2^15, r = 8, p = 1: 32 MiB).
 struct Vault: @unchecked Sendable {
     // Safe: the keys are immutable values once made; nothing mutates them after `init`.
     let dataKey: SymmetricKey
-    private let sealingKey: SymmetricKey
-    private let nonceKey: SymmetricKey
+    /// Seals and opens personal values under the data key (the one implementation, shared with the server).
+    private let values: PersonalValueSeal
 
     init(dataKey: SymmetricKey) {
         self.dataKey = dataKey
-        sealingKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: dataKey, info: Data("veldwerk personal values".utf8), outputByteCount: 32)
-        nonceKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: dataKey, info: Data("veldwerk value nonces".utf8), outputByteCount: 32)
+        values = PersonalValueSeal(dataKey: dataKey)
     }
 
-    static func newDataKey() -> SymmetricKey { SymmetricKey(size: .bits256) }
+    static func newDataKey() -> SymmetricKey { PersonalValueSeal.newDataKey() }
 
     /// The wrapped data key as the profile stores it.
     struct Lock: Codable, Equatable, Sendable {
@@ -63,7 +61,7 @@ struct Vault: @unchecked Sendable {
     }
 
     private static func check(_ key: SymmetricKey) -> Data {
-        Data(HMAC<SHA256>.authenticationCode(for: Data("veldwerk data key".utf8), using: key))
+        PersonalValueSeal.check(key, label: "veldwerk data key")
     }
 
     private static func derive(_ passphrase: String, salt: Data, logN: Int, r: Int, p: Int) throws -> SymmetricKey {
@@ -72,34 +70,20 @@ struct Vault: @unchecked Sendable {
 
     // MARK: Values
 
-    static let sealedKey = "$sealed"
-
     /// Whether a stored value is sealed.
-    static func isSealed(_ value: JSONValue?) -> Bool {
-        guard case .object(let members)? = value, members.count == 1, case .string? = members[sealedKey] else { return false }
-        return true
-    }
-
-    private static func place(_ entity: Entity, _ entityId: String, _ field: String) -> Data {
-        Data("\(entity.rawValue)\u{0}\(entityId)\u{0}\(field)".utf8)
-    }
+    static func isSealed(_ value: JSONValue?) -> Bool { PersonalValueSeal.isSealed(value) }
 
     /// The value sealed for its place: `{"$sealed": base64(nonce ‖ ciphertext ‖ tag)}`.
     func seal(_ value: JSONValue, entity: Entity, entityId: String, field: String) throws -> JSONValue {
-        let place = Self.place(entity, entityId, field)
-        let plain = Data(value.canonicalJSON.utf8)
-        let mac = HMAC<SHA256>.authenticationCode(for: place + Data([0]) + plain, using: nonceKey)
-        let nonce = try ChaChaPoly.Nonce(data: Data(mac).prefix(12))
-        let box = try ChaChaPoly.seal(plain, using: sealingKey, nonce: nonce, authenticating: place)
-        return .object([Self.sealedKey: .string(box.combined.base64EncodedString())])
+        try values.seal(value, entity: entity, entityId: entityId, field: field)
     }
 
     /// The value a sealed one holds; any other value as it is.
     func unseal(_ value: JSONValue, entity: Entity, entityId: String, field: String) throws -> JSONValue {
-        guard Self.isSealed(value), case .object(let members) = value, case .string(let text)? = members[Self.sealedKey] else { return value }
-        guard let combined = Data(base64Encoded: text), let box = try? ChaChaPoly.SealedBox(combined: combined),
-            let plain = try? ChaChaPoly.open(box, using: sealingKey, authenticating: Self.place(entity, entityId, field))
-        else { throw ClientError.invalidInput("A personal value of \(entity.rawValue) \(entityId) (\(field)) cannot be opened with this laptop's key: the database was changed outside Veldwerk.") }
-        return try JSONValue(json: String(decoding: plain, as: UTF8.self))
+        do {
+            return try values.unseal(value, entity: entity, entityId: entityId, field: field)
+        } catch is PersonalValueSeal.OpenError {
+            throw ClientError.invalidInput("A personal value of \(entity.rawValue) \(entityId) (\(field)) cannot be opened with this laptop's key: the database was changed outside Veldwerk.")
+        }
     }
 }

@@ -11,7 +11,8 @@ struct Admin: AsyncParsableCommand {
         subcommands: [
             CreateUser.self, ImportUsers.self, ListUsers.self, EnrolmentCodeCommand.self, EnrolmentCodes.self,
             ListDevices.self, RevokeDevice.self, Assign.self, ListAssignments.self, CaseStatusCommand.self, QuarantineCommand.self,
-            ListCredentials.self, RevokeCredential.self, PurgePersonalDataCommand.self,
+            ListCredentials.self, RevokeCredential.self, PurgePersonalDataCommand.self, MakePersonalDataKeyCommand.self,
+            EncryptPersonalDataCommand.self,
         ]
     )
 }

@@ -66,7 +66,10 @@ func buildRouter(store: SQLiteServerStore, config: ServerConfig) async throws ->
 /// Opens (and on first use creates) the SQLite store, loading the default study into an empty database.
 func openStore(_ config: ServerConfig, logger: Logger) async throws -> SQLiteServerStore {
     try FileManager.default.createDirectory(at: config.dataDirectory, withIntermediateDirectories: true)
-    let store = try SQLiteServerStore(path: config.databaseURL.path, pushBudget: config.pushBudget, metrics: config.metrics)
+    let store = try SQLiteServerStore(
+        path: config.databaseURL.path, pushBudget: config.pushBudget, metrics: config.metrics,
+        personalDataKey: try config.personalDataKeyFile.map(PersonalDataKeyFile.read)
+    )
     if config.loadDefaultStudy {
         let loaded = try await store.loadStudyIfEmpty(
             roster: try Roster.defaultStudy(), questionnaire: try XLSFormCompiler.defaultStudy(), now: config.now()

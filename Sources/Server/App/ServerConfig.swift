@@ -43,6 +43,9 @@ struct ServerConfig: Sendable {
     var now: @Sendable () -> Date = { Date() }
     /// What this server counts for `GET /metrics` (one registry per running server).
     var metrics = ServerMetrics()
+    /// The file holding the key personal values are stored sealed under (`--personal-data-key`,
+    /// `VELDWERK_PERSONAL_DATA_KEY_FILE`); nil: stored as they come.
+    var personalDataKeyFile: String?
     /// The language the dashboard speaks: `--lang`, or the server's locale (`LANG`); nil: the study form's.
     var language: Language?
 

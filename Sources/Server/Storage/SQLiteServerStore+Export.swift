@@ -23,7 +23,7 @@ extension SQLiteServerStore: ExportStore {
 
     /// Opens a snapshot: one read transaction that every page of the export reads from.
     func beginExport() async throws -> any ExportReading {
-        try SQLiteExportReading(snapshot: pool.makeSnapshot())
+        try SQLiteExportReading(snapshot: pool.makeSnapshot(), sealing: sealing)
     }
 }
 
@@ -31,10 +31,13 @@ extension SQLiteServerStore: ExportStore {
 /// view while writers go on), released when the export is done and this value goes away.
 final class SQLiteExportReading: ExportReading {
     private let snapshot: DatabaseSnapshot
+    /// Opens sealed personal values (the exporter leaves them out unless asked to include personal data).
+    private let sealing: PersonalDataSealing
     let logPosition: Int64
 
-    init(snapshot: DatabaseSnapshot) throws {
+    init(snapshot: DatabaseSnapshot, sealing: PersonalDataSealing) throws {
         self.snapshot = snapshot
+        self.sealing = sealing
         logPosition = try snapshot.read { db in try ChangeLog.lastSeq(in: db) }
     }
 
@@ -62,7 +65,7 @@ final class SQLiteExportReading: ExportReading {
     }
 
     func interviews(after id: String?, limit: Int, changedAfter: Int64?) async throws -> [InterviewFields] {
-        try await snapshot.read { db in
+        try await snapshot.read { [sealing] db in
             // The page's ids in key order (the primary key index), then their fields in one range scan.
             var sql = "SELECT DISTINCT entity_id FROM field_state WHERE entity = 'interview' AND entity_id > ?"
             var arguments: StatementArguments = [id ?? ""]
@@ -93,6 +96,7 @@ final class SQLiteExportReading: ExportReading {
                 result[result.count - 1].fields[row["field"]] = try JSONValue(json: row["value"])
             }
             for index in result.indices {
+                result[index].fields = try sealing.open(result[index].fields, entity: .interview, entityId: result[index].id)
                 let review = result[index].fields[Interview.Field.review]
                 result[index].reviewStatus = try SQLiteServerStore.reviewStatus(ofInterview: result[index].id, review: review, in: db)
             }
@@ -102,7 +106,7 @@ final class SQLiteExportReading: ExportReading {
 
     func longestStrings(of fields: [String]) async throws -> [String: Int] {
         guard !fields.isEmpty else { return [:] }
-        return try await snapshot.read { db in
+        return try await snapshot.read { [sealing] db in
             let placeholders = Array(repeating: "?", count: fields.count).joined(separator: ", ")
             let rows = try Row.fetchAll(
                 db,
@@ -115,6 +119,21 @@ final class SQLiteExportReading: ExportReading {
             )
             var longest: [String: Int] = [:]
             for row in rows { longest[row["field"]] = row["bytes"] }
+            // Sealed values are measured opened.
+            let sealed = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT entity_id, field, value FROM field_state
+                    WHERE entity = 'interview' AND field IN (\(placeholders)) AND value LIKE '{"$sealed"%'
+                    """,
+                arguments: StatementArguments(fields)
+            )
+            while let row = try sealed.next() {
+                let field: String = row["field"]
+                guard case .string(let text)? = try sealing.open(try JSONValue(json: row["value"]), entity: .interview, entityId: row["entity_id"], field: field)
+                else { continue }
+                longest[field] = max(longest[field] ?? 0, text.utf8.count)
+            }
             return longest
         }
     }

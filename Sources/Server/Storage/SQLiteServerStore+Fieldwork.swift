@@ -32,7 +32,7 @@ extension SQLiteServerStore {
             }
             _ = try Self.author(
                 [FieldEdit(scope: .global, entity: .questionnaire, entityId: "\(form.id)@\(form.version)", field: "definition", value: definition)],
-                by: author.user, now: now, in: db
+                by: author.user, now: now, sealing: self.sealing, in: db
             )
             return PublishResult(questionnaire: Self.summary(form, publishedAt: ISO8601DateFormatter().string(from: now)), published: true)
         }
@@ -102,7 +102,7 @@ extension SQLiteServerStore {
                 guard current[id]?["record"] != value else { return nil }
                 return FieldEdit(scope: .global, entity: .municipality, entityId: id, field: "record", value: value)
             }
-            _ = try Self.author(edits, by: author.user, now: now, in: db)
+            _ = try Self.author(edits, by: author.user, now: now, sealing: self.sealing, in: db)
             return RosterLoadResult(
                 rows: roster.municipalities.count, changed: edits.count, validOn2024: roster.municipalities(validOn: "2024-12-31").count,
                 validOn2025: roster.municipalities(validOn: "2025-01-01").count
@@ -278,7 +278,7 @@ extension SQLiteServerStore {
                 throw APIError.unprocessable("Unknown municipality \(nis): use a NIS code from the roster.", code: "unknown_municipality")
             }
             let edit = FieldEdit(scope: .municipality(nis), entity: .caseFile, entityId: nis, field: "status", value: status.map { .string($0.rawValue) })
-            guard let change = try Self.author([edit], by: author.user, now: now, in: db).first else { throw APIError.unprocessable("Nothing changed.") }
+            guard let change = try Self.author([edit], by: author.user, now: now, sealing: self.sealing, in: db).first else { throw APIError.unprocessable("Nothing changed.") }
             return change
         }
     }
@@ -286,7 +286,7 @@ extension SQLiteServerStore {
     // MARK: Quarantine
 
     func quarantine(status: QuarantinedChange.Status? = .open) async throws -> [QuarantinedChange] {
-        try await pool.read { db in
+        try await pool.read { [sealing] db in
             var sql = "SELECT * FROM quarantine"
             var arguments: StatementArguments = []
             if let status {
@@ -297,14 +297,14 @@ extension SQLiteServerStore {
                 guard let status = QuarantinedChange.Status(rawValue: row["status"]),
                     let change = try? JSONDecoder().decode(Change.self, from: Data((row["change"] as String).utf8))
                 else { return nil }
-                return QuarantinedChange(change: change, reason: row["reason"], receivedAt: Date(timeIntervalSince1970: row["received_at"]), status: status)
+                return QuarantinedChange(change: try sealing.open(change), reason: row["reason"], receivedAt: Date(timeIntervalSince1970: row["received_at"]), status: status)
             }
         }
     }
 
     /// Accepts a quarantined change into the log (merged like any other change) or discards it.
     func resolveQuarantine(_ id: ChangeID, accept: Bool, now: Date) async throws -> QuarantinedChange {
-        try await pool.write { db in
+        try await pool.write { [sealing] db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM quarantine WHERE change_id = ?", arguments: [id.description]),
                 let change = try? JSONDecoder().decode(Change.self, from: Data((row["change"] as String).utf8))
             else { throw APIError.notFound("There is no quarantined change \(id).") }
@@ -320,11 +320,13 @@ extension SQLiteServerStore {
                         code: "scope_mismatch"
                     )
                 }
-                try ChangeLog.apply(change, in: db)
+                // Sealed when it was quarantined; sealed now should a key have come since.
+                var sealer = sealing.sealer(db)
+                try ChangeLog.apply(try sealer.seal(change), in: db)
             }
             let status: QuarantinedChange.Status = accept ? .accepted : .discarded
             try db.execute(sql: "UPDATE quarantine SET status = ? WHERE change_id = ?", arguments: [status.rawValue, id.description])
-            return QuarantinedChange(change: change, reason: row["reason"], receivedAt: Date(timeIntervalSince1970: row["received_at"]), status: status)
+            return QuarantinedChange(change: try sealing.open(change), reason: row["reason"], receivedAt: Date(timeIntervalSince1970: row["received_at"]), status: status)
         }
     }
 }

@@ -16,19 +16,19 @@ extension SQLiteServerStore {
     /// The invitation whose link's secret hashes to `tokenHash`, if it exists and still opens its interview:
     /// not revoked, not expired, and its interview is of the invitation's own municipality.
     func webInvitation(tokenHash: String, now: Date) async throws -> WebInvitation? {
-        try await pool.read { db in try Self.webInvitation(tokenHash: tokenHash, now: now, in: db) }
+        try await pool.read { [sealing] db in try Self.webInvitation(tokenHash: tokenHash, now: now, sealing: sealing, in: db) }
     }
 
-    static func webInvitation(tokenHash: String, now: Date, in db: Database) throws -> WebInvitation? {
+    static func webInvitation(tokenHash: String, now: Date, sealing: PersonalDataSealing, in db: Database) throws -> WebInvitation? {
         let ids = try String.fetchAll(
             db, sql: "SELECT entity_id FROM field_state WHERE entity = ? AND field = ? AND value = ?",
             arguments: [Entity.invitation.rawValue, Invitation.Field.tokenHash, JSONValue.string(tokenHash).canonicalJSON]
         )
         // A hash names one invitation; two that share one (a laptop copying another's) open neither.
         guard ids.count == 1, let id = ids.first.flatMap(UUID.init(uuidString:)) else { return nil }
-        let invitation = Invitation(id: id, fields: try ChangeLog.fields(of: .invitation, id: ids[0], in: db))
+        let invitation = Invitation(id: id, fields: try sealing.fields(of: .invitation, id: ids[0], in: db))
         guard invitation.isOpen(at: now), let nis = invitation.municipality, let interviewID = invitation.interview else { return nil }
-        let fields = try ChangeLog.fields(of: .interview, id: key(interviewID), in: db)
+        let fields = try sealing.fields(of: .interview, id: key(interviewID), in: db)
         let interview = Interview(id: interviewID, fields: fields)
         guard interview.municipality == nis, interview.state != .withdrawn,
             let formID = interview.questionnaire, let version = interview.questionnaireVersion,
@@ -43,8 +43,8 @@ extension SQLiteServerStore {
     ///
     /// - Throws: ``APIError`` 410 when the link stopped working meanwhile, 409 when the interview was submitted already.
     func saveWebAnswers(tokenHash: String, answers: [String: JSONValue], submit: Bool, now: Date) async throws -> [Change] {
-        try await pool.write { db in
-            guard let web = try Self.webInvitation(tokenHash: tokenHash, now: now, in: db) else {
+        try await pool.write { [sealing] db in
+            guard let web = try Self.webInvitation(tokenHash: tokenHash, now: now, sealing: sealing, in: db) else {
                 throw APIError(status: .gone, code: "invitation_closed", message: WebFormText.closed)
             }
             guard web.interview.state != .complete else {
@@ -65,18 +65,20 @@ extension SQLiteServerStore {
                 }
             }
             guard !edits.isEmpty else { return [] }
-            return try Self.author(edits, as: web.invitation, now: now, in: db)
+            return try Self.author(edits, as: web.invitation, now: now, sealing: sealing, in: db)
         }
     }
 
     /// Authors edits as the invitation's own device: its own sequence numbers, and a clock that has seen
     /// everything the server holds (the respondent answered on the server's current state).
-    private static func author(_ edits: [FieldEdit], as invitation: Invitation, now: Date, in db: Database) throws -> [Change] {
+    private static func author(_ edits: [FieldEdit], as invitation: Invitation, now: Date, sealing: PersonalDataSealing, in db: Database) throws -> [Change] {
         let device = invitation.device
         var seq = try Int64.fetchOne(db, sql: "SELECT MAX(dseq) FROM change_log WHERE device = ?", arguments: [device.rawValue]) ?? 0
         var clock = HybridClock(device: device)
         if let seen = try ChangeLog.maxClock(in: db) { clock.receive(seen, physical: now.millisecondsSince1970) }
-        return try ChangeLog.author(edits, lastSeq: &seq, clock: &clock, author: invitation.respondent, physical: now.millisecondsSince1970, in: db)
+        let sealed = try sealing.sealed(edits, in: db)
+        let changes = try ChangeLog.author(sealed, lastSeq: &seq, clock: &clock, author: invitation.respondent, physical: now.millisecondsSince1970, in: db)
+        return zip(changes, edits).map { change, edit in change.withValue(edit.value) }
     }
 
     /// Invites a municipality from the server (the dashboard's button, `POST /v1/cases/{nis}/invitations`):
@@ -102,9 +104,9 @@ extension SQLiteServerStore {
                 invitation: invitationID, interview: UUID(), municipality: nis, form: form, by: author.user, tokenHash: Secret.hash(token), email: email,
                 validDays: validDays, now: now
             )
-            _ = try Self.author(edits, by: author.user, now: now, in: db)
+            _ = try Self.author(edits, by: author.user, now: now, sealing: self.sealing, in: db)
         }
-        let fields = try await pool.read { db in try ChangeLog.fields(of: .invitation, id: invitationID.uuidString.lowercased(), in: db) }
+        let fields = try await pool.read { [sealing] db in try sealing.fields(of: .invitation, id: invitationID.uuidString.lowercased(), in: db) }
         return (Invitation(id: invitationID, fields: fields), token)
     }
 
@@ -117,8 +119,8 @@ extension SQLiteServerStore {
 
     /// The invitations of a municipality, newest first.
     func invitations(municipality nis: String) async throws -> [Invitation] {
-        try await pool.read { db in
-            try ChangeLog.records(of: .invitation, scope: .municipality(nis), in: db)
+        try await pool.read { [sealing] db in
+            try sealing.records(of: .invitation, scope: .municipality(nis), in: db)
                 .compactMap { id, fields in UUID(uuidString: id).map { Invitation(id: $0, fields: fields) } }
                 .sorted { ($0.createdAt ?? "") > ($1.createdAt ?? "") }
         }

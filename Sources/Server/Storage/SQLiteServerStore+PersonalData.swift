@@ -50,8 +50,8 @@ extension SQLiteServerStore {
                 return (HLC(encoded: hlc)?.wall ?? Int64.max) < cutoffMs
             }
             let rows = try Row.fetchAll(
-                db, sql: "SELECT seq, entity, field, hlc FROM change_log WHERE value IS NOT NULL AND entity IN (?, ?)",
-                arguments: [Entity.interview.rawValue, Entity.contactAttempt.rawValue]
+                db, sql: "SELECT seq, entity, field, hlc FROM change_log WHERE value IS NOT NULL AND entity IN (?, ?, ?)",
+                arguments: [Entity.interview.rawValue, Entity.contactAttempt.rawValue, Entity.invitation.rawValue]
             )
             let purged: [Int64] = rows.filter { isPersonal($0["entity"], $0["field"], $0["hlc"]) }.map { $0["seq"] }
             var currentValues = 0
@@ -79,10 +79,7 @@ extension SQLiteServerStore {
             return purge
         }
         // The old values may still sit in free pages of the file and in the write-ahead log: rewrite both.
-        try await pool.writeWithoutTransaction { db in
-            try db.execute(sql: "VACUUM")
-            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
-        }
+        try await rewriteFiles()
         return result
     }
 

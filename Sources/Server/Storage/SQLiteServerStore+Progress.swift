@@ -5,7 +5,7 @@ import Shared
 
 extension SQLiteServerStore: CoordinationStore {
     func fieldworkSnapshot() async throws -> FieldworkSnapshot {
-        try await pool.read { db in
+        try await pool.read { [sealing] db in
             let rosterRows = try String.fetchAll(
                 db, sql: "SELECT value FROM field_state WHERE entity = ? AND field = 'record' AND value IS NOT NULL",
                 arguments: [Entity.municipality.rawValue]
@@ -14,7 +14,7 @@ extension SQLiteServerStore: CoordinationStore {
                 .sorted { ($0.nis, $0.validFrom) < ($1.nis, $1.validFrom) }
             var snapshot = FieldworkSnapshot(roster: Roster(municipalities: municipalities))
 
-            for (id, record) in try ChangeLog.storedRecords(of: .contactAttempt, in: db) {
+            for (id, record) in try sealing.storedRecords(of: .contactAttempt, in: db) {
                 guard let uuid = UUID(uuidString: id), let nis = record.scope?.municipalityNIS else { continue }
                 snapshot.attempts[nis, default: []].append(ContactAttempt(id: uuid, fields: record.fields, logged: record.earliestClock))
             }
@@ -22,7 +22,7 @@ extension SQLiteServerStore: CoordinationStore {
             var forms: [String: Questionnaire?] = [:]
             for (id, record) in try Self.scopedRecords(of: .interview, in: db) {
                 guard let uuid = UUID(uuidString: id) else { continue }
-                var interview = Interview(id: uuid, fields: record.fields)
+                var interview = Interview(id: uuid, fields: try sealing.open(record.fields, entity: .interview, entityId: id))
                 if let formID = interview.questionnaire, let version = interview.questionnaireVersion {
                     let key = "\(formID)@\(version)"
                     if forms[key] == nil { forms[key] = .some(try Self.questionnaire(id: formID, version: version, in: db)) }

@@ -13,8 +13,8 @@ extension SQLiteServerStore {
 
     func approveInterview(_ id: Interview.ID, comment: String?, despiteOpenConflicts: Bool, by author: Principal, now: Date) async throws -> [Change] {
         try APIError.checkControlCharacters(comment, in: "The comment", as: .multiLine)
-        return try await pool.write { db in
-            let (interview, nis) = try Self.reviewedInterview(id, in: db)
+        return try await pool.write { [sealing] db in
+            let (interview, nis) = try Self.reviewedInterview(id, sealing: sealing, in: db)
             guard interview.state == .complete else {
                 throw APIError.conflict(
                     "Interview \(Self.key(id)) is \(interview.state.rawValue), not complete; only a complete interview can be approved.",
@@ -51,7 +51,7 @@ extension SQLiteServerStore {
             ]
             if let comment = comment?.trimmingCharacters(in: .whitespacesAndNewlines), !comment.isEmpty { review["comment"] = .string(comment) }
             edits.append(FieldEdit(scope: .municipality(nis), entity: .interview, entityId: Self.key(id), field: Interview.Field.review, value: .object(review)))
-            return try Self.author(edits, by: author.user, now: now, in: db)
+            return try Self.author(edits, by: author.user, now: now, sealing: sealing, in: db)
         }
     }
 
@@ -60,8 +60,8 @@ extension SQLiteServerStore {
         guard !comment.isEmpty else { throw APIError.unprocessable("A flag needs a comment that tells the interviewer what to check.") }
         guard comment.count <= 2000 else { throw APIError.unprocessable("A flag's comment is at most 2000 characters.") }
         try APIError.checkControlCharacters(comment, in: "The comment", as: .multiLine)
-        return try await pool.write { db in
-            let (interview, nis) = try Self.reviewedInterview(id, in: db)
+        return try await pool.write { [sealing] db in
+            let (interview, nis) = try Self.reviewedInterview(id, sealing: sealing, in: db)
             guard interview.state != .withdrawn else {
                 throw APIError.conflict("Interview \(Self.key(id)) was withdrawn; there is nothing to flag.", code: "withdrawn")
             }
@@ -88,13 +88,13 @@ extension SQLiteServerStore {
                 FieldEdit(scope: .municipality(nis), entity: .interview, entityId: Self.key(id), field: Interview.Field.flag(question), value: flag),
                 FieldEdit(scope: .municipality(nis), entity: .interview, entityId: Self.key(id), field: Interview.Field.review, value: review),
             ]
-            return try Self.author(edits, by: author.user, now: now, in: db)
+            return try Self.author(edits, by: author.user, now: now, sealing: sealing, in: db)
         }
     }
 
     func resolveFlag(_ id: Interview.ID, question: String, by author: Principal, now: Date) async throws -> [Change] {
-        try await pool.write { db in
-            let (interview, nis) = try Self.reviewedInterview(id, in: db)
+        try await pool.write { [sealing] db in
+            let (interview, nis) = try Self.reviewedInterview(id, sealing: sealing, in: db)
             guard var flag = interview.flags[question]?.objectValue else {
                 throw APIError.notFound("Interview \(Self.key(id)) has no flag on \"\(question)\".")
             }
@@ -103,23 +103,23 @@ extension SQLiteServerStore {
             flag["resolvedBy"] = .string(author.user.rawValue)
             flag["resolvedAt"] = .string(ProgressCalculator.isoTime(now))
             let edit = FieldEdit(scope: .municipality(nis), entity: .interview, entityId: Self.key(id), field: Interview.Field.flag(question), value: .object(flag))
-            return try Self.author([edit], by: author.user, now: now, in: db)
+            return try Self.author([edit], by: author.user, now: now, sealing: sealing, in: db)
         }
     }
 
     func resolveConflict(_ loserID: ChangeID, choice: ConflictChoice, value: JSONValue?, by author: Principal, now: Date) async throws -> [Change] {
-        try await pool.write { db in
+        try await pool.write { [sealing] db in
             guard let seq = try Int64.fetchOne(db, sql: "SELECT loser_seq FROM conflict WHERE loser_id = ?", arguments: [loserID.description]),
                 let row = try Row.fetchOne(db, sql: "SELECT * FROM change_log WHERE seq = ?", arguments: [seq])
             else {
                 throw APIError.notFound("There is no kept conflict \(loserID); `GET /v1/review/conflicts` lists them.")
             }
-            let loser = try ChangeLog.change(row)
-            if let resolution = try ChangeLog.fields(of: .conflict, id: loserID.description, in: db)["resolution"] {
+            let loser = try sealing.open(try ChangeLog.change(row))
+            if let resolution = try sealing.fields(of: .conflict, id: loserID.description, in: db)["resolution"] {
                 let by = resolution.objectValue?["by"]?.stringValue ?? "someone"
                 throw APIError.conflict("Conflict \(loserID) was resolved already (by \(by)).", code: "already_resolved")
             }
-            let current = try ChangeLog.fields(of: loser.entity, id: loser.entityId, in: db)[loser.field]
+            let current = try sealing.fields(of: loser.entity, id: loser.entityId, in: db)[loser.field]
             let chosen: JSONValue?
             switch choice {
             case .kept: chosen = loser.value
@@ -133,10 +133,10 @@ extension SQLiteServerStore {
             case .invalid(let reason): throw APIError.unprocessable(reason)
             }
             if loser.entity == .interview, let id = UUID(uuidString: loser.entityId) {
-                var fields = try ChangeLog.fields(of: .interview, id: loser.entityId, in: db)
+                var fields = try sealing.fields(of: .interview, id: loser.entityId, in: db)
                 fields[loser.field] = chosen
                 let interview = Interview(id: id, fields: fields)
-                let lookup = SQLiteValidationLookup(db: db, cache: QuestionnaireCache())
+                let lookup = SQLiteValidationLookup(db: db, cache: QuestionnaireCache(), sealing: sealing)
                 try ChangeValidator.checkInterviewEdit(
                     field: loser.field, value: chosen, interview: interview, answers: interview.answers, fields: fields, lookup: lookup,
                     structuralOnly: true
@@ -150,13 +150,13 @@ extension SQLiteServerStore {
                 FieldEdit(scope: loser.scope, entity: .conflict, entityId: loserID.description, field: "resolution", value: resolution),
                 FieldEdit(scope: loser.scope, entity: loser.entity, entityId: loser.entityId, field: loser.field, value: chosen),
             ]
-            return try Self.author(edits, by: author.user, now: now, in: db)
+            return try Self.author(edits, by: author.user, now: now, sealing: sealing, in: db)
         }
     }
 
     func conflictViews(openOnly: Bool, entityId: String?) async throws -> [ConflictView] {
-        try await pool.read { db in
-            let kept = try ChangeLog.conflicts(openOnly: openOnly, entityId: entityId, in: db)
+        try await pool.read { [sealing] db in
+            let kept = try ChangeLog.conflicts(openOnly: openOnly, entityId: entityId, in: db).map { try sealing.open($0) }
             let names = try Self.userNames(in: db)
             var laptops: [String: String] = [DeviceID.server.rawValue: "server"]
             for row in try Row.fetchAll(db, sql: "SELECT id, name FROM device") { laptops[row["id"]] = row["name"] }
@@ -164,7 +164,7 @@ extension SQLiteServerStore {
             func formatter(for conflict: KeptConflict) throws -> AnswerFormatter {
                 guard conflict.key.entity == .interview else { return AnswerFormatter(form: nil) }
                 if let cached = formatters[conflict.key.entityId] { return cached }
-                let fields = try ChangeLog.fields(of: .interview, id: conflict.key.entityId, in: db)
+                let fields = try sealing.fields(of: .interview, id: conflict.key.entityId, in: db)
                 var form: Questionnaire?
                 if let id = fields[Interview.Field.questionnaire]?.stringValue, let version = fields[Interview.Field.questionnaireVersion]?.stringValue {
                     form = try Self.questionnaire(id: id, version: version, in: db)
@@ -243,8 +243,8 @@ extension SQLiteServerStore {
     static func key(_ id: Interview.ID) -> String { id.uuidString.lowercased() }
 
     /// The interview and its municipality, or 404.
-    private static func reviewedInterview(_ id: Interview.ID, in db: Database) throws -> (Interview, String) {
-        let fields = try ChangeLog.fields(of: .interview, id: key(id), in: db)
+    private static func reviewedInterview(_ id: Interview.ID, sealing: PersonalDataSealing, in db: Database) throws -> (Interview, String) {
+        let fields = try sealing.fields(of: .interview, id: key(id), in: db)
         guard let nis = fields[Interview.Field.municipality]?.stringValue else {
             throw APIError.notFound("There is no interview \(key(id)) on the server (has its laptop synced?).")
         }

@@ -20,8 +20,9 @@ extension SQLiteServerStore {
     }
 
     func holdFinalPush(_ changes: [Change], from device: DeviceID, now: Date) async throws -> PushResult {
-        try await pushes.write(durable: !changes.isEmpty) { db in
+        try await pushes.write(durable: !changes.isEmpty) { [sealing] db in
             var result = PushResult()
+            var sealer = sealing.sealer(db)
             let inLog = try db.cachedStatement(sql: "SELECT 1 FROM change_log WHERE device = ? AND dseq = ?")
             for change in changes {
                 guard change.id.device == device else {
@@ -33,13 +34,7 @@ extension SQLiteServerStore {
                     continue
                 }
                 let reason = "Sent by laptop \(device) after it was revoked; a coordinator accepts or discards it."
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO quarantine (change_id, device, scope, change, reason, received_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [
-                        change.id.description, device.rawValue, change.scope.rawValue,
-                        String(decoding: try JSONEncoder().encode(change), as: UTF8.self), reason, now.timeIntervalSince1970,
-                    ]
-                )
+                try Self.quarantine(try sealer.seal(change), reason: reason, now: now, in: db)
                 result.rejected.append(Rejection(changeId: change.id, code: .quarantined, reason: reason))
             }
             return result

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import LogStore
@@ -18,9 +19,22 @@ final class SQLiteServerStore: ServerStore {
     let pushBudget: TimeInterval
     /// The change log's history this database holds (see `SQLiteServerStore+Backup.swift`).
     let logEpoch: String
+    /// Seals personal values on their way in and opens them on their way out (nothing without a key).
+    let sealing: PersonalDataSealing
 
-    init(path: String, pushBudget: TimeInterval = ServerConfig.defaultPushBudget, metrics: ServerMetrics? = nil) throws {
+    /// Opens (and migrates) the database.
+    ///
+    /// - Parameters:
+    ///   - metrics: where the group commit counts its sizes and waits (`GET /metrics`).
+    ///   - personalDataKey: the server's personal-data key (`--personal-data-key`): personal values are stored sealed under it.
+    ///   - sealingClearValues: true for `admin encrypt-personal-data` only: a first key is accepted while values are in clear.
+    /// - Throws: ``PersonalDataKeyError`` when the key is wrong, missing while values are sealed, or new while values are in clear.
+    init(
+        path: String, pushBudget: TimeInterval = ServerConfig.defaultPushBudget, metrics: ServerMetrics? = nil, personalDataKey: SymmetricKey? = nil,
+        sealingClearValues: Bool = false
+    ) throws {
         self.pushBudget = pushBudget
+        sealing = PersonalDataSealing(seal: personalDataKey.map(PersonalValueSeal.init(dataKey:)))
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool.durable(path: path, configuration: configuration)
@@ -28,6 +42,11 @@ final class SQLiteServerStore: ServerStore {
         try Self.migrator.migrate(pool)
         // Changed only by a restore, which no running server sees (``ServeLock``).
         logEpoch = try pool.read { db in try Self.logEpoch(in: db) }
+        if let seal = sealing.seal {
+            try pool.write { db in try Self.checkPersonalDataKey(seal, sealingClearValues: sealingClearValues, in: db) }
+        } else {
+            try pool.read { db in try Self.checkPersonalDataKey(nil, sealingClearValues: false, in: db) }
+        }
     }
 
     static var migrator: DatabaseMigrator {
@@ -90,6 +109,7 @@ final class SQLiteServerStore: ServerStore {
         registerAddressMigrations(&migrator)
         registerPersonalDataMigrations(&migrator)
         registerBackupMigrations(&migrator)
+        registerPersonalDataKeyMigrations(&migrator)
         return migrator
     }
 
@@ -110,7 +130,7 @@ final class SQLiteServerStore: ServerStore {
                 scope: .global, entity: .questionnaire, entityId: "\(questionnaire.id)@\(questionnaire.version)",
                 field: "definition", value: definition
             )
-            _ = try Self.author(rows + [form], by: .system, now: now, in: db)
+            _ = try Self.author(rows + [form], by: .system, now: now, sealing: self.sealing, in: db)
             return true
         }
     }
@@ -260,7 +280,7 @@ final class SQLiteServerStore: ServerStore {
             let edits = nisCodes.map { nis in
                 FieldEdit(scope: .municipality(nis), entity: .assignment, entityId: nis, field: "interviewer", value: .string(user.rawValue))
             }
-            return try Self.author(edits, by: author.user, now: now, in: db)
+            return try Self.author(edits, by: author.user, now: now, sealing: self.sealing, in: db)
         }
     }
 
@@ -268,9 +288,11 @@ final class SQLiteServerStore: ServerStore {
 
     func push(_ changes: [Change], from principal: Principal, now: Date, clockOffsetMs: Int64?) async throws -> PushResult {
         // A sync with nothing to push only notes its time: that need not wait for the disk.
-        try await pushes.write(durable: !changes.isEmpty) { [questionnaires, pushBudget] db in
+        try await pushes.write(durable: !changes.isEmpty) { [questionnaires, pushBudget, sealing] db in
             var result = PushResult()
-            let lookup = SQLiteValidationLookup(db: db, cache: questionnaires)
+            // Validation reads plain values; what is stored is sealed.
+            var sealer = sealing.sealer(db)
+            let lookup = SQLiteValidationLookup(db: db, cache: questionnaires, sealing: sealing)
             var validator = ChangeValidator(principal: principal, lookup: lookup)
             var maxClock: HLC?
             let stored = try Self.storedIDs(among: changes.map(\.id), in: db)
@@ -286,22 +308,13 @@ final class SQLiteServerStore: ServerStore {
                 }
                 switch try validator.check(change) {
                 case .accept:
-                    if case .applied = try merge.apply(change, in: db) { result.merged += 1 }
+                    if case .applied = try merge.apply(try sealer.seal(change), in: db) { result.merged += 1 }
                     result.accepted.append(change.id)
                     maxClock = max(maxClock ?? change.hlc, change.hlc)
                 case .reject(let code, let reason):
                     result.rejected.append(Rejection(changeId: change.id, code: code, reason: reason))
                 case .quarantine(let reason):
-                    try db.execute(
-                        sql: """
-                            INSERT OR IGNORE INTO quarantine (change_id, device, scope, change, reason, received_at)
-                            VALUES (?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [
-                            change.id.description, change.id.device.rawValue, change.scope.rawValue,
-                            String(decoding: try JSONEncoder().encode(change), as: UTF8.self), reason, now.timeIntervalSince1970,
-                        ]
-                    )
+                    try Self.quarantine(try sealer.seal(change), reason: reason, now: now, in: db)
                     result.rejected.append(Rejection(changeId: change.id, code: .quarantined, reason: reason))
                 }
             }
@@ -344,7 +357,14 @@ final class SQLiteServerStore: ServerStore {
     }
 
     func pull(scopes: [Scope], cursors: [String: Int64], excluding device: DeviceID?, limit: Int) async throws -> PullResult {
-        try await pool.read { db in
+        // Sealed values go out opened (over TLS); the laptop seals them again under its own key.
+        let opened: (@Sendable (Entity, String, String, String) throws -> String)?
+        if sealing.seal == nil {
+            opened = nil
+        } else {
+            opened = { [sealing] entity, id, field, stored in try sealing.openText(entity: entity, entityId: id, field: field, stored: stored) }
+        }
+        return try await pool.read { db in
             var result = PullResult()
             var budget = limit
             for scope in scopes {
@@ -354,7 +374,7 @@ final class SQLiteServerStore: ServerStore {
                     result.more = true
                     continue
                 }
-                let rows = try ChangeLog.wireChanges(in: scope, after: start, limit: budget, in: db)
+                let rows = try ChangeLog.wireChanges(in: scope, after: start, limit: budget, value: opened, in: db)
                 budget -= rows.count
                 if budget == 0 { result.more = true }
                 result.cursors[scope.rawValue] = rows.last?.seq ?? start
@@ -378,14 +398,14 @@ final class SQLiteServerStore: ServerStore {
     // MARK: Interviews
 
     func editInterview(_ id: Interview.ID, fields: [String: JSONValue?], by author: Principal, now: Date) async throws -> [Change] {
-        try await pool.write { db in
+        try await pool.write { [sealing] db in
             let key = id.uuidString.lowercased()
-            let current = try ChangeLog.fields(of: .interview, id: key, in: db)
+            let current = try sealing.fields(of: .interview, id: key, in: db)
             guard let nis = current[Interview.Field.municipality]?.stringValue else {
                 throw APIError.notFound("There is no interview \(key) on the server (has its laptop synced?).")
             }
             let interview = Interview(id: id, fields: current)
-            let lookup = SQLiteValidationLookup(db: db, cache: questionnaires)
+            let lookup = SQLiteValidationLookup(db: db, cache: questionnaires, sealing: sealing)
             var answers = interview.answers
             for (name, value) in fields where name.hasPrefix(Interview.Field.answerPrefix) {
                 answers[String(name.dropFirst(Interview.Field.answerPrefix.count))] = value ?? nil
@@ -404,37 +424,55 @@ final class SQLiteServerStore: ServerStore {
                 edited[name] = value ?? .null
                 return FieldEdit(scope: .municipality(nis), entity: .interview, entityId: key, field: name, value: value)
             }
-            return try Self.author(edits, by: author.user, now: now, in: db)
+            return try Self.author(edits, by: author.user, now: now, sealing: sealing, in: db)
         }
     }
 
     func interviewDetail(_ id: Interview.ID) async throws -> InterviewDetail? {
-        try await pool.read { db in
+        try await pool.read { [sealing] db in
             let key = id.uuidString.lowercased()
-            let fields = try ChangeLog.fields(of: .interview, id: key, in: db)
+            let fields = try sealing.fields(of: .interview, id: key, in: db)
             guard !fields.isEmpty else { return nil }
             let interview = Interview(id: id, fields: fields)
             return InterviewDetail(
                 interview: interview, reviewStatus: try Self.reviewStatus(ofInterview: key, review: interview.review, in: db),
-                conflicts: try ChangeLog.conflicts(openOnly: false, entity: .interview, entityId: key, in: db),
-                history: try ChangeLog.history(of: .interview, id: key, in: db)
+                conflicts: try ChangeLog.conflicts(openOnly: false, entity: .interview, entityId: key, in: db).map { try sealing.open($0) },
+                history: try ChangeLog.history(of: .interview, id: key, in: db).map { try sealing.open($0) }
             )
         }
     }
 
     func conflicts(openOnly: Bool) async throws -> [KeptConflict] {
-        try await pool.read { db in try ChangeLog.conflicts(openOnly: openOnly, in: db) }
+        try await pool.read { [sealing] db in try ChangeLog.conflicts(openOnly: openOnly, in: db).map { try sealing.open($0) } }
     }
 
     // MARK: Server-authored changes
 
     /// Writes edits as changes of the server's own device: sequence number and clock taken inside the transaction.
-    static func author(_ edits: [FieldEdit], by author: UserID, now: Date, in db: Database) throws -> [Change] {
+    ///
+    /// Personal values are stored sealed under `sealing`'s key; the changes returned hold them as given.
+    /// Without a key (`.none`) in a database whose values are sealed, refuses (``PersonalDataKeyError/missing``).
+    static func author(_ edits: [FieldEdit], by author: UserID, now: Date, sealing: PersonalDataSealing = .none, in db: Database) throws -> [Change] {
         var clock = try serverClock(in: db)
         var seq = try Int64.fetchOne(db, sql: "SELECT MAX(dseq) FROM change_log WHERE device = ?", arguments: [DeviceID.server.rawValue]) ?? 0
-        let changes = try ChangeLog.author(edits, lastSeq: &seq, clock: &clock, author: author, physical: now.millisecondsSince1970, in: db)
+        let sealed = try sealing.sealed(edits, in: db)
+        let changes = try ChangeLog.author(sealed, lastSeq: &seq, clock: &clock, author: author, physical: now.millisecondsSince1970, in: db)
         try save(clock, in: db)
-        return changes
+        return zip(changes, edits).map { change, edit in change.withValue(edit.value) }
+    }
+
+    /// Keeps a change for a coordinator: its device no longer holds the scope, or was revoked.
+    static func quarantine(_ change: Change, reason: String, now: Date, in db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO quarantine (change_id, device, scope, change, reason, received_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                change.id.description, change.id.device.rawValue, change.scope.rawValue,
+                String(decoding: try JSONEncoder().encode(change), as: UTF8.self), reason, now.timeIntervalSince1970,
+            ]
+        )
     }
 
     private static func serverClock(in db: Database) throws -> HybridClock {

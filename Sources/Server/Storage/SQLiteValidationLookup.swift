@@ -7,6 +7,8 @@ import Shared
 struct SQLiteValidationLookup: ValidationLookup {
     let db: Database
     let cache: QuestionnaireCache
+    /// Opens sealed personal values: validation reads what was typed.
+    var sealing: PersonalDataSealing = .none
 
     func municipalityExists(_ nis: String) throws -> Bool {
         try Bool.fetchOne(
@@ -17,7 +19,7 @@ struct SQLiteValidationLookup: ValidationLookup {
     }
 
     func interviewFields(_ id: String) throws -> [String: JSONValue] {
-        try ChangeLog.fields(of: .interview, id: id, in: db)
+        try sealing.fields(of: .interview, id: id, in: db)
     }
 
     func questionnaire(id: String, version: String) throws -> Questionnaire? {
