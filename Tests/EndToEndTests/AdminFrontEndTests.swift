@@ -11,14 +11,15 @@ import TestSupport
 @Suite("Admin front ends")
 struct AdminFrontEndTests {
     /// What each front end adds of its own: where the data is, the profile, the output, the language.
-    static let frontEndOptions: Set<String> = ["--data", "--home", "--json", "--lang", "--help", "--version"]
+    static let frontEndOptions: Set<String> = ["--data", "--personal-data-key", "--home", "--json", "--lang", "--help", "--version"]
 
     /// A command's arguments as its usage line names them: `--options` and `<positionals>`.
     static func arguments(_ command: any ParsableCommand.Type) -> Set<String> {
         let usage = command.helpMessage(columns: 1000).split(separator: "\n").first { $0.hasPrefix("USAGE:") } ?? ""
         let words = usage.split(separator: " ").map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "[]")) }
-        return Set(words.filter { $0.hasPrefix("--") || ($0.hasPrefix("<") && !words.contains("--" + $0.dropFirst().dropLast())) })
-            .subtracting(frontEndOptions)
+        // `<value>` right after an option is that option's value, not a positional argument.
+        let positionals = words.indices.filter { words[$0].hasPrefix("<") && ($0 == 0 || !words[$0 - 1].hasPrefix("--")) }.map { words[$0] }
+        return Set(words.filter { $0.hasPrefix("--") } + positionals).subtracting(frontEndOptions)
     }
 
     static func byName(_ commands: [any ParsableCommand.Type]) -> [String: any ParsableCommand.Type] {

@@ -105,6 +105,10 @@ struct ServerLimitsTests {
             {
                 return (server, port)
             }
+            if !server.isRunning {
+                let ended = try await server.finish(timeout: 5)
+                throw RawSocket.Failure(description: "the server exited with status \(ended.status) before listening: \(ended.stderr)")
+            }
             try await Task.sleep(for: .milliseconds(20))
         }
         server.kill()

@@ -228,4 +228,25 @@ struct PersonalDataSealingTests {
             #expect(sealedLeft == 1, "only the July name stays")
         }
     }
+
+    @Test("a backup needs no key: it copies sealed values sealed, and the key opens them in the restored database")
+    func backupOfSealedStore() async throws {
+        try await withTemporaryDirectory { directory in
+            let key = PersonalValueSeal.newDataKey()
+            let path = directory.appending("veldwerk.sqlite").path
+            var study = try await Study(path: path, seal: PersonalValueSeal(dataKey: key))
+            let id = UUID()
+            let pushed = try await study.store.push(
+                study.interview(id, at: Date().millisecondsSince1970, [("respondentName", .string("Hilde Verstraeten"))]), from: study.firstPrincipal, now: Date()
+            )
+            #expect(pushed.rejected.isEmpty)
+            let copy = directory.appending("backup.sqlite")
+            let summary = try SQLiteServerStore.backup(database: URL(fileURLWithPath: path), to: copy)
+            #expect(summary.logPosition > 0)
+            #expect(!found("Hilde Verstraeten", in: try Data(contentsOf: copy)), "the backup holds the name sealed")
+            #expect(throws: PersonalDataKeyError.self) { _ = try SQLiteServerStore(path: copy.path) }
+            let restored = try SQLiteServerStore(path: copy.path, personalDataKey: key)
+            #expect(try await restored.interviewDetail(id)?.interview.respondentName == "Hilde Verstraeten")
+        }
+    }
 }

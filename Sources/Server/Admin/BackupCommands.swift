@@ -11,7 +11,8 @@ struct BackupCommand: AsyncParsableCommand {
         discussion: """
             The copy is one consistent moment of the study: every change up to the log position it prints,
             none after. It is checked before the command reports success, and readable by its owner only: it
-            holds personal data, so keep it encrypted and off the server.
+            holds personal data, so keep it encrypted and off the server. No --personal-data-key is needed:
+            sealed values are copied sealed (restore the key file separately with the backup).
             Example: veldwerk-server backup --out /backup/veldwerk-$(date +%F).sqlite --data /srv/veldwerk
             Restore with: veldwerk-server restore --from FILE --data DIR (with the server stopped).
             """
@@ -30,11 +31,10 @@ struct BackupCommand: AsyncParsableCommand {
                 en: "There is no Veldwerk server database in \(data.data); name the folder with --data."
             ))
         }
-        let store = try await openAdminStore(data)
         // Written beside the target and renamed into place: a failed backup never leaves a half file at --out.
         let partial = target.url.deletingLastPathComponent().appendingPathComponent(".\(target.url.lastPathComponent).partial-\(getpid())")
         defer { try? FileManager.default.removeItem(at: partial) }
-        var summary = try await store.backup(to: partial)
+        var summary = try SQLiteServerStore.backup(database: data.config.databaseURL, to: partial)
         if force { try? FileManager.default.removeItem(at: target.url) }
         try FileManager.default.moveItem(at: partial, to: target.url)
         summary.path = target.url.path

@@ -38,17 +38,23 @@ extension SQLiteServerStore {
         try String.fetchOne(db, sql: "SELECT epoch FROM log_epoch WHERE id = 1") ?? ""
     }
 
-    /// Copies the database into `destination` with SQLite's online backup, while the server keeps
-    /// serving: the copy is one consistent moment of the database (writes wait only for each step).
-    /// The copy is checked (`PRAGMA integrity_check`) before it is reported; its file is readable by
-    /// its owner only, as it holds personal data.
-    func backup(to destination: URL) async throws -> BackupSummary {
+    /// Copies the database at `database` into `destination` with SQLite's online backup, while a server
+    /// keeps serving it: the copy is one consistent moment of the database (writes wait only for each
+    /// step). The database is opened read-only and without the personal-data key: sealed values are
+    /// copied sealed. The copy is checked (`PRAGMA integrity_check`) before it is reported; its file is
+    /// readable by its owner only, as it holds personal data.
+    static func backup(database: URL, to destination: URL) throws -> BackupSummary {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        let source = try DatabasePool(path: database.path, configuration: configuration)
         FileManager.default.createFile(atPath: destination.path, contents: nil, attributes: [.posixPermissions: 0o600])
         let copy = try DatabaseQueue(path: destination.path)
-        try pool.backup(to: copy)
-        let (position, epoch) = try await copy.read { db in
-            try Self.checkIntegrity(db, of: destination.path)
-            return (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM change_log") ?? 0, try Self.logEpoch(in: db))
+        try source.backup(to: copy)
+        try source.close()
+        let (position, epoch) = try copy.read { db in
+            try checkIntegrity(db, of: destination.path)
+            return (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM change_log") ?? 0, try logEpoch(in: db))
         }
         try copy.close()
         let bytes = (try? FileManager.default.attributesOfItem(atPath: destination.path)[.size] as? Int64) ?? 0
