@@ -101,20 +101,41 @@ final class SQLiteExportReading: ExportReading {
     }
 
     func longestStrings(of fields: [String]) async throws -> [String: Int] {
+        let patterns = fields.compactMap(RepeatAnswerPattern.question(in:))
+        let plain = fields.filter { RepeatAnswerPattern.question(in: $0) == nil }
         guard !fields.isEmpty else { return [:] }
         return try await snapshot.read { db in
-            let placeholders = Array(repeating: "?", count: fields.count).joined(separator: ", ")
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT field, MAX(length(CAST(json_extract(value, '$') AS BLOB))) AS bytes FROM field_state
-                    WHERE entity = 'interview' AND field IN (\(placeholders)) AND json_type(value) = 'text'
-                    GROUP BY field
-                    """,
-                arguments: StatementArguments(fields)
-            )
             var longest: [String: Int] = [:]
-            for row in rows { longest[row["field"]] = row["bytes"] }
+            if !plain.isEmpty {
+                let placeholders = Array(repeating: "?", count: plain.count).joined(separator: ", ")
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT field, MAX(length(CAST(json_extract(value, '$') AS BLOB))) AS bytes FROM field_state
+                        WHERE entity = 'interview' AND field IN (\(placeholders)) AND json_type(value) = 'text'
+                        GROUP BY field
+                        """,
+                    arguments: StatementArguments(plain)
+                )
+                for row in rows { longest[row["field"]] = row["bytes"] }
+            }
+            if !patterns.isEmpty {
+                // repeats.<instance>.<question>: the question is what follows the second dot.
+                let wanted = Set(patterns)
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT substr(field, 9 + instr(substr(field, 9), '.')) AS question,
+                               MAX(length(CAST(json_extract(value, '$') AS BLOB))) AS bytes FROM field_state
+                        WHERE entity = 'interview' AND field GLOB 'repeats.*.*' AND json_type(value) = 'text'
+                        GROUP BY question
+                        """
+                )
+                for row in rows {
+                    let question: String = row["question"]
+                    if wanted.contains(question) { longest[RepeatAnswerPattern.field(question)] = row["bytes"] }
+                }
+            }
             return longest
         }
     }
