@@ -16,16 +16,18 @@ struct ExportRepeatTests {
     /// A household roster with a nested member roster, published past the check (the runner does not ask repeats yet).
     static func form() throws -> Questionnaire {
         let survey = """
-            type,name,label::nl,label::en
-            text,village,Dorp,Village
-            begin_repeat,household,Huishouden,Household
-            text,head,Gezinshoofd,Head of household
-            integer,size,Grootte,Size
-            select_one yn,owner,Eigenaar?,Owner?
-            begin_repeat,member,Lid,Member
-            text,member_name,Naam,Name
-            end_repeat,,,
-            end_repeat,,,
+            type,name,label::nl,label::en,calculation
+            text,village,Dorp,Village,
+            begin_repeat,household,Huishouden,Household,
+            text,head,Gezinshoofd,Head of household,
+            integer,size,Grootte,Size,
+            select_one yn,owner,Eigenaar?,Owner?,
+            begin_repeat,member,Lid,Member,
+            text,member_name,Naam,Name,
+            end_repeat,,,,
+            end_repeat,,,,
+            calculate,households,,,count(${household})
+            calculate,first_head,,,"indexed-repeat(${head}, ${household}, 1)"
             """
         let choices = """
             list_name,name,label::nl,label::en
@@ -95,6 +97,8 @@ struct ExportRepeatTests {
             #expect(header.contains("village"))
             #expect(!header.contains { ["head", "size", "owner", "member_name"].contains($0) }, "\(header)")
             #expect(rows.count == 2, "one interview: the draft is left out")
+            let row = Dictionary(uniqueKeysWithValues: zip(header, rows[1]))
+            #expect(row["households"] == "2" && row["first_head"] == "Anna", "calculations reach the live instances: \(row)")
             let sav = try SAVReader(try await fixture.export(Self.options(.sav)).bytes)
             #expect(sav.cases.count == 1)
             #expect(sav.variable("head") == nil && sav.variable("member_name") == nil)
@@ -165,7 +169,7 @@ struct ExportRepeatTests {
             let line = try #require(try await fixture.exportText(Self.options(.jsonl)).split(separator: "\n").first)
             let object = try JSONDecoder().decode(JSONValue.self, from: Data(line.utf8)).objectValue ?? [:]
             let repeats = object["repeats"]?.objectValue ?? [:]
-            #expect(object["answers"]?.objectValue?.keys.sorted() == ["village"])
+            #expect(object["answers"]?.objectValue?.keys.sorted() == ["first_head", "households", "village"])
             #expect(repeats["household"] == .array([
                 .object(["id": .string("hhhhhhh1"), "parent": .null, "position": .int(1), "answers": .object(["head": .string("Anna"), "size": .int(4), "owner": .string("ja")])]),
                 .object(["id": .string("hhhhhhh2"), "parent": .null, "position": .int(2), "answers": .object(["head": .string("Bert")])]),

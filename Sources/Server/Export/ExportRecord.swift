@@ -96,9 +96,11 @@ struct ExportRecordBuilder {
 
         let form = schema.form(for: interview)
         interview = interview.withMetadata(from: form)
-        let relevant = Set(form.relevantQuestions(answers: interview.answers).lazy.map(\.name))
+        // count(), sum() and indexed-repeat() in the main questions reach the interview's live instances.
+        let scope = interview.repeats.map { RepeatScope(form: form, instances: $0) }
+        let relevant = Set(form.relevantQuestions(answers: interview.answers, repeats: scope).lazy.map(\.name))
         let hasCalculations = form.questions.contains { $0.type == .calculate || $0.calculation != nil || $0.defaultValue != nil }
-        let effective = hasCalculations ? form.effectiveAnswers(interview.answers) : interview.answers
+        let effective = hasCalculations ? form.effectiveAnswers(interview.answers, repeats: scope) : interview.answers
         var cells: [String: ExportRecord.Cell] = [:]
         cells.reserveCapacity(form.questions.count)
         let inRepeats = form.hasRepeats ? Set(form.questions.filter { form.enclosingRepeat(ofGroup: $0.group) != nil }.map(\.name)) : []
