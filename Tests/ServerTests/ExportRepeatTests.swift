@@ -156,6 +156,26 @@ struct ExportRepeatTests {
         }
     }
 
+    @Test("pyreadstat reads a repeat's file as SPSS would (skipped without python3 and pyreadstat)")
+    func pyreadstat() async throws {
+        guard let python = ExportSAVTests.pythonWithPyreadstat() else { return }
+        try await withTemporaryDirectory { directory in
+            let fixture = try await Self.fixture(directory)
+            let sav = directory.appending("households.sav")
+            try Data(try await fixture.export(Self.options(.sav, repeat: "household")).bytes).write(to: sav)
+            let expectations: JSONValue = .object([
+                "rows": .int(2),
+                "variableLabels": .object(["instance_id": .string("Id van de herhaling"), "position": .string("Volgnummer (vanaf 1)"), "owner": .string("Eigenaar?")]),
+                "valueLabels": .object(["owner": .object(["1": .string("Ja"), "2": .string("Nee"), "-99": .string("Niet beantwoord")])]),
+                "userMissing": .object(["size": .array([.int(-99), .int(-98)])]),
+            ])
+            let expect = directory.appending("expect.json")
+            try Data(expectations.canonicalJSON.utf8).write(to: expect)
+            let (status, output) = try ExportSAVTests.run(python, [ExportSAVTests.script.path, sav.path, expect.path])
+            #expect(status == 0, "check-sav.py: \(output)")
+        }
+    }
+
     @Test("csv-long names each repeat answer's instance; JSON Lines nests the instances per repeat")
     func longCSVAndJSONLines() async throws {
         try await withTemporaryDirectory { directory in
