@@ -23,6 +23,8 @@ public struct ExportArguments: ParsableArguments {
     public var raw = false
     @Flag(help: "Quotes: keep the answers that help identify a respondent (their function, a free-text department); left out by default.")
     public var withContext = false
+    @Option(name: .customLong("repeat"), help: "csv and sav: the file of this repeat (begin_repeat name), one row per instance, linked by interview_id and instance_id.")
+    public var repeatGroup: String?
     @Flag(help: "Replace the --out file if it exists (only once the new export is complete; a folder is never replaced).")
     public var force = false
 
@@ -74,6 +76,7 @@ public struct ExportArguments: ParsableArguments {
         if raw { parameters.append(("raw", "true")) }
         if withContext { parameters.append(("context", "true")) }
         if let excel { parameters.append(("excel", excel)) }
+        if let repeatGroup { parameters.append(("repeat", repeatGroup)) }
         return parameters
     }
 

@@ -72,6 +72,12 @@ struct ExportOutputFileTests {
             #expect(refused.stderr.contains("Only an admin"), "\(refused.stderr)")
             try desk.expectUntouched("a refused download")
 
+            // The server refuses a repeat its questionnaire does not have (400): the old file stays.
+            let unknownRepeat = try await export(["--out", desk.existing.path, "--force", "--repeat", "nope"])
+            #expect(unknownRepeat.status != 0)
+            #expect(unknownRepeat.stderr.contains("no repeat \"nope\""), "\(unknownRepeat.stderr)")
+            try desk.expectUntouched("a refused repeat")
+
             let replaced = try await export(["--out", desk.existing.path, "--force"])
             #expect(replaced.status == 0, "\(replaced.stderr)")
             #expect(desk.text(desk.existing)?.hasPrefix("interview_id,") == true)
@@ -102,6 +108,15 @@ struct ExportOutputFileTests {
             #expect(existing.status == 64)
             #expect(existing.stderr.contains(desk.existing.path) && existing.stderr.contains("--force"), "\(existing.stderr)")
             try desk.expectUntouched("--out an existing file")
+
+            // A repeat the questionnaire does not have: a usage error, in the language asked for, nothing touched.
+            let repeatGroup = try await export(["--repeat", "nope", "--out", desk.existing.path, "--force"])
+            #expect(repeatGroup.status == 64)
+            #expect(repeatGroup.stderr.contains("no repeat \"nope\""), "\(repeatGroup.stderr)")
+            try desk.expectUntouched("an unknown repeat")
+            let dutch = try await export(["--repeat", "nope", "--out", desk.existing.path, "--force", "--lang", "nl"])
+            #expect(dutch.status == 64)
+            #expect(dutch.stderr.contains("geen herhaling \"nope\""), "\(dutch.stderr)")
 
             let missing = try await export(["--out", desk.root.appending("no/such/folder.csv").path])
             #expect(missing.status == 64)

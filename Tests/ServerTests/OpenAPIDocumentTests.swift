@@ -224,6 +224,7 @@ struct OpenAPIDocumentTests {
             try await exchange.call("GET", "/v1/export?format=codebook", token: coordinator, expect: 200)
             try await exchange.call("GET", "/v1/export?format=sav", token: coordinator, expect: 200)
             try await exchange.call("GET", "/v1/export?format=nope", token: coordinator, expect: 400)
+            try await exchange.call("GET", "/v1/export?format=csv&repeat=nope", token: coordinator, expect: 400)
             try await exchange.call("GET", "/v1/export?format=csv&personal=true", token: researcherToken, expect: 403)
             try await exchange.call("GET", "/v1/export?format=csv", token: laptop.token, expect: 403)
 

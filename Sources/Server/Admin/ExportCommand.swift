@@ -35,7 +35,14 @@ struct ExportCommand: AsyncParsableCommand {
             try await Self.referenceScan(store)
             return
         }
-        let exporter = try await Exporter.prepare(store: store, options: options)
+        let exporter: Exporter
+        do {
+            exporter = try await Exporter.prepare(store: store, options: options)
+        } catch let error as ExportError {
+            // A repeat the questionnaire does not have is a usage error (exit 64), as a bad option is.
+            guard case .unknownRepeat = error else { throw error }
+            throw ValidationError(error.description)
+        }
         let manifest: ExportManifest
         if out == "-" {
             let handle = FileHandle.standardOutput
@@ -48,7 +55,8 @@ struct ExportCommand: AsyncParsableCommand {
         if json {
             try printJSON(manifest)
         } else {
-            let count = manifest.interviews.map { "\($0) interviews" } ?? "the codebook"
+            var count = manifest.interviews.map { "\($0) interviews" } ?? "the codebook"
+            if let instances = manifest.instances, let group = manifest.repeatGroup { count = "\(instances) instances of \(group) from " + count }
             let line = "Wrote \(count) to \(out == "-" ? "standard output" : out): \(manifest.questionnaire) version(s) \(manifest.versions.joined(separator: ", ")), as of log position \(manifest.logPosition) (next incremental export: --since \(manifest.logPosition)).\n"
             FileHandle.standardError.write(Data(line.utf8))
         }

@@ -3,7 +3,7 @@ import Shared
 
 /// The codebook, as Markdown or as CSV: every variable of the wide CSV and the SPSS file with its
 /// labels in each language, type, values and their labels, relevance, constraint and the
-/// questionnaire versions it occurs in.
+/// questionnaire versions it occurs in; then each repeat's file: its linking columns and its questions.
 struct CodebookWriter: ExportWriter {
     let schema: ExportSchema
     let options: ExportOptions
@@ -22,6 +22,8 @@ struct CodebookWriter: ExportWriter {
         var required: String
         var versions: String
         var missing: String
+        /// The repeat whose file holds the variable; empty for the main files.
+        var repeatGroup = ""
     }
 
     private var languages: [String] { schema.newest.languages.isEmpty ? [schema.defaultLanguage] : schema.newest.languages }
@@ -34,7 +36,7 @@ struct CodebookWriter: ExportWriter {
         }
     }
 
-    /// Every variable, in file order.
+    /// Every variable, in file order: the main files', then each repeat's.
     var rows: [Row] {
         var rows: [Row] = MetadataColumn.columns(includePersonalData: options.includePersonalData).map { column in
             Row(
@@ -43,31 +45,45 @@ struct CodebookWriter: ExportWriter {
                 versions: schema.versions.joined(separator: " "), missing: ""
             )
         }
-        let missing = MissingCode.labels.map { "\(Int($0.0)) = \($0.en.lowercased())" }.joined(separator: "; ")
-        for question in schema.questions {
-            let isString = Self.isString(question.type)
-            rows.append(
+        rows += schema.questions.flatMap(questionRows)
+        for group in schema.repeats {
+            rows += group.columns.map { column in
                 Row(
-                    variable: question.variable, question: question.name, labels: languages.map { question.label.text($0) },
-                    type: question.type.xlsform, spssType: Self.spssType(question.type),
-                    values: question.choices.enumerated().map { index, choice in
-                        "\(index + 1) = \(choice.name) = " + languages.map { choice.label.text($0) }.joined(separator: " / ")
-                    }.joined(separator: "; "),
-                    relevance: question.relevance ?? "", constraint: question.constraint ?? "", required: question.required ? "yes" : "no",
-                    versions: question.versions.joined(separator: " "), missing: isString ? "" : missing
-                )
-            )
-            for (choice, variable) in zip(question.choices, question.optionVariables) {
-                rows.append(
-                    Row(
-                        variable: variable, question: question.name,
-                        labels: languages.map { question.label.text($0) + ": " + choice.label.text($0) },
-                        type: "option of \(question.type.xlsform)", spssType: "numeric",
-                        values: "0 = not chosen; 1 = chosen", relevance: question.relevance ?? "", constraint: "", required: "",
-                        versions: question.versions.joined(separator: " "), missing: missing
-                    )
+                    variable: column.rawValue, question: "", labels: languages.map { column.label.text($0) }, type: "repeat link",
+                    spssType: column == .position ? "numeric" : "string", values: column.explanation, relevance: "", constraint: "", required: "",
+                    versions: schema.versions.joined(separator: " "), missing: "", repeatGroup: group.name
                 )
             }
+            rows += group.questions.flatMap(questionRows)
+        }
+        return rows
+    }
+
+    /// A question's rows: its variable, and a 0/1 variable per option of a select_multiple.
+    private func questionRows(_ question: ExportSchema.Question) -> [Row] {
+        let missing = MissingCode.labels.map { "\(Int($0.0)) = \($0.en.lowercased())" }.joined(separator: "; ")
+        let group = question.repeatGroup ?? ""
+        var rows = [
+            Row(
+                variable: question.variable, question: question.name, labels: languages.map { question.label.text($0) },
+                type: question.type.xlsform, spssType: Self.spssType(question.type),
+                values: question.choices.enumerated().map { index, choice in
+                    "\(index + 1) = \(choice.name) = " + languages.map { choice.label.text($0) }.joined(separator: " / ")
+                }.joined(separator: "; "),
+                relevance: question.relevance ?? "", constraint: question.constraint ?? "", required: question.required ? "yes" : "no",
+                versions: question.versions.joined(separator: " "), missing: Self.isString(question.type) ? "" : missing, repeatGroup: group
+            ),
+        ]
+        for (choice, variable) in zip(question.choices, question.optionVariables) {
+            rows.append(
+                Row(
+                    variable: variable, question: question.name,
+                    labels: languages.map { question.label.text($0) + ": " + choice.label.text($0) },
+                    type: "option of \(question.type.xlsform)", spssType: "numeric",
+                    values: "0 = not chosen; 1 = chosen", relevance: question.relevance ?? "", constraint: "", required: "",
+                    versions: question.versions.joined(separator: " "), missing: missing, repeatGroup: group
+                )
+            )
         }
         return rows
     }
@@ -77,13 +93,13 @@ struct CodebookWriter: ExportWriter {
         if options.byteOrderMark { out += CSVWriter.byteOrderMark }
         csv.appendLine(
             ["variable", "question"] + languages.map { "label_\($0)" }
-                + ["type", "spss_type", "values", "relevance", "constraint", "required", "versions", "spss_missing"],
+                + ["type", "spss_type", "values", "relevance", "constraint", "required", "versions", "spss_missing", "repeat"],
             to: &out
         )
         for row in rows {
             csv.appendLine(
                 [row.variable, row.question] + row.labels
-                    + [row.type, row.spssType, row.values, row.relevance, row.constraint, row.required, row.versions, row.missing],
+                    + [row.type, row.spssType, row.values, row.relevance, row.constraint, row.required, row.versions, row.missing, row.repeatGroup],
                 to: &out
             )
         }
@@ -115,31 +131,68 @@ struct CodebookWriter: ExportWriter {
                 section = title
                 text += "\n## \(title.isEmpty ? "Questions" : title)\n"
             }
-            text += "\n### `\(question.variable)`: \(Self.cell(question.label.text(languages.first)))\n\n"
+            text += questionMarkdown(question, heading: "###")
+        }
+        text += repeatsMarkdown()
+        return text
+    }
+
+    /// A question's section: labels, type, hint, relevance, constraint, versions and its choices.
+    private func questionMarkdown(_ question: ExportSchema.Question, heading: String) -> String {
+        var text = ""
+        text += "\n\(heading) `\(question.variable)`: \(Self.cell(question.label.text(languages.first)))\n\n"
+        for language in languages.dropFirst() {
+            text += "- Label (\(language)): \(Self.cell(question.label.text(language)))\n"
+        }
+        let shown = Questionnaire.references(in: question.label)
+        if !shown.isEmpty {
+            text += "- The label shows the answers to: " + shown.map { "`${\($0)}`" }.joined(separator: ", ") + " (filled in when asked)\n"
+        }
+        text += "- Type: `\(question.type.xlsform)` (SPSS \(Self.spssType(question.type)))"
+        text += question.required ? ", required\n" : ", optional\n"
+        if let hint = question.hint, !hint.isEmpty { text += "- Hint: \(Self.cell(hint.text()))\n" }
+        if let relevance = question.relevance { text += "- Asked when: `\(relevance)`\n" }
+        if let constraint = question.constraint { text += "- Constraint: `\(constraint)`\n" }
+        text += "- Versions: \(question.versions.joined(separator: ", "))\n"
+        if !question.choices.isEmpty {
+            let isMultiple = !question.optionVariables.isEmpty
+            text += "\n| code | value | " + languages.map { "label (\($0))" }.joined(separator: " | ")
+            text += isMultiple ? " | 0/1 variable |\n" : " |\n"
+            text += "|---|---|" + languages.map { _ in "---|" }.joined()
+            text += isMultiple ? "---|\n" : "\n"
+            for (index, choice) in question.choices.enumerated() {
+                text += "| \(index + 1) | `\(choice.name)` | " + languages.map { Self.cell(choice.label.text($0)) }.joined(separator: " | ")
+                if isMultiple { text += " | `\(question.optionVariables[index])`" }
+                text += " |\n"
+            }
+        }
+        return text
+    }
+
+    /// Each repeat: what its file holds, how it links to the others, and its questions.
+    private func repeatsMarkdown() -> String {
+        guard !schema.repeats.isEmpty else { return "" }
+        var text = "\n## Repeats\n\n"
+        text += "A repeat's answers are not columns of the main files. Each repeat has a file of its own (`--repeat NAME`, "
+        text += "API `repeat=NAME`, formats csv and sav): one row per instance, deleted instances left out, the same interviews "
+        text += "as the main file. In `csv-long` an answer in a repeat names its instance in the `instance` column; in JSON Lines "
+        text += "the instances sit under `repeats`, by repeat name. A repeat's answers are as entered: relevance and calculations "
+        text += "inside a repeat are not evaluated per instance, so a missing answer is \"not answered\" (-99).\n"
+        for group in schema.repeats {
+            text += "\n### Repeat `\(group.name)`: \(Self.cell(group.label.text(languages.first)))\n\n"
             for language in languages.dropFirst() {
-                text += "- Label (\(language)): \(Self.cell(question.label.text(language)))\n"
+                text += "- Label (\(language)): \(Self.cell(group.label.text(language)))\n"
             }
-            let shown = Questionnaire.references(in: question.label)
-            if !shown.isEmpty {
-                text += "- The label shows the answers to: " + shown.map { "`${\($0)}`" }.joined(separator: ", ") + " (filled in when asked)\n"
+            if let parent = group.parent { text += "- Inside repeat `\(parent)`: one set of instances per instance of it\n" }
+            text += "- Questions: " + (group.questions.isEmpty ? "none" : group.questions.map { "`\($0.variable)`" }.joined(separator: ", ")) + "\n"
+            text += "\n| variable | " + languages.map { "label (\($0))" }.joined(separator: " | ") + " | type | holds |\n"
+            text += "|---|" + languages.map { _ in "---|" }.joined() + "---|---|\n"
+            for column in group.columns {
+                text += "| `\(column.rawValue)` | " + languages.map { Self.cell(column.label.text($0)) }.joined(separator: " | ")
+                text += " | \(column == .position ? "numeric" : "string") | \(column.explanation) |\n"
             }
-            text += "- Type: `\(question.type.xlsform)` (SPSS \(Self.spssType(question.type)))"
-            text += question.required ? ", required\n" : ", optional\n"
-            if let hint = question.hint, !hint.isEmpty { text += "- Hint: \(Self.cell(hint.text()))\n" }
-            if let relevance = question.relevance { text += "- Asked when: `\(relevance)`\n" }
-            if let constraint = question.constraint { text += "- Constraint: `\(constraint)`\n" }
-            text += "- Versions: \(question.versions.joined(separator: ", "))\n"
-            if !question.choices.isEmpty {
-                let isMultiple = !question.optionVariables.isEmpty
-                text += "\n| code | value | " + languages.map { "label (\($0))" }.joined(separator: " | ")
-                text += isMultiple ? " | 0/1 variable |\n" : " |\n"
-                text += "|---|---|" + languages.map { _ in "---|" }.joined()
-                text += isMultiple ? "---|\n" : "\n"
-                for (index, choice) in question.choices.enumerated() {
-                    text += "| \(index + 1) | `\(choice.name)` | " + languages.map { Self.cell(choice.label.text($0)) }.joined(separator: " | ")
-                    if isMultiple { text += " | `\(question.optionVariables[index])`" }
-                    text += " |\n"
-                }
+            for question in group.questions {
+                text += questionMarkdown(question, heading: "####")
             }
         }
         return text

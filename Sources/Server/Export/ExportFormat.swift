@@ -25,8 +25,8 @@ enum ExportFormat: String, CaseIterable, Sendable, Codable {
         }
     }
 
-    /// The file name of a download, e.g. `veldwerk-csv-long-seq1234.csv`.
-    func fileName(logPosition: Int64) -> String {
+    /// The file name of a download, e.g. `veldwerk-csv-long-seq1234.csv`, or of a repeat's file, `veldwerk-sav-household-seq1234.sav`.
+    func fileName(logPosition: Int64, repeatGroup: String? = nil) -> String {
         let ext: String
         switch self {
         case .csv, .csvLong, .codebookCSV, .quotes: ext = "csv"
@@ -34,7 +34,8 @@ enum ExportFormat: String, CaseIterable, Sendable, Codable {
         case .sav: ext = "sav"
         case .codebook: ext = "md"
         }
-        return "veldwerk-\(rawValue)-seq\(logPosition).\(ext)"
+        let name = repeatGroup.map { "-" + SPSSName.sanitise($0) } ?? ""
+        return "veldwerk-\(rawValue)\(name)-seq\(logPosition).\(ext)"
     }
 
     /// Whether the file holds interviews (the codebook describes the questionnaire only).

@@ -7,7 +7,8 @@ import Shared
 /// `format`, `labels=true`, `language=en`, `separator=semicolon`, `bom=true`, `personal=true`,
 /// `state=complete|draft|withdrawn|all` (repeatable), `province=NAME` (repeatable),
 /// `from=YYYY-MM-DD`, `to=YYYY-MM-DD` (on the day the interview started), `since=SEQ`, `raw=true`,
-/// `context=true` (quotes with the answers that help identify a respondent).
+/// `context=true` (quotes with the answers that help identify a respondent), `repeat=GROUP` (csv and
+/// sav: the file of one repeat, a row per instance).
 struct ExportOptions: Sendable, Equatable {
     var format: ExportFormat
     /// Choice labels instead of choice codes in the wide CSV.
@@ -41,6 +42,11 @@ struct ExportOptions: Sendable, Equatable {
     /// The question whose answer `ja` means the respondent agreed to be quoted.
     var quoteConsentQuestion = "f_citaat_toestemming"
     var quoteConsentValue = "ja"
+    /// The repeat whose file to write (one row per instance) instead of the main file; csv and sav only.
+    var repeatGroup: String?
+
+    /// The formats that write a repeat's file.
+    static let repeatFormats: [ExportFormat] = [.csv, .sav]
 
     init(format: ExportFormat) {
         self.format = format
@@ -122,6 +128,9 @@ struct ExportOptions: Sendable, Equatable {
             case "since":
                 guard let seq = Int64(value), seq >= 0 else { throw ExportError.invalidOption("since takes a log position (a whole number ≥ 0), not \"\(value)\".") }
                 since = seq
+            case "repeat":
+                guard !value.isEmpty else { throw ExportError.invalidOption(Self.repeatNeedsName) }
+                repeatGroup = value
             default:
                 throw ExportError.invalidOption("Unknown export option \"\(name)\".")
             }
@@ -132,6 +141,22 @@ struct ExportOptions: Sendable, Equatable {
             byteOrderMark = true
         }
         if let from, let to, to < from { throw ExportError.invalidOption("to (\(to)) is before from (\(from)).") }
+        if repeatGroup != nil, !Self.repeatFormats.contains(format) { throw ExportError.invalidOption(Self.repeatNeedsFormat(format)) }
+    }
+
+    private static var repeatNeedsName: String {
+        localized(
+            nl: "repeat neemt de naam van een herhaling (begin_repeat), bv. repeat=household.",
+            en: "repeat takes the name of a repeat (begin_repeat), e.g. repeat=household."
+        )
+    }
+
+    private static func repeatNeedsFormat(_ format: ExportFormat) -> String {
+        let formats = repeatFormats.map(\.rawValue).joined(separator: ", ")
+        return localized(
+            nl: "Alleen \(formats) hebben een eigen bestand per herhaling; laat repeat weg voor \(format.rawValue).",
+            en: "Only \(formats) have a file of their own per repeat; leave out repeat for \(format.rawValue)."
+        )
     }
 
     /// The options as `name=value` pairs, the inverse of ``init(parameters:)``.
@@ -150,6 +175,7 @@ struct ExportOptions: Sendable, Equatable {
         if raw { result.append(("raw", "true")) }
         if withContext { result.append(("context", "true")) }
         if spreadsheetNL { result.append(("excel", "nl")) }
+        if let repeatGroup { result.append(("repeat", repeatGroup)) }
         return result
     }
 

@@ -14,7 +14,21 @@ protocol ExportReading: Sendable {
     /// each with its non-empty fields; with `changedAfter`, only interviews with a change after that position.
     func interviews(after id: String?, limit: Int, changedAfter: Int64?) async throws -> [InterviewFields]
     /// The longest value, in UTF-8 bytes, of each named interview field that holds strings (for fixed-width SPSS strings).
+    /// A ``RepeatAnswerPattern`` field stands for a question's answers in every repeat instance.
     func longestStrings(of fields: [String]) async throws -> [String: Int]
+}
+
+/// A field name standing for a question's answer in every repeat instance (`repeats.*.<question>`),
+/// for ``ExportReading/longestStrings(of:)``.
+enum RepeatAnswerPattern {
+    static let prefix = Interview.Field.repeatPrefix + "*."
+
+    static func field(_ question: String) -> String { prefix + question }
+
+    /// The question a pattern field names; nil for another field.
+    static func question(in field: String) -> String? {
+        field.hasPrefix(prefix) ? String(field.dropFirst(prefix.count)) : nil
+    }
 }
 
 /// The store behind exports: opens one consistent read.

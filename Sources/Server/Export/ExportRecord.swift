@@ -30,9 +30,27 @@ struct ExportRecord: Sendable {
     var reviewStatus: String?
     /// The cells by question name; a question missing here is not applicable.
     var cells: [String: Cell]
+    /// The live instances by repeat name, each repeat's in order (deleted instances and those inside them left out).
+    var instances: [String: [Instance]] = [:]
 
     func cell(_ question: String) -> Cell {
         cells[question] ?? .notApplicable
+    }
+
+    /// One live instance of a repeat, ready for the writers.
+    struct Instance: Sendable, Equatable {
+        var id: String
+        /// The enclosing repeat's instance, for a nested repeat.
+        var parent: String?
+        /// The number, from 1, among the instances of its repeat in the same interview (or enclosing instance).
+        var position: Int
+        /// The cells by question name, for the questions of the repeat in the interview's version
+        /// (an answer, or not answered); a question missing here is not applicable.
+        var cells: [String: Cell]
+
+        func cell(_ question: String) -> Cell {
+            cells[question] ?? .notApplicable
+        }
     }
 }
 
@@ -78,12 +96,15 @@ struct ExportRecordBuilder {
 
         let form = schema.form(for: interview)
         interview = interview.withMetadata(from: form)
-        let relevant = Set(form.relevantQuestions(answers: interview.answers).lazy.map(\.name))
+        // count(), sum() and indexed-repeat() in the main questions reach the interview's live instances.
+        let scope = interview.repeats.map { RepeatScope(form: form, instances: $0) }
+        let relevant = Set(form.relevantQuestions(answers: interview.answers, repeats: scope).lazy.map(\.name))
         let hasCalculations = form.questions.contains { $0.type == .calculate || $0.calculation != nil || $0.defaultValue != nil }
-        let effective = hasCalculations ? form.effectiveAnswers(interview.answers) : interview.answers
+        let effective = hasCalculations ? form.effectiveAnswers(interview.answers, repeats: scope) : interview.answers
         var cells: [String: ExportRecord.Cell] = [:]
         cells.reserveCapacity(form.questions.count)
-        for question in form.questions where question.type != .note {
+        let inRepeats = form.hasRepeats ? Set(form.questions.filter { form.enclosingRepeat(ofGroup: $0.group) != nil }.map(\.name)) : []
+        for question in form.questions where question.type != .note && !inRepeats.contains(question.name) {
             if !relevant.contains(question.name) {
                 cells[question.name] = .notApplicable
             } else if let value = effective[question.name], !Self.isEmpty(value) {
@@ -101,8 +122,31 @@ struct ExportRecordBuilder {
             interviewPseudonym: options.format == .quotes ? pseudonyms.pseudonym(.interview, stored.id) : nil,
             interviewerName: interview.interviewer.flatMap { users[$0]?.name },
             reviewStatus: stored.reviewStatus?.rawValue,
-            cells: cells
+            cells: cells, instances: Self.instances(of: interview, form: form)
         )
+    }
+
+    /// The interview's live instances of the form's repeats, numbered from 1 within their interview
+    /// or enclosing instance. A repeat's answers are taken as stored: relevance and calculations inside
+    /// a repeat are not evaluated per instance.
+    static func instances(of interview: Interview, form: Questionnaire) -> [String: [ExportRecord.Instance]] {
+        guard let live = interview.repeats else { return [:] }
+        var result: [String: [ExportRecord.Instance]] = [:]
+        for (group, list) in live where form.group(named: group)?.repeats == true {
+            let questions = form.questions(inRepeat: group).filter { $0.type != .note }
+            var counts: [String: Int] = [:]
+            result[group] = list.map { instance in
+                let position = (counts[instance.parent ?? ""] ?? 0) + 1
+                counts[instance.parent ?? ""] = position
+                var cells: [String: ExportRecord.Cell] = [:]
+                for question in questions {
+                    let value = instance.answers[question.name]
+                    cells[question.name] = value.map { isEmpty($0) ? .notAnswered : .value($0) } ?? .notAnswered
+                }
+                return ExportRecord.Instance(id: instance.id, parent: instance.parent, position: position, cells: cells)
+            }
+        }
+        return result
     }
 
     private mutating func place(of nis: String) -> (nis2024: String?, nis2025: String, province: String?) {

@@ -28,6 +28,8 @@ struct ExportSchema: Sendable {
         var versions: [String]
         /// The section (group) label.
         var section: LocalizedText?
+        /// The innermost repeat the question is in (in the newest version that has it); nil for a question of the main file.
+        var repeatGroup: String?
 
         /// The 1-based code of a choice name, if it is one of the merged choices.
         func code(of choice: String) -> Int? {
@@ -43,7 +45,10 @@ struct ExportSchema: Sendable {
     var questionnaireID: String
     /// `id@version` of every version, oldest first.
     var versionKeys: [String]
+    /// The questions of the main files (one row per interview): those outside every repeat.
     var questions: [Question]
+    /// The repeats, each exported to its own file; outer repeats before the ones nested in them.
+    var repeats: [Repeat]
     /// The compiled forms by `id@version`.
     var forms: [String: Questionnaire]
     /// Questions any of the forms declares as helping identify a respondent (``Questionnaire/quasiIdentifiers``).
@@ -74,7 +79,13 @@ struct ExportSchema: Sendable {
         // Newest first decides order and definitions; then older versions add what they alone have.
         var order: [String] = []
         var byName: [String: Question] = [:]
+        var repeatOrder: [String] = []
+        var repeatsByName: [String: Repeat] = [:]
         for form in [newest] + sameForm.reversed().dropFirst() {
+            for group in form.groups where group.repeats && repeatsByName[group.name] == nil {
+                repeatsByName[group.name] = Repeat(name: group.name, label: group.label, parent: form.enclosingRepeat(ofGroup: group.parent)?.name, questions: [])
+                repeatOrder.append(group.name)
+            }
             for question in form.questions where question.type != .note {
                 let choices = form.choices(for: question)
                 if var known = byName[question.name] {
@@ -92,23 +103,41 @@ struct ExportSchema: Sendable {
                         required: question.required,
                         relevance: relevance.isEmpty ? nil : relevance.map { relevance.count > 1 ? "(\($0))" : $0 }.joined(separator: " and "),
                         constraint: question.constraint?.source, choices: choices, optionVariables: [], versions: [form.version],
-                        section: groups.last.map(\.label)
+                        section: groups.last.map(\.label), repeatGroup: form.enclosingRepeat(ofGroup: question.group)?.name
                     )
                     order.append(question.name)
                 }
             }
         }
-        // Stable variable names: sanitised, unique without regard to case, metadata names first.
+        // Stable variable names: sanitised, unique without regard to case, metadata names first; a
+        // repeat's file has its own names, after its linking columns.
+        let merged = order.compactMap { byName[$0] }
         var names = SPSSName.Registry(reserved: reservedNames)
-        questions = order.compactMap { byName[$0] }.map { question in
-            var question = question
-            question.versions.sort { $0.compare($1, options: .numeric) == .orderedAscending }
-            question.variable = names.claim(question.name)
-            if case .selectMultiple = question.type {
-                question.optionVariables = question.choices.map { names.claim(question.variable + "__" + $0.name) }
-            }
-            return question
+        questions = merged.filter { $0.repeatGroup == nil }.map { Self.named($0, in: &names) }
+        repeats = repeatOrder.compactMap { repeatsByName[$0] }.map { group in
+            var group = group
+            var names = SPSSName.Registry(reserved: group.columns.map(\.rawValue))
+            group.questions = merged.filter { $0.repeatGroup == group.name }.map { Self.named($0, in: &names) }
+            return group
         }
+    }
+
+    /// The question with its versions sorted and its variable names claimed from `names`.
+    private static func named(_ question: Question, in names: inout SPSSName.Registry) -> Question {
+        var question = question
+        question.versions.sort { $0.compare($1, options: .numeric) == .orderedAscending }
+        question.variable = names.claim(question.name)
+        if case .selectMultiple = question.type {
+            question.optionVariables = question.choices.map { names.claim(question.variable + "__" + $0.name) }
+        }
+        return question
+    }
+
+    /// The repeat `name`, for `repeat=NAME`.
+    /// - Throws: ``ExportError/unknownRepeat(_:known:)`` when the form has no such repeat.
+    func repeatGroup(named name: String) throws -> Repeat {
+        guard let group = repeats.first(where: { $0.name == name }) else { throw ExportError.unknownRepeat(name, known: repeats.map(\.name)) }
+        return group
     }
 
     /// The form an interview was answered on; the newest when its version is not stored.

@@ -11,8 +11,12 @@ struct ExportManifest: Codable, Equatable, Sendable {
     /// The questionnaire versions whose questions make the columns, oldest first.
     var versions: [String]
     var fileName: String
+    /// The repeat whose file this is (`repeat=NAME`); nil for the main file.
+    var repeatGroup: String?
     /// Interviews written; known once the export is done.
     var interviews: Int?
+    /// Repeat instances written, for a repeat's file; known once the export is done.
+    var instances: Int?
 }
 
 /// An export that has opened its snapshot and planned its columns, ready to stream.
@@ -26,6 +30,8 @@ struct Exporter: Sendable {
     private let reading: any ExportReading
     private let study: ExportStudy
     private let schema: ExportSchema
+    /// The repeat whose file to write; nil for the main file.
+    private let repeatGroup: ExportSchema.Repeat?
     /// Interviews read per page: the most held in memory at once.
     var pageSize = 500
 
@@ -34,17 +40,19 @@ struct Exporter: Sendable {
         let study = try await reading.study()
         let metadata = MetadataColumn.columns(includePersonalData: true).map(\.rawValue)
         let schema = try ExportSchema(questionnaires: study.questionnaires, reservedNames: metadata)
-        return Exporter(options: options, reading: reading, study: study, schema: schema)
+        let repeatGroup = try options.repeatGroup.map(schema.repeatGroup(named:))
+        return Exporter(options: options, reading: reading, study: study, schema: schema, repeatGroup: repeatGroup)
     }
 
-    private init(options: ExportOptions, reading: any ExportReading, study: ExportStudy, schema: ExportSchema) {
+    private init(options: ExportOptions, reading: any ExportReading, study: ExportStudy, schema: ExportSchema, repeatGroup: ExportSchema.Repeat?) {
         self.options = options
         self.reading = reading
         self.study = study
         self.schema = schema
+        self.repeatGroup = repeatGroup
         manifest = ExportManifest(
             format: options.format, logPosition: study.logPosition, questionnaire: schema.questionnaireID, versions: schema.versions,
-            fileName: options.format.fileName(logPosition: study.logPosition)
+            fileName: options.format.fileName(logPosition: study.logPosition, repeatGroup: repeatGroup?.name), repeatGroup: repeatGroup?.name
         )
     }
 
@@ -55,6 +63,7 @@ struct Exporter: Sendable {
         buffer.reserveCapacity(Self.chunkSize + 16 * 1024)
         writer.begin(into: &buffer)
         var count = 0
+        var instances = 0
         if options.format.readsInterviews {
             var builder = ExportRecordBuilder(schema: schema, study: study, options: options)
             var after: String?
@@ -66,6 +75,7 @@ struct Exporter: Sendable {
                     guard let record = builder.record(stored) else { continue }
                     writer.write(record, into: &buffer)
                     count += 1
+                    instances += repeatGroup.map { record.instances[$0.name]?.count ?? 0 } ?? 0
                     if buffer.count >= Self.chunkSize {
                         try await sink(buffer)
                         buffer.removeAll(keepingCapacity: true)
@@ -78,6 +88,7 @@ struct Exporter: Sendable {
         if !buffer.isEmpty { try await sink(buffer) }
         var done = manifest
         done.interviews = options.format.readsInterviews ? count : nil
+        done.instances = repeatGroup == nil ? nil : instances
         return done
     }
 
@@ -85,15 +96,15 @@ struct Exporter: Sendable {
 
     private func makeWriter() async throws -> any ExportWriter {
         switch options.format {
-        case .csv: return WideCSVWriter(schema: schema, options: options)
+        case .csv: return WideCSVWriter(schema: schema, options: options, repeatGroup: repeatGroup)
         case .csvLong: return LongCSVWriter(schema: schema, options: options)
         case .jsonl: return JSONLinesWriter(schema: schema, options: options)
         case .codebook, .codebookCSV: return CodebookWriter(schema: schema, options: options, logPosition: study.logPosition)
         case .quotes: return QuotesWriter(schema: schema, options: options)
         case .sav:
             let metadata = MetadataColumn.columns(includePersonalData: options.includePersonalData)
-            let longest = try await reading.longestStrings(of: SAVWriter.measuredFields(schema: schema, metadata: metadata))
-            return SAVWriter(schema: schema, options: options, study: study, longest: longest)
+            let longest = try await reading.longestStrings(of: SAVWriter.measuredFields(schema: schema, metadata: metadata, repeatGroup: repeatGroup))
+            return SAVWriter(schema: schema, options: options, study: study, longest: longest, repeatGroup: repeatGroup)
         }
     }
 }

@@ -2,7 +2,9 @@ import Shared
 
 /// JSON Lines: one interview per line, answers as typed values (a choice name, a list of names, an
 /// integer, a decimal, text); skipped questions listed under `notApplicable`, unanswered ones under
-/// `notAnswered`. Personal data sits under `personal`, present only when asked for.
+/// `notAnswered`. Personal data sits under `personal`, present only when asked for. When the form has
+/// repeats, `repeats` holds each repeat's live instances by repeat name, in order:
+/// `"repeats":{"household":[{"id":"k3…","parent":null,"position":1,"answers":{"head":"Anna"}}],"member":[…]}`.
 ///
 /// ```json
 /// {"id":"…","questionnaire":"flankerend_onderwijsbeleid","questionnaireVersion":"1","state":"complete",
@@ -67,7 +69,40 @@ struct JSONLinesWriter: ExportWriter {
             JSONText.appendKey(key, to: &out)
             JSONText.appendValue(.array(names.map(JSONValue.string)), to: &out)
         }
+        if !schema.repeats.isEmpty { appendRepeats(of: record, to: &out) }
         out.append(125)
         out.append(10)
+    }
+
+    /// `"repeats":{NAME:[{"id","parent","position","answers"}, …], …}`, every repeat of the form named (empty when it has no instances).
+    private func appendRepeats(of record: ExportRecord, to out: inout [UInt8]) {
+        JSONText.appendKey("repeats", to: &out)
+        out.append(123)
+        for (index, group) in schema.repeats.enumerated() {
+            JSONText.appendKey(group.name, first: index == 0, to: &out)
+            out.append(91)
+            for (offset, instance) in (record.instances[group.name] ?? []).enumerated() {
+                if offset > 0 { out.append(44) }
+                out.append(123)
+                JSONText.appendKey("id", first: true, to: &out)
+                JSONText.appendString(instance.id, to: &out)
+                JSONText.appendMember("parent", instance.parent, to: &out)
+                JSONText.appendKey("position", to: &out)
+                JSONText.appendValue(.int(Int64(instance.position)), to: &out)
+                JSONText.appendKey("answers", to: &out)
+                out.append(123)
+                var first = true
+                for question in group.questions {
+                    guard case .value(let value) = instance.cell(question.name) else { continue }
+                    JSONText.appendKey(question.name, first: first, to: &out)
+                    JSONText.appendValue(value, to: &out)
+                    first = false
+                }
+                out.append(125)
+                out.append(125)
+            }
+            out.append(93)
+        }
+        out.append(125)
     }
 }

@@ -7,30 +7,49 @@ import Shared
 ///
 /// Numeric answer variables declare two user-missing values, ``MissingCode/notAnswered`` (−99) and
 /// ``MissingCode/notApplicable`` (−98), both labelled. Labels are in the export's language.
+///
+/// With a repeat (`repeat=NAME`), the repeat's file instead: one case per live instance, its linking
+/// variables (``RepeatColumn``), then the repeat's questions in the same way.
 struct SAVWriter: ExportWriter {
     let schema: ExportSchema
     let options: ExportOptions
     let metadata: [MetadataColumn]
+    /// The repeat whose file this is; nil for the main file.
+    let repeatGroup: ExportSchema.Repeat?
     private var file: SystemFileWriter
     private let language: String
 
     /// - Parameters:
     ///   - longest: the longest stored value, in UTF-8 bytes, of each interview field that holds strings.
     ///   - study: for the widths of provinces and names.
-    init(schema: ExportSchema, options: ExportOptions, study: ExportStudy, longest: [String: Int], now: Date = Date()) {
+    ///   - repeatGroup: the repeat whose file to write; nil for the main file.
+    init(
+        schema: ExportSchema, options: ExportOptions, study: ExportStudy, longest: [String: Int], repeatGroup: ExportSchema.Repeat? = nil,
+        now: Date = Date()
+    ) {
         self.schema = schema
         self.options = options
-        language = options.language ?? schema.defaultLanguage
-        metadata = MetadataColumn.columns(includePersonalData: options.includePersonalData)
-        let variables = Self.variables(
-            schema: schema, metadata: metadata, language: language, study: study, longest: longest
-        )
+        self.repeatGroup = repeatGroup
+        let language = options.language ?? schema.defaultLanguage
+        self.language = language
+        let metadata = MetadataColumn.columns(includePersonalData: options.includePersonalData)
+        self.metadata = metadata
+        let leading = repeatGroup.map { Self.variables(linking: $0.columns, language: language) }
+            ?? Self.variables(metadata: metadata, language: language, study: study, longest: longest)
+        let variables = leading + Self.variables(questions: repeatGroup?.questions ?? schema.questions, language: language, longest: longest)
         let versions = schema.versions.joined(separator: ", ")
+        let repeatText = repeatGroup.map { " repeat \($0.name)" } ?? ""
         file = SystemFileWriter(
             variables: variables,
-            fileLabel: "Veldwerk \(schema.questionnaireID) v\(versions), log \(study.logPosition)",
+            fileLabel: "Veldwerk \(schema.questionnaireID) v\(versions)\(repeatText), log \(study.logPosition)",
             documents: [
                 "Veldwerk export of questionnaire \(schema.questionnaireID), version(s) \(versions).",
+            ] + (repeatGroup.map { group in
+                [
+                    "Repeat \(group.name): one case per instance, linked to the main file by interview_id"
+                        + (group.parent.map { " and to the file of repeat \($0) by parent_instance_id" } ?? "") + ".",
+                ]
+            } ?? []) + [
                 "Reflects change-log position \(study.logPosition).",
                 "User-missing: -99 = not answered, -98 = not applicable (skipped).",
                 "Timestamps are UTC.",
@@ -47,6 +66,23 @@ struct SAVWriter: ExportWriter {
     }
 
     mutating func write(_ record: ExportRecord, into out: inout [UInt8]) {
+        guard let repeatGroup else {
+            var values = metadataValues(of: record)
+            appendValues(of: schema.questions, cell: record.cell, to: &values)
+            file.appendCase(values, into: &out)
+            return
+        }
+        for instance in record.instances[repeatGroup.name] ?? [] {
+            var values: [SystemFileValue] = repeatGroup.columns.map { column in
+                column == .position ? .number(Double(instance.position)) : .string(column.value(in: record, instance))
+            }
+            appendValues(of: repeatGroup.questions, cell: instance.cell, to: &values)
+            file.appendCase(values, into: &out)
+        }
+    }
+
+    /// The metadata variables' values of an interview.
+    private func metadataValues(of record: ExportRecord) -> [SystemFileValue] {
         var values: [SystemFileValue] = []
         values.reserveCapacity(file.variables.count)
         for column in metadata {
@@ -57,8 +93,13 @@ struct SAVWriter: ExportWriter {
                 values.append(.string(text ?? ""))
             }
         }
-        for question in schema.questions {
-            let cell = record.cell(question.name)
+        return values
+    }
+
+    /// Each question's values: a code, number, date or string, or a missing code; a select_multiple adds a 0/1 per option.
+    private func appendValues(of questions: [ExportSchema.Question], cell: (String) -> ExportRecord.Cell, to values: inout [SystemFileValue]) {
+        for question in questions {
+            let cell = cell(question.name)
             let missing: Double?
             switch cell {
             case .notAnswered: missing = MissingCode.notAnswered
@@ -86,7 +127,6 @@ struct SAVWriter: ExportWriter {
                 values.append(.string(value.map(AnswerText.text) ?? ""))
             }
         }
-        file.appendCase(values, into: &out)
     }
 
     mutating func finish(into out: inout [UInt8]) {
@@ -95,9 +135,21 @@ struct SAVWriter: ExportWriter {
 
     // MARK: Dictionary
 
-    private static func variables(
-        schema: ExportSchema, metadata: [MetadataColumn], language: String, study: ExportStudy, longest: [String: Int]
-    ) -> [SystemFileVariable] {
+    /// The linking variables of a repeat's file: ids as strings, the position as a whole number.
+    private static func variables(linking columns: [RepeatColumn], language: String) -> [SystemFileVariable] {
+        columns.map { column in
+            let label = column.label.text(language)
+            switch column {
+            case .position: return SystemFileVariable(name: column.rawValue, label: label, kind: .numeric(.f(4, 0)), measure: .scale)
+            case .interviewID: return SystemFileVariable(name: column.rawValue, label: label, kind: .string(width: 36), measure: .nominal)
+            case .instanceID, .parentInstanceID:
+                return SystemFileVariable(name: column.rawValue, label: label, kind: .string(width: 32), measure: .nominal)
+            }
+        }
+    }
+
+    /// The metadata variables of the main file.
+    private static func variables(metadata: [MetadataColumn], language: String, study: ExportStudy, longest: [String: Int]) -> [SystemFileVariable] {
         var variables: [SystemFileVariable] = []
         for column in metadata {
             let label = column.label.text(language)
@@ -120,10 +172,15 @@ struct SAVWriter: ExportWriter {
                 SystemFileVariable(name: column.rawValue, label: label, kind: .string(width: min(max(width, 1), 32767)), measure: .nominal)
             )
         }
+        return variables
+    }
 
+    /// The variables of `questions`, in order.
+    private static func variables(questions: [ExportSchema.Question], language: String, longest: [String: Int]) -> [SystemFileVariable] {
+        var variables: [SystemFileVariable] = []
         let missingLabels = MissingCode.labels.map { (value: $0.0, label: language == "nl" ? $0.nl : $0.en) }
         let missingValues = [MissingCode.notAnswered, MissingCode.notApplicable]
-        for question in schema.questions {
+        for question in questions {
             let label = question.label.text(language)
             switch question.type {
             case .selectOne:
@@ -169,7 +226,7 @@ struct SAVWriter: ExportWriter {
                 )
             case .text, .note, .time, .dateTime, .acknowledge, .geopoint, .metadata, .rank:
                 // SPSS strings hold at most 32767 bytes; a longer answer is cut there (at a character boundary).
-                let width = min(longest[Interview.Field.answer(question.name)] ?? 1, 32767)
+                let width = min(longest[measuredField(of: question)] ?? 1, 32767)
                 variables.append(SystemFileVariable(name: question.variable, label: label, kind: .string(width: max(width, 1)), measure: .nominal))
             case .calculate:
                 variables.append(SystemFileVariable(name: question.variable, label: label, kind: .string(width: 255), measure: .nominal))
@@ -178,8 +235,16 @@ struct SAVWriter: ExportWriter {
         return variables
     }
 
-    /// The interview fields whose longest value sets a string width.
-    static func measuredFields(schema: ExportSchema, metadata: [MetadataColumn]) -> [String] {
-        metadata.compactMap(\.storedField) + schema.questions.filter { CodebookWriter.isString($0.type) && $0.type != .calculate }.map { Interview.Field.answer($0.name) }
+    /// The interview fields whose longest value sets a string width: of the main file, or of a repeat's.
+    static func measuredFields(schema: ExportSchema, metadata: [MetadataColumn], repeatGroup: ExportSchema.Repeat? = nil) -> [String] {
+        let questions = repeatGroup?.questions ?? schema.questions
+        return (repeatGroup == nil ? metadata.compactMap(\.storedField) : [])
+            + questions.filter { CodebookWriter.isString($0.type) && $0.type != .calculate }.map(measuredField(of:))
+    }
+
+    /// The field whose longest value sets a question's width: its answer, or for a question in a repeat
+    /// its answer in any instance (``RepeatAnswerPattern``).
+    static func measuredField(of question: ExportSchema.Question) -> String {
+        question.repeatGroup == nil ? Interview.Field.answer(question.name) : RepeatAnswerPattern.field(question.name)
     }
 }

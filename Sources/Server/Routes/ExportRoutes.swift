@@ -86,6 +86,7 @@ extension APIError {
         case .invalidOption(let message): self = .badRequest(message, code: "invalid_export_option")
         case .forbidden(let message): self = .forbidden(message)
         case .noQuestionnaire: self = .conflict(error.description, code: "no_questionnaire")
+        case .unknownRepeat: self = .badRequest(error.description, code: "unknown_repeat")
         }
     }
 }

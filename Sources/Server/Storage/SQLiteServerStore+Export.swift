@@ -105,34 +105,69 @@ final class SQLiteExportReading: ExportReading {
     }
 
     func longestStrings(of fields: [String]) async throws -> [String: Int] {
+        let patterns = fields.compactMap(RepeatAnswerPattern.question(in:))
+        let plain = fields.filter { RepeatAnswerPattern.question(in: $0) == nil }
         guard !fields.isEmpty else { return [:] }
         return try await snapshot.read { [sealing] db in
-            let placeholders = Array(repeating: "?", count: fields.count).joined(separator: ", ")
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT field, MAX(length(CAST(json_extract(value, '$') AS BLOB))) AS bytes FROM field_state
-                    WHERE entity = 'interview' AND field IN (\(placeholders)) AND json_type(value) = 'text'
-                    GROUP BY field
-                    """,
-                arguments: StatementArguments(fields)
-            )
             var longest: [String: Int] = [:]
-            for row in rows { longest[row["field"]] = row["bytes"] }
-            // Sealed values are measured opened.
-            let sealed = try Row.fetchCursor(
-                db,
-                sql: """
+            /// Sealed values are measured opened: `key` names the column a sealed field's value counts for (nil: none).
+            func measureSealed(_ sql: String, _ arguments: StatementArguments, key: (String) -> String?) throws {
+                let sealed = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+                while let row = try sealed.next() {
+                    let field: String = row["field"]
+                    guard let column = key(field),
+                        case .string(let text)? = try sealing.open(try JSONValue(json: row["value"]), entity: .interview, entityId: row["entity_id"], field: field)
+                    else { continue }
+                    longest[column] = max(longest[column] ?? 0, text.utf8.count)
+                }
+            }
+            if !plain.isEmpty {
+                let placeholders = Array(repeating: "?", count: plain.count).joined(separator: ", ")
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT field, MAX(length(CAST(json_extract(value, '$') AS BLOB))) AS bytes FROM field_state
+                        WHERE entity = 'interview' AND field IN (\(placeholders)) AND json_type(value) = 'text'
+                        GROUP BY field
+                        """,
+                    arguments: StatementArguments(plain)
+                )
+                for row in rows { longest[row["field"]] = row["bytes"] }
+                try measureSealed(
+                    """
                     SELECT entity_id, field, value FROM field_state
                     WHERE entity = 'interview' AND field IN (\(placeholders)) AND value LIKE '{"$sealed"%'
                     """,
-                arguments: StatementArguments(fields)
-            )
-            while let row = try sealed.next() {
-                let field: String = row["field"]
-                guard case .string(let text)? = try sealing.open(try JSONValue(json: row["value"]), entity: .interview, entityId: row["entity_id"], field: field)
-                else { continue }
-                longest[field] = max(longest[field] ?? 0, text.utf8.count)
+                    StatementArguments(plain), key: { $0 }
+                )
+            }
+            if !patterns.isEmpty {
+                // repeats.<instance>.<question>: the question is what follows the second dot.
+                let wanted = Set(patterns)
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT substr(field, 9 + instr(substr(field, 9), '.')) AS question,
+                               MAX(length(CAST(json_extract(value, '$') AS BLOB))) AS bytes FROM field_state
+                        WHERE entity = 'interview' AND field GLOB 'repeats.*.*' AND json_type(value) = 'text'
+                        GROUP BY question
+                        """
+                )
+                for row in rows {
+                    let question: String = row["question"]
+                    if wanted.contains(question) { longest[RepeatAnswerPattern.field(question)] = row["bytes"] }
+                }
+                try measureSealed(
+                    """
+                    SELECT entity_id, field, value FROM field_state
+                    WHERE entity = 'interview' AND field GLOB 'repeats.*.*' AND value LIKE '{"$sealed"%'
+                    """,
+                    StatementArguments(),
+                    key: { field in
+                        let question = field.split(separator: ".", maxSplits: 2).dropFirst(2).first.map(String.init) ?? ""
+                        return wanted.contains(question) ? RepeatAnswerPattern.field(question) : nil
+                    }
+                )
             }
             return longest
         }

@@ -15,9 +15,10 @@ extension Questionnaire {
     }
 
     /// The questions asked given `answers`, in form order. Includes `note` and `calculate`
-    /// questions; use `type.isAnswerable` to pick those a person answers.
-    public func relevantQuestions(answers: [String: JSONValue]) -> [Question] {
-        let relevant = relevance(answers).relevant
+    /// questions; use `type.isAnswerable` to pick those a person answers. `repeats` is what `count`,
+    /// `sum` and `indexed-repeat` reach (none: 0, 0 and the empty string).
+    public func relevantQuestions(answers: [String: JSONValue], repeats: RepeatScope? = nil) -> [Question] {
+        let relevant = relevance(answers, repeats: repeats).relevant
         return questions.filter { relevant[$0.name] == true }
     }
 
@@ -32,8 +33,9 @@ extension Questionnaire {
 
     /// The answers as the form sees them: answers to relevant questions only, plus the value of
     /// each relevant `calculate` question. Answers to names that are not questions are dropped.
-    public func effectiveAnswers(_ answers: [String: JSONValue]) -> [String: JSONValue] {
-        relevance(answers).effective
+    /// `repeats` is what `count`, `sum` and `indexed-repeat` reach (none: 0, 0 and the empty string).
+    public func effectiveAnswers(_ answers: [String: JSONValue], repeats: RepeatScope? = nil) -> [String: JSONValue] {
+        relevance(answers, repeats: repeats).effective
     }
 
     /// Checks one answer for the question `name`, given the other answers.
@@ -281,7 +283,7 @@ extension Questionnaire {
     /// Relevance of every question, and the answers the form sees, found by repeated passes in
     /// form order until nothing changes (a hidden question's answer counts as unanswered, which may
     /// hide further questions).
-    private func relevance(_ answers: [String: JSONValue]) -> (relevant: [String: Bool], effective: [String: JSONValue]) {
+    private func relevance(_ answers: [String: JSONValue], repeats: RepeatScope? = nil) -> (relevant: [String: Bool], effective: [String: JSONValue]) {
         var effective: [String: JSONValue] = [:]
         for question in questions where question.type != .calculate {
             if let value = answers[question.name], !Self.isEmpty(value) { effective[question.name] = value }
@@ -293,20 +295,20 @@ extension Questionnaire {
             var groupRelevant: [String: Bool] = [:]
             for group in groups {
                 let parentRelevant = group.parent.map { groupRelevant[$0] ?? true } ?? true
-                groupRelevant[group.name] = parentRelevant && Self.holds(group.relevant, answers: effective, current: nil)
+                groupRelevant[group.name] = parentRelevant && Self.holds(group.relevant, answers: effective, current: nil, repeats: repeats)
             }
             for question in questions {
                 let inGroups = question.group.map { groupRelevant[$0] ?? true } ?? true
-                let isRelevant = inGroups && Self.holds(question.relevant, answers: effective, current: effective[question.name])
+                let isRelevant = inGroups && Self.holds(question.relevant, answers: effective, current: effective[question.name], repeats: repeats)
                 relevant[question.name] = isRelevant
                 var value: JSONValue?
                 if question.type == .calculate {
-                    value = isRelevant ? question.calculation.flatMap { Self.calculate($0, answers: effective) } : nil
+                    value = isRelevant ? question.calculation.flatMap { Self.calculate($0, answers: effective, repeats: repeats) } : nil
                 } else if isRelevant, let answer = answers[question.name] {
                     value = Self.isEmpty(answer) ? nil : answer
                 } else if isRelevant {
                     // Never answered: the `default`, else a `calculation` on a typed question (a calculated default).
-                    value = defaultAnswer(for: question) ?? question.calculation.flatMap { Self.calculate($0, answers: effective) }
+                    value = defaultAnswer(for: question) ?? question.calculation.flatMap { Self.calculate($0, answers: effective, repeats: repeats) }
                 }
                 if effective[question.name] != value {
                     effective[question.name] = value
@@ -350,13 +352,13 @@ extension Questionnaire {
         return try? parseAnswer(text, for: question.name)
     }
 
-    private static func holds(_ expression: Expression?, answers: [String: JSONValue], current: JSONValue?) -> Bool {
+    private static func holds(_ expression: Expression?, answers: [String: JSONValue], current: JSONValue?, repeats: RepeatScope?) -> Bool {
         guard let expression else { return true }
-        return (try? expression.evaluateBool(ExpressionContext(answers: answers, current: current))) ?? true
+        return (try? expression.evaluateBool(ExpressionContext(answers: answers, current: current, repeats: repeats))) ?? true
     }
 
-    private static func calculate(_ expression: Expression, answers: [String: JSONValue]) -> JSONValue? {
-        guard let value = try? expression.evaluate(ExpressionContext(answers: answers)) else { return nil }
+    private static func calculate(_ expression: Expression, answers: [String: JSONValue], repeats: RepeatScope?) -> JSONValue? {
+        guard let value = try? expression.evaluate(ExpressionContext(answers: answers, repeats: repeats)) else { return nil }
         switch value {
         case .string(let text): return text.isEmpty ? nil : .string(text)
         case .boolean(let flag): return .bool(flag)
