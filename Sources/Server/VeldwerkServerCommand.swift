@@ -67,6 +67,10 @@ struct VeldwerkServerCommand: AsyncParsableCommand {
         } catch let error as PersonalDataKeyError {
             FileHandle.standardError.write(Data("veldwerk-server: \(error.description)\n".utf8))
             exit(withError: PersonalDataKeyError.exitCode)
+        } catch let error as DomainError where error.kind != .busy {
+            // A store or admin operation refused its input (the same refusal the API answers with a 4xx).
+            FileHandle.standardError.write(Data("veldwerk-server: \(error.message)\n".utf8))
+            exit(withError: DataError.exitCode)
         } catch let error as APIError where (400..<500).contains(error.status.code) {
             // An admin operation refused its input (the same refusal the API answers with a 4xx).
             FileHandle.standardError.write(Data("veldwerk-server: \(error.message)\n".utf8))

@@ -63,10 +63,10 @@ struct ServerLimitsTests {
         let laptop = try await store.enrol(code: code.code, deviceName: "laptop", now: Date())
         let principal = Principal(user: user.id, name: user.name, role: .interviewer, device: laptop.device)
         let changes = Self.concurrentNotes(500, device: laptop.device, author: user.id)
-        let error = await #expect(throws: APIError.self) {
+        let error = await #expect(throws: DomainError.self) {
             _ = try await store.push(changes, from: principal, now: Date(), clockOffsetMs: 0)
         }
-        #expect(error?.status == .serviceUnavailable)
+        #expect(error?.kind == .busy)
         #expect(error?.code == "push_too_slow")
         #expect(error?.retryAfter != nil)
         let stored = try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log WHERE device = ?", arguments: [laptop.device.rawValue]) }

@@ -38,9 +38,9 @@ struct ApproveWithConflictsTests {
             do {
                 _ = try await seed.store.approveInterview(interview, comment: nil, despiteOpenConflicts: false, by: seed.coordinatorPrincipal, now: StudySeed.now)
                 Issue.record("approved despite an open conflict")
-            } catch let error as APIError {
+            } catch let error as DomainError {
                 #expect(error.code == "conflicts_open")
-                #expect(error.status == .conflict)
+                #expect(error.kind == .conflict)
             }
             #expect(try await seed.store.interviewDetail(interview)?.interview.review?.objectValue?["status"] == nil, "nothing approved")
             let approved = try await seed.store.approveInterview(interview, comment: nil, despiteOpenConflicts: true, by: seed.coordinatorPrincipal, now: StudySeed.now)

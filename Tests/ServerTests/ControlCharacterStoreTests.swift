@@ -13,14 +13,14 @@ struct ControlCharacterStoreTests {
         try await withTemporaryDirectory { directory in
             let store = try SQLiteServerStore(path: directory.appending("server.sqlite").path)
             await #expect { _ = try await store.createUser(name: "lap\0top", role: .interviewer, email: nil, now: Date()) } throws: { error in
-                (error as? APIError)?.message.contains("U+0000 (NUL)") == true
+                (error as? DomainError)?.message.contains("U+0000 (NUL)") == true
             }
-            await #expect(throws: APIError.self) {
+            await #expect(throws: DomainError.self) {
                 _ = try await store.createUser(name: "Ann", role: .interviewer, email: "ann\u{1B}[8m@example.org", now: Date())
             }
             await #expect { _ = try await store.createUsers(csv: "name,email\nBert,bert@example.org\nCe\u{1B}[2Jlien,\n", codeLifetime: 3600, now: Date()) } throws: { error in
-                guard let error = error as? APIError else { return false }
-                return error.status == .unprocessableContent && error.message.contains("Row 3") && error.message.contains("U+001B")
+                guard let error = error as? DomainError else { return false }
+                return error.kind == .invalid && error.message.contains("Row 3") && error.message.contains("U+001B")
             }
             #expect(try await store.users().isEmpty)
         }

@@ -75,20 +75,20 @@ struct ProgressReviewLoopTests {
         try await withSeededStudy { seed in
             let (id, _, _) = try firstInterview(seed)
             _ = try await seed.store.flagAnswer(id, question: "a_functie", comment: "Check", by: seed.coordinatorPrincipal, now: StudySeed.now)
-            await #expect(throws: APIError.self) {
+            await #expect(throws: DomainError.self) {
                 try await seed.store.approveInterview(id, comment: nil, by: seed.coordinatorPrincipal, now: StudySeed.now)
             }
             do {
                 _ = try await seed.store.approveInterview(id, comment: nil, by: seed.coordinatorPrincipal, now: StudySeed.now)
-            } catch let error as APIError {
-                #expect(error.status == .conflict)
+            } catch let error as DomainError {
+                #expect(error.kind == .conflict)
                 #expect(error.message.contains("a_functie"))
             }
             do {
                 _ = try await seed.store.flagAnswer(id, question: "no_such_question", comment: "?", by: seed.coordinatorPrincipal, now: StudySeed.now)
                 Issue.record("flagging an unknown question should fail")
-            } catch let error as APIError {
-                #expect(error.status == .unprocessableContent)
+            } catch let error as DomainError {
+                #expect(error.kind == .invalid)
             }
             // Resolving the flag lets the approval through.
             _ = try await seed.store.resolveFlag(id, question: "a_functie", by: seed.coordinatorPrincipal, now: StudySeed.now)
@@ -99,7 +99,7 @@ struct ProgressReviewLoopTests {
             do {
                 _ = try await seed.store.approveInterview(draft, comment: nil, by: seed.coordinatorPrincipal, now: StudySeed.now)
                 Issue.record("approving a draft should fail")
-            } catch let error as APIError {
+            } catch let error as DomainError {
                 #expect(error.code == "not_complete")
             }
         }
@@ -151,7 +151,7 @@ struct ProgressReviewLoopTests {
             do {
                 _ = try await seed.store.resolveConflict(loser.id, choice: .kept, value: nil, by: seed.coordinatorPrincipal, now: StudySeed.now)
                 Issue.record("a second resolution should be refused")
-            } catch let error as APIError {
+            } catch let error as DomainError {
                 #expect(error.code == "already_resolved")
             }
         }
@@ -165,7 +165,7 @@ struct ProgressReviewLoopTests {
             let view = try #require(try await seed.store.conflictViews(openOnly: true, entityId: nil).first)
             #expect(view.kept.display == "Nee")  // choice labels, not codes
             #expect(view.current?.display == "Weet niet")
-            await #expect(throws: APIError.self) {
+            await #expect(throws: DomainError.self) {
                 try await seed.store.resolveConflict(loser.id, choice: .new, value: .string("misschien"), by: seed.coordinatorPrincipal, now: StudySeed.now)
             }
         }

@@ -64,7 +64,7 @@ struct QuestionnaireLoadTests {
             #expect(published.questionnaire.questions == v1.questions.filter(\.type.isAnswerable).count + 1)
             var changed = v2
             changed.questions[0].label = LocalizedText("Iets anders", language: "nl")
-            await #expect(throws: APIError.self) { _ = try await store.publishQuestionnaire(changed, by: hostOperator, now: Date()) }
+            await #expect(throws: DomainError.self) { _ = try await store.publishQuestionnaire(changed, by: hostOperator, now: Date()) }
             let typeChange = try workbook("type-change-v3.xlsx").compile()
             do {
                 _ = try await store.publishQuestionnaire(typeChange, by: hostOperator, now: Date())

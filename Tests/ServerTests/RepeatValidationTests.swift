@@ -181,7 +181,7 @@ struct RepeatValidationTests {
             var form = try Self.form()
             form.version = "999"  // the newest version, which invitations use
             try await seed.publishPastTheCheck(form)
-            let error = await #expect(throws: APIError.self) {
+            let error = await #expect(throws: DomainError.self) {
                 try await seed.store.createInvitation(municipality: seed.order[0], email: nil, validDays: 7, by: seed.coordinatorPrincipal, now: StudySeed.now)
             }
             #expect(error?.code == "web_form_repeats")

@@ -71,9 +71,9 @@ struct SyncStoreTests {
         try await withStore { store in
             let an = try await store.createUser(name: "An", role: .interviewer, email: nil, now: Date())
             let researcher = try await store.createUser(name: "Rik", role: .researcher, email: nil, now: Date())
-            await #expect(throws: APIError.self) { _ = try await store.assign(["11001", "99999"], to: an.id, by: hostOperator, now: Date()) }
-            await #expect(throws: APIError.self) { _ = try await store.assign(["11001"], to: researcher.id, by: hostOperator, now: Date()) }
-            await #expect(throws: APIError.self) { _ = try await store.assign(["11001"], to: UserID("u-nobody"), by: hostOperator, now: Date()) }
+            await #expect(throws: DomainError.self) { _ = try await store.assign(["11001", "99999"], to: an.id, by: hostOperator, now: Date()) }
+            await #expect(throws: DomainError.self) { _ = try await store.assign(["11001"], to: researcher.id, by: hostOperator, now: Date()) }
+            await #expect(throws: DomainError.self) { _ = try await store.assign(["11001"], to: UserID("u-nobody"), by: hostOperator, now: Date()) }
             #expect(try await store.readableScopes(for: principal(an, device: nil)) == [.global])
         }
     }

@@ -205,7 +205,7 @@ struct WriteAuthorityTests {
             let view = try #require(try await seed.store.conflictViews(openOnly: true, entityId: attempt).first)
             #expect(view.kept.deviceName == "laptop-0" && view.kept.authorName == seed.interviewers[0].name)
             #expect(view.current?.deviceName == "server")
-            await #expect(throws: APIError.self) {
+            await #expect(throws: DomainError.self) {
                 _ = try await seed.store.resolveConflict(
                     pushed.id, choice: .new, value: .object(["deep": .array([.object([:])])]), by: seed.coordinatorPrincipal, now: StudySeed.now
                 )
@@ -220,18 +220,18 @@ struct WriteAuthorityTests {
         try await withSeededStudy { seed in
             let nis = seed.order[0]
             let interview = try #require(seed.interviews[nis]?.first)
-            await #expect(throws: APIError.self) {
+            await #expect(throws: DomainError.self) {
                 _ = try await seed.store.editInterview(
                     interview, fields: ["startedAt": .object(["x": .int(1)])], by: seed.coordinatorPrincipal, now: StudySeed.now
                 )
             }
-            await #expect(throws: APIError.self) {
+            await #expect(throws: DomainError.self) {
                 _ = try await seed.store.editInterview(
                     interview, fields: ["respondentName": .string("Els\u{1B}[2J")], by: seed.coordinatorPrincipal, now: StudySeed.now
                 )
             }
             let researcher = Principal(user: UserID("u-r"), name: "Rik", role: .researcher, device: nil)
-            await #expect(throws: APIError.self) {
+            await #expect(throws: DomainError.self) {
                 _ = try await seed.store.editInterview(interview, fields: ["answers.b_meerjarenplan": .string("nee")], by: researcher, now: StudySeed.now)
             }
             let startedAt = try await field(.interview, interview.uuidString.lowercased(), "startedAt", in: seed.store)?.value

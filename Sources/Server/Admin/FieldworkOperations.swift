@@ -6,7 +6,7 @@ import Shared
 /// dashboard, with the same checks and limits for both. The arguments' shapes are shared too
 /// (`CommandLineOptions/AdminArguments.swift`).
 ///
-/// Refusals are ``APIError``s: the routes answer with their status, the host's commands print their sentence.
+/// Refusals are ``DomainError``s: the routes answer with their status, the host's commands print their sentence.
 struct FieldworkOperations {
     let store: SQLiteServerStore
     /// Who acts: the signed-in coordinator or admin, or the host's operator (``hostOperator``).
@@ -22,13 +22,13 @@ struct FieldworkOperations {
     /// One new user: an interviewer gets an enrolment code, anyone else an API token. Only an admin makes an admin.
     func createUser(_ request: CreateUserRequest) async throws -> CreatedUser {
         guard request.role != .admin || principal.role == .admin else {
-            throw APIError.forbidden(localized(
+            throw DomainError.forbidden(localized(
                 nl: "Enkel een beheerder mag een andere beheerder aanmaken; je bent aangemeld als \(principal.role.words).",
                 en: "Only an admin may create another admin; you are signed in as \(principal.role.words)."
             ))
         }
         let csv = CSVWriter.text([["name", "email", "role"], [request.name, request.email ?? "", request.role.rawValue]])
-        guard let created = try await importUsers(csv: csv).first else { throw APIError.unprocessable("No user was created.") }
+        guard let created = try await importUsers(csv: csv).first else { throw DomainError.invalid("No user was created.") }
         return created
     }
 
@@ -40,12 +40,12 @@ struct FieldworkOperations {
     /// A single-use enrolment code for an interviewer's laptop, valid `validHours` (at most 90 days).
     func enrolmentCode(for id: UserID, validHours: Double?) async throws -> EnrolmentCode {
         let hours = validHours ?? codeLifetime / 3600
-        guard EnrolmentCodeRequest.isValid(hours: hours) else { throw APIError.unprocessable(EnrolmentCodeRequest.invalidHoursSentence) }
+        guard EnrolmentCodeRequest.isValid(hours: hours) else { throw DomainError.invalid(EnrolmentCodeRequest.invalidHoursSentence) }
         guard let user = try await store.user(id) else {
-            throw APIError.notFound(localized(nl: "Er is geen gebruiker \(id).", en: "There is no user \(id)."))
+            throw DomainError.notFound(localized(nl: "Er is geen gebruiker \(id).", en: "There is no user \(id)."))
         }
         guard user.role == .interviewer else {
-            throw APIError.unprocessable(localized(
+            throw DomainError.invalid(localized(
                 nl: "\(user.name) is \(user.role.words); aanmeldcodes zijn voor laptops van interviewers.",
                 en: "\(user.name) is a \(user.role.words); enrolment codes are for interviewers' laptops."
             ))
@@ -60,14 +60,14 @@ struct FieldworkOperations {
     /// Revokes a laptop (the same operation and checks as revoking any credential); returns it as listed now.
     func revokeDevice(_ text: String) async throws -> DeviceInfo {
         guard let id = DeviceID(rawValue: text) else {
-            throw APIError.badRequest(localized(
+            throw DomainError.malformed(localized(
                 nl: "\"\(text)\" is geen toestel-id (a-z, 0-9 en '-', bv. d-3f9a0c2b7e41).",
                 en: "\"\(text)\" is not a device id (a-z, 0-9 and '-', e.g. d-3f9a0c2b7e41)."
             ))
         }
         _ = try await store.revokeCredential(id.rawValue, by: principal, now: now)
         guard let device = try await store.devices().first(where: { $0.id == id }) else {
-            throw APIError.notFound(localized(nl: "Er is geen toestel \(id).", en: "There is no device \(id)."))
+            throw DomainError.notFound(localized(nl: "Er is geen toestel \(id).", en: "There is no device \(id)."))
         }
         return device
     }
@@ -79,10 +79,10 @@ struct FieldworkOperations {
     /// Gives municipalities to an interviewer, moving them from whoever had them.
     func assign(_ request: AssignRequest) async throws -> [Change] {
         guard !request.municipalities.isEmpty else {
-            throw APIError.unprocessable(localized(nl: "Noem minstens één gemeente (NIS-code).", en: "Name at least one municipality (NIS code)."))
+            throw DomainError.invalid(localized(nl: "Noem minstens één gemeente (NIS-code).", en: "Name at least one municipality (NIS code)."))
         }
         for nis in request.municipalities where !Scope.isNIS(nis) {
-            throw APIError.unprocessable(
+            throw DomainError.invalid(
                 localized(nl: "\"\(nis)\" is geen NIS-code (vijf cijfers, bv. 11001).", en: "\"\(nis)\" is not a NIS code (five digits, e.g. 11001)."),
                 code: "unknown_municipality"
             )
@@ -98,7 +98,7 @@ struct FieldworkOperations {
     /// Sets a case's status by hand; nil lets it follow its contacts again.
     func setCaseStatus(_ nis: String, to status: CaseStatus?) async throws -> Change {
         guard Scope.isNIS(nis) else {
-            throw APIError.badRequest(localized(nl: "\"\(nis)\" is geen NIS-code (vijf cijfers).", en: "\"\(nis)\" is not a NIS code (five digits)."))
+            throw DomainError.malformed(localized(nl: "\"\(nis)\" is geen NIS-code (vijf cijfers).", en: "\"\(nis)\" is not a NIS code (five digits)."))
         }
         return try await store.setCaseStatus(nis, to: status, by: principal, now: now)
     }
@@ -110,7 +110,7 @@ struct FieldworkOperations {
     /// Accepts (merges) or discards a quarantined change.
     func resolveQuarantine(_ text: String, accept: Bool) async throws -> QuarantinedChange {
         guard let id = ChangeID(text) else {
-            throw APIError.badRequest(localized(
+            throw DomainError.malformed(localized(
                 nl: "\"\(text)\" is geen id van een wijziging (toestel:volgnummer, bv. d-3f9a0c2b7e41:17).",
                 en: "\"\(text)\" is not a change id (device:seq, e.g. d-3f9a0c2b7e41:17)."
             ))

@@ -12,6 +12,8 @@ struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             throw error
+        } catch let error as DomainError {
+            throw APIError(error)
         } catch let error as HTTPError {
             throw APIError(status: error.status, code: Self.code(for: error.status), message: Self.message(for: error, request: request))
         } catch let error as any HTTPResponseError {

@@ -48,6 +48,8 @@ struct DashboardAuthMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return errorPage(status: error.status, message: error.message, principal: principal, session: session)
+        } catch let error as DomainError {
+            return errorPage(status: APIError(error).status, message: error.message, principal: principal, session: session)
         } catch let error as any HTTPResponseError {
             let message = error.status == .notFound
                 ? localized(nl: "Die pagina bestaat niet.", en: "There is no such page.")

@@ -40,8 +40,8 @@ struct SyncRoutes {
 
     @Sendable func enrol(_ request: Request, context: AppRequestContext) async throws -> EnrolResponse {
         let body = try await request.decodeJSON(EnrolRequest.self, what: "enrolment request", limit: 64 * 1024)
-        try APIError.checkControlCharacters(body.code, in: "code")
-        try APIError.checkControlCharacters(body.deviceName, in: "deviceName")
+        try DomainError.checkControlCharacters(body.code, in: "code")
+        try DomainError.checkControlCharacters(body.deviceName, in: "deviceName")
         let name = body.deviceName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 100 else {
             throw APIError.unprocessable("deviceName must be 1 to 100 characters, e.g. the laptop's host name.")
@@ -62,7 +62,7 @@ struct SyncRoutes {
         let response: EnrolResponse
         do {
             response = try await store.enrol(code: body.code, deviceName: name, now: config.now())
-        } catch let error as APIError where error.status == .unauthorized {
+        } catch let error as DomainError where error.kind == .unauthorized {
             let pause = await enrolAttempts.recordFailure(keys)
             context.logger.notice(
                 "enrolment code refused",

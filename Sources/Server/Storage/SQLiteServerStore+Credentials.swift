@@ -85,7 +85,7 @@ extension SQLiteServerStore {
         let reference = reference.trimmingCharacters(in: .whitespaces)
         let target = try await pool.read { db in try Self.credentialTarget(reference, now: now, in: db) }
         guard let target else {
-            throw APIError.notFound("There is no credential \(reference); `credentials` lists them (t-… API tokens, d-… laptops, s-… dashboard sessions).")
+            throw DomainError.notFound("There is no credential \(reference); `credentials` lists them (t-… API tokens, d-… laptops, s-… dashboard sessions).")
         }
         try CredentialPolicy.checkRevoke(by: actor, owner: target.info.user, ownerName: target.info.userName, ownerRole: target.info.role)
         let (kind, key) = (target.info.kind, target.key)

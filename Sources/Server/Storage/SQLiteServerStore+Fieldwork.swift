@@ -14,7 +14,7 @@ extension SQLiteServerStore {
             let existing = try Self.publishedQuestionnaires(in: db)
             if let same = existing.first(where: { $0.form.id == form.id && $0.form.version == form.version }) {
                 guard same.form == form else {
-                    throw APIError.conflict(
+                    throw DomainError.conflict(
                         "Version \(form.version) of \(form.id) is published already with other content; raise `version` in the settings sheet to publish a new version.",
                         code: "version_exists"
                     )
@@ -146,31 +146,31 @@ extension SQLiteServerStore {
         do {
             table = try CSVReader.table(csv)
         } catch {
-            throw APIError.unprocessable("The user list is not valid CSV: \(error).")
+            throw DomainError.invalid("The user list is not valid CSV: \(error).")
         }
         guard table.hasColumn("name") else {
-            throw APIError.unprocessable("The user list needs a header row with a `name` column (and optionally `email`, `role`).")
+            throw DomainError.invalid("The user list needs a header row with a `name` column (and optionally `email`, `role`).")
         }
         var people: [(String, String?, Role)] = []
         for record in table.records {
             let name = (record["name"] ?? "").trimmingCharacters(in: .whitespaces)
-            guard !name.isEmpty else { throw APIError.unprocessable("Row \(record.row): the name is empty.") }
+            guard !name.isEmpty else { throw DomainError.invalid("Row \(record.row): the name is empty.") }
             for (column, text) in [("name", record["name"]), ("email", record["email"]), ("role", record["role"])] {
                 do {
-                    try APIError.checkControlCharacters(text, in: "the \(column)")
-                } catch let error as APIError {
-                    throw APIError.unprocessable("Row \(record.row): \(error.message) Nobody was created.", code: error.code)
+                    try DomainError.checkControlCharacters(text, in: "the \(column)")
+                } catch let error as DomainError {
+                    throw DomainError.invalid("Row \(record.row): \(error.message) Nobody was created.", code: error.code)
                 }
             }
             let roleText = (record["role"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
             guard let role = roleText.isEmpty ? .interviewer : Role(rawValue: roleText) else {
-                throw APIError.unprocessable("Row \(record.row): role \"\(roleText)\" is not interviewer, coordinator, researcher or admin.")
+                throw DomainError.invalid("Row \(record.row): role \"\(roleText)\" is not interviewer, coordinator, researcher or admin.")
             }
             if role == .admin && creator != .admin {
-                throw APIError.forbidden("Row \(record.row): only an admin may create another admin; you are signed in as \(creator.rawValue). Nobody was created.")
+                throw DomainError.forbidden("Row \(record.row): only an admin may create another admin; you are signed in as \(creator.rawValue). Nobody was created.")
             }
             let email = (record["email"] ?? "").trimmingCharacters(in: .whitespaces)
-            if !email.isEmpty && !email.contains("@") { throw APIError.unprocessable("Row \(record.row): \"\(email)\" is not an e-mail address.") }
+            if !email.isEmpty && !email.contains("@") { throw DomainError.invalid("Row \(record.row): \"\(email)\" is not an e-mail address.") }
             people.append((name, email.isEmpty ? nil : email, role))
         }
         var created: [CreatedUser] = []
@@ -219,7 +219,7 @@ extension SQLiteServerStore {
     func revokeDevice(_ id: DeviceID, now: Date) async throws {
         try await pool.write { db in
             try db.execute(sql: "UPDATE device SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?", arguments: [now.timeIntervalSince1970, id.rawValue])
-            guard db.changesCount == 1 else { throw APIError.notFound("There is no device \(id); `devices` lists them.") }
+            guard db.changesCount == 1 else { throw DomainError.notFound("There is no device \(id); `devices` lists them.") }
         }
     }
 
@@ -245,19 +245,19 @@ extension SQLiteServerStore {
         do {
             table = try CSVReader.table(csv)
         } catch {
-            throw APIError.unprocessable("The assignment list is not valid CSV: \(error).")
+            throw DomainError.invalid("The assignment list is not valid CSV: \(error).")
         }
         guard table.hasColumn("nis_code"), table.hasColumn("interviewer") else {
-            throw APIError.unprocessable("The assignment list needs a header row with columns nis_code and interviewer.")
+            throw DomainError.invalid("The assignment list needs a header row with columns nis_code and interviewer.")
         }
         var byUser: [UserID: [String]] = [:]
         var order: [UserID] = []
         for record in table.records {
             let nis = (record["nis_code"] ?? "").trimmingCharacters(in: .whitespaces)
             let who = record["interviewer"] ?? ""
-            guard Scope.isNIS(nis) else { throw APIError.unprocessable("Row \(record.row): \"\(nis)\" is not a NIS code (five digits).") }
+            guard Scope.isNIS(nis) else { throw DomainError.invalid("Row \(record.row): \"\(nis)\" is not a NIS code (five digits).") }
             guard let user = try await findUser(who) else {
-                throw APIError.unprocessable("Row \(record.row): no single user matches \"\(who)\" (use the user id, e-mail or exact name).")
+                throw DomainError.invalid("Row \(record.row): no single user matches \"\(who)\" (use the user id, e-mail or exact name).")
             }
             if byUser[user.id] == nil { order.append(user.id) }
             byUser[user.id, default: []].append(nis)
@@ -275,10 +275,10 @@ extension SQLiteServerStore {
     func setCaseStatus(_ nis: String, to status: CaseStatus?, by author: Principal, now: Date) async throws -> Change {
         try await pool.write { db in
             guard try SQLiteValidationLookup(db: db, cache: QuestionnaireCache()).municipalityExists(nis) else {
-                throw APIError.unprocessable("Unknown municipality \(nis): use a NIS code from the roster.", code: "unknown_municipality")
+                throw DomainError.invalid("Unknown municipality \(nis): use a NIS code from the roster.", code: "unknown_municipality")
             }
             let edit = FieldEdit(scope: .municipality(nis), entity: .caseFile, entityId: nis, field: "status", value: status.map { .string($0.rawValue) })
-            guard let change = try Self.author([edit], by: author.user, now: now, sealing: self.sealing, in: db).first else { throw APIError.unprocessable("Nothing changed.") }
+            guard let change = try Self.author([edit], by: author.user, now: now, sealing: self.sealing, in: db).first else { throw DomainError.invalid("Nothing changed.") }
             return change
         }
     }
@@ -307,15 +307,15 @@ extension SQLiteServerStore {
         try await pool.write { [sealing] db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM quarantine WHERE change_id = ?", arguments: [id.description]),
                 let change = try? JSONDecoder().decode(Change.self, from: Data((row["change"] as String).utf8))
-            else { throw APIError.notFound("There is no quarantined change \(id).") }
+            else { throw DomainError.notFound("There is no quarantined change \(id).") }
             guard row["status"] as String == QuarantinedChange.Status.open.rawValue else {
-                throw APIError.conflict("Change \(id) was \(row["status"] as String) already.")
+                throw DomainError.conflict("Change \(id) was \(row["status"] as String) already.")
             }
             if accept {
                 // Checked when it was pushed; a record may have been written in its own scope since.
                 let lookup = SQLiteValidationLookup(db: db, cache: QuestionnaireCache())
                 if let owner = try lookup.scope(ofRecord: change.entity, id: change.entityId), owner != change.scope {
-                    throw APIError.conflict(
+                    throw DomainError.conflict(
                         "Change \(id) names \(change.scope), but \(change.entity) \(change.entityId) belongs to \(owner); a record never moves to another scope. Discard it.",
                         code: "scope_mismatch"
                     )

@@ -41,14 +41,14 @@ extension SQLiteServerStore {
     /// Stores a respondent's answers (and, on `submit`, completes the interview) as changes authored by the
     /// invitation's own device, in one transaction; only answers that differ from the stored ones become changes.
     ///
-    /// - Throws: ``APIError`` 410 when the link stopped working meanwhile, 409 when the interview was submitted already.
+    /// - Throws: ``DomainError`` (gone) when the link stopped working meanwhile, conflict when the interview was submitted already.
     func saveWebAnswers(tokenHash: String, answers: [String: JSONValue], submit: Bool, now: Date) async throws -> [Change] {
         try await pool.write { [sealing] db in
             guard let web = try Self.webInvitation(tokenHash: tokenHash, now: now, sealing: sealing, in: db) else {
-                throw APIError(status: .gone, code: "invitation_closed", message: WebFormText.closed)
+                throw DomainError.gone(WebFormText.closed, code: "invitation_closed")
             }
             guard web.interview.state != .complete else {
-                throw APIError.conflict(WebFormText.alreadySubmitted, code: "already_submitted")
+                throw DomainError.conflict(WebFormText.alreadySubmitted, code: "already_submitted")
             }
             let nis = web.invitation.municipality ?? ""
             let key = Self.key(web.interview.id)
@@ -88,14 +88,14 @@ extension SQLiteServerStore {
         let invitationID = UUID()
         try await pool.write { db in
             guard try Self.roster(in: db).municipalities.contains(where: { $0.nis == nis }) else {
-                throw APIError.notFound(localized(nl: "Er is geen gemeente \(nis).", en: "There is no municipality \(nis)."))
+                throw DomainError.notFound(localized(nl: "Er is geen gemeente \(nis).", en: "There is no municipality \(nis)."))
             }
             guard let form = try Self.latestQuestionnaire(in: db) else {
-                throw APIError.conflict(localized(nl: "Er is nog geen vragenlijst gepubliceerd.", en: "No questionnaire is published yet."))
+                throw DomainError.conflict(localized(nl: "Er is nog geen vragenlijst gepubliceerd.", en: "No questionnaire is published yet."))
             }
             if let group = form.groups.first(where: \.repeats) {
                 // The web form asks questions one page at a time and has no way yet to add instances of a repeat.
-                throw APIError.conflict(localized(
+                throw DomainError.conflict(localized(
                     nl: "De vragenlijst \(form.id) \(form.version) heeft een herhaling (\(group.name)), die het webformulier nog niet kan vragen; laat deze gemeente door een interviewer bevragen.",
                     en: "Questionnaire \(form.id) \(form.version) has a repeat (\(group.name)), which the web form cannot ask yet; have an interviewer interview this municipality."
                 ), code: "web_form_repeats")

@@ -12,25 +12,25 @@ extension SQLiteServerStore {
     }
 
     func approveInterview(_ id: Interview.ID, comment: String?, despiteOpenConflicts: Bool, by author: Principal, now: Date) async throws -> [Change] {
-        try APIError.checkControlCharacters(comment, in: "The comment", as: .multiLine)
+        try DomainError.checkControlCharacters(comment, in: "The comment", as: .multiLine)
         return try await pool.write { [sealing] db in
             let (interview, nis) = try Self.reviewedInterview(id, sealing: sealing, in: db)
             guard interview.state == .complete else {
-                throw APIError.conflict(
+                throw DomainError.conflict(
                     "Interview \(Self.key(id)) is \(interview.state.rawValue), not complete; only a complete interview can be approved.",
                     code: "not_complete"
                 )
             }
             let open = interview.flags.filter { $0.value.objectValue?["status"]?.stringValue == FlagStatus.open }.keys.sorted()
             guard open.isEmpty else {
-                throw APIError.conflict(
+                throw DomainError.conflict(
                     "\(open.count == 1 ? "A flag is" : "\(open.count) flags are") still open (\(open.joined(separator: ", "))): wait for the interviewer's answer, or resolve the flag first.",
                     code: "flags_open"
                 )
             }
             let conflicts = try Self.openConflictsByInterview(Self.key(id), in: db)[Self.key(id)] ?? 0
             guard conflicts == 0 || despiteOpenConflicts else {
-                throw APIError.conflict(
+                throw DomainError.conflict(
                     "\(conflicts == 1 ? "An answer has" : "\(conflicts) answers have") a kept conflict no one resolved: two people changed it without seeing each other's value. Resolve \(conflicts == 1 ? "it" : "them") first (`veldwerk review conflicts`), or approve despite \(conflicts == 1 ? "it" : "them").",
                     code: "conflicts_open"
                 )
@@ -57,21 +57,21 @@ extension SQLiteServerStore {
 
     func flagAnswer(_ id: Interview.ID, question: String, comment: String, by author: Principal, now: Date) async throws -> [Change] {
         let comment = comment.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !comment.isEmpty else { throw APIError.unprocessable("A flag needs a comment that tells the interviewer what to check.") }
-        guard comment.count <= 2000 else { throw APIError.unprocessable("A flag's comment is at most 2000 characters.") }
-        try APIError.checkControlCharacters(comment, in: "The comment", as: .multiLine)
+        guard !comment.isEmpty else { throw DomainError.invalid("A flag needs a comment that tells the interviewer what to check.") }
+        guard comment.count <= 2000 else { throw DomainError.invalid("A flag's comment is at most 2000 characters.") }
+        try DomainError.checkControlCharacters(comment, in: "The comment", as: .multiLine)
         return try await pool.write { [sealing] db in
             let (interview, nis) = try Self.reviewedInterview(id, sealing: sealing, in: db)
             guard interview.state != .withdrawn else {
-                throw APIError.conflict("Interview \(Self.key(id)) was withdrawn; there is nothing to flag.", code: "withdrawn")
+                throw DomainError.conflict("Interview \(Self.key(id)) was withdrawn; there is nothing to flag.", code: "withdrawn")
             }
             guard let formID = interview.questionnaire, let version = interview.questionnaireVersion,
                 let form = try Self.questionnaire(id: formID, version: version, in: db)
             else {
-                throw APIError.unprocessable("Interview \(Self.key(id)) has no known questionnaire version, so its questions cannot be flagged.")
+                throw DomainError.invalid("Interview \(Self.key(id)) has no known questionnaire version, so its questions cannot be flagged.")
             }
             guard let item = form.question(named: question), item.type.isAnswerable else {
-                throw APIError.unprocessable(
+                throw DomainError.invalid(
                     "The questionnaire \(formID) \(version) has no question \"\(question)\" to flag; use a question name such as \(form.questions.first { $0.type.isAnswerable }?.name ?? "b_aanpak").",
                     code: "unknown_question"
                 )
@@ -96,7 +96,7 @@ extension SQLiteServerStore {
         try await pool.write { [sealing] db in
             let (interview, nis) = try Self.reviewedInterview(id, sealing: sealing, in: db)
             guard var flag = interview.flags[question]?.objectValue else {
-                throw APIError.notFound("Interview \(Self.key(id)) has no flag on \"\(question)\".")
+                throw DomainError.notFound("Interview \(Self.key(id)) has no flag on \"\(question)\".")
             }
             guard flag["status"]?.stringValue != FlagStatus.resolved else { return [] }
             flag["status"] = .string(FlagStatus.resolved)
@@ -112,12 +112,12 @@ extension SQLiteServerStore {
             guard let seq = try Int64.fetchOne(db, sql: "SELECT loser_seq FROM conflict WHERE loser_id = ?", arguments: [loserID.description]),
                 let row = try Row.fetchOne(db, sql: "SELECT * FROM change_log WHERE seq = ?", arguments: [seq])
             else {
-                throw APIError.notFound("There is no kept conflict \(loserID); `GET /v1/review/conflicts` lists them.")
+                throw DomainError.notFound("There is no kept conflict \(loserID); `GET /v1/review/conflicts` lists them.")
             }
             let loser = try sealing.open(try ChangeLog.change(row))
             if let resolution = try sealing.fields(of: .conflict, id: loserID.description, in: db)["resolution"] {
                 let by = resolution.objectValue?["by"]?.stringValue ?? "someone"
-                throw APIError.conflict("Conflict \(loserID) was resolved already (by \(by)).", code: "already_resolved")
+                throw DomainError.conflict("Conflict \(loserID) was resolved already (by \(by)).", code: "already_resolved")
             }
             let current = try sealing.fields(of: loser.entity, id: loser.entityId, in: db)[loser.field]
             let chosen: JSONValue?
@@ -129,8 +129,8 @@ extension SQLiteServerStore {
             // A value typed by the coordinator goes through the same table as every other change.
             switch WriteAuthority.check(scope: loser.scope, entity: loser.entity, field: loser.field, value: chosen, role: author.role, author: author.user) {
             case .allowed: break
-            case .forbidden(let reason): throw APIError.forbidden(reason)
-            case .invalid(let reason): throw APIError.unprocessable(reason)
+            case .forbidden(let reason): throw DomainError.forbidden(reason)
+            case .invalid(let reason): throw DomainError.invalid(reason)
             }
             if loser.entity == .interview, let id = UUID(uuidString: loser.entityId) {
                 var fields = try sealing.fields(of: .interview, id: loser.entityId, in: db)
@@ -246,7 +246,7 @@ extension SQLiteServerStore {
     private static func reviewedInterview(_ id: Interview.ID, sealing: PersonalDataSealing, in db: Database) throws -> (Interview, String) {
         let fields = try sealing.fields(of: .interview, id: key(id), in: db)
         guard let nis = fields[Interview.Field.municipality]?.stringValue else {
-            throw APIError.notFound("There is no interview \(key(id)) on the server (has its laptop synced?).")
+            throw DomainError.notFound("There is no interview \(key(id)) on the server (has its laptop synced?).")
         }
         return (Interview(id: id, fields: fields), nis)
     }

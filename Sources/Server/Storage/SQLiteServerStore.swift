@@ -171,9 +171,9 @@ final class SQLiteServerStore: ServerStore {
 
     func createUser(name: String, role: Role, email: String?, now: Date) async throws -> User {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw APIError.unprocessable("A user needs a name.") }
-        try APIError.checkControlCharacters(name, in: "The name")
-        try APIError.checkControlCharacters(email, in: "The e-mail address")
+        guard !trimmed.isEmpty else { throw DomainError.invalid("A user needs a name.") }
+        try DomainError.checkControlCharacters(name, in: "The name")
+        try DomainError.checkControlCharacters(email, in: "The e-mail address")
         let user = User(id: UserID("u-" + DeviceID.random().rawValue.dropFirst(2)), name: trimmed, email: email, role: role)
         try await pool.write { db in
             try db.execute(
@@ -198,7 +198,7 @@ final class SQLiteServerStore: ServerStore {
     func issueAPIToken(for user: UserID, now: Date) async throws -> String {
         let token = Secret.newToken()
         try await pool.write { db in
-            guard try Self.user(user, in: db) != nil else { throw APIError.notFound("There is no user \(user).") }
+            guard try Self.user(user, in: db) != nil else { throw DomainError.notFound("There is no user \(user).") }
             try db.execute(
                 sql: "INSERT INTO api_token (token_hash, user_id, created_at) VALUES (?, ?, ?)",
                 arguments: [Secret.hash(token), user.rawValue, now.timeIntervalSince1970]
@@ -212,7 +212,7 @@ final class SQLiteServerStore: ServerStore {
         let expiresAt = now.addingTimeInterval(lifetime)
         try await pool.write { db in
             guard try Self.user(user, in: db) != nil else {
-                throw APIError.notFound("There is no user \(user); list users or create one first.")
+                throw DomainError.notFound("There is no user \(user); list users or create one first.")
             }
             try Self.endUnusedEnrolmentCodes(of: user, now: now, in: db)
             try db.execute(
@@ -229,27 +229,27 @@ final class SQLiteServerStore: ServerStore {
         return try await pool.write { db in
             let hash = Secret.hash(Secret.normalisedCode(code))
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM enrolment_code WHERE code_hash = ?", arguments: [hash]) else {
-                throw APIError.unauthorized(localized(
+                throw DomainError.unauthorized(localized(
                     nl: "Deze aanmeldcode is onbekend. Controleer ze op tikfouten, of vraag een coördinator om een nieuwe.",
                     en: "This enrolment code is not known. Check it for typos, or ask a coordinator for a new one."
                 ))
             }
             let usedAt: Double? = row["used_at"]
             guard usedAt == nil else {
-                throw APIError.unauthorized(localized(
+                throw DomainError.unauthorized(localized(
                     nl: "Deze aanmeldcode werd al gebruikt; elke code meldt één laptop aan. Vraag een coördinator om een nieuwe.",
                     en: "This enrolment code was used already; each code enrols one laptop. Ask a coordinator for a new one."
                 ))
             }
             let expiresAt: Double = row["expires_at"]
             guard now.timeIntervalSince1970 < expiresAt else {
-                throw APIError.unauthorized(localized(
+                throw DomainError.unauthorized(localized(
                     nl: "Deze aanmeldcode is verlopen, of een nieuwere code voor dezelfde persoon verving ze; gebruik de nieuwste code, of vraag een coördinator om een nieuwe.",
                     en: "This enrolment code expired, or a newer code for the same person replaced it; use the newest code, or ask a coordinator for a new one."
                 ))
             }
             let userID = UserID(row["user_id"] as String)
-            guard let user = try Self.user(userID, in: db) else { throw APIError.unauthorized(localized(nl: "De gebruiker van deze code bestaat niet meer.", en: "The user of this code no longer exists.")) }
+            guard let user = try Self.user(userID, in: db) else { throw DomainError.unauthorized(localized(nl: "De gebruiker van deze code bestaat niet meer.", en: "The user of this code no longer exists.")) }
             try db.execute(
                 sql: "UPDATE enrolment_code SET used_at = ?, device_id = ? WHERE code_hash = ?",
                 arguments: [now.timeIntervalSince1970, device.rawValue, hash]
@@ -269,13 +269,13 @@ final class SQLiteServerStore: ServerStore {
 
     func assign(_ nisCodes: [String], to user: UserID, by author: Principal, now: Date) async throws -> [Change] {
         try await pool.write { db in
-            guard let target = try Self.user(user, in: db) else { throw APIError.notFound("There is no user \(user).") }
+            guard let target = try Self.user(user, in: db) else { throw DomainError.notFound("There is no user \(user).") }
             guard target.role == .interviewer else {
-                throw APIError.unprocessable("\(target.name) is a \(target.role.rawValue); only interviewers are assigned municipalities.")
+                throw DomainError.invalid("\(target.name) is a \(target.role.rawValue); only interviewers are assigned municipalities.")
             }
             let known = try Set(String.fetchAll(db, sql: "SELECT DISTINCT json_extract(value, '$.nis') FROM field_state WHERE entity = 'municipality'"))
             for nis in nisCodes where !known.contains(nis) {
-                throw APIError.unprocessable("Unknown municipality \(nis): use a NIS code from the roster (e.g. 11001 for Aartselaar).", code: "unknown_municipality")
+                throw DomainError.invalid("Unknown municipality \(nis): use a NIS code from the roster (e.g. 11001 for Aartselaar).", code: "unknown_municipality")
             }
             let edits = nisCodes.map { nis in
                 FieldEdit(scope: .municipality(nis), entity: .assignment, entityId: nis, field: "interviewer", value: .string(user.rawValue))
@@ -300,7 +300,7 @@ final class SQLiteServerStore: ServerStore {
             var merge = try ChangeLog.Batch(keys: Set(changes.lazy.filter { !stored.contains($0.id) }.map(\.key)), in: db)
             for (index, change) in changes.enumerated() {
                 if index % 64 == 63, ContinuousClock.now > deadline {
-                    throw APIError.pushTooSlow(changes: changes.count, budget: pushBudget)
+                    throw DomainError.pushTooSlow(changes: changes.count, budget: pushBudget)
                 }
                 if stored.contains(change.id) {
                     result.accepted.append(change.id)
@@ -319,7 +319,7 @@ final class SQLiteServerStore: ServerStore {
                 }
             }
             result.conflictsKept = try merge.finish(in: db)
-            guard ContinuousClock.now <= deadline else { throw APIError.pushTooSlow(changes: changes.count, budget: pushBudget) }
+            guard ContinuousClock.now <= deadline else { throw DomainError.pushTooSlow(changes: changes.count, budget: pushBudget) }
             if let maxClock {
                 var clock = try Self.serverClock(in: db)
                 clock.receive(maxClock, physical: now.millisecondsSince1970)
@@ -402,7 +402,7 @@ final class SQLiteServerStore: ServerStore {
             let key = id.uuidString.lowercased()
             let current = try sealing.fields(of: .interview, id: key, in: db)
             guard let nis = current[Interview.Field.municipality]?.stringValue else {
-                throw APIError.notFound("There is no interview \(key) on the server (has its laptop synced?).")
+                throw DomainError.notFound("There is no interview \(key) on the server (has its laptop synced?).")
             }
             let interview = Interview(id: id, fields: current)
             let lookup = SQLiteValidationLookup(db: db, cache: questionnaires, sealing: sealing)
@@ -415,8 +415,8 @@ final class SQLiteServerStore: ServerStore {
                 let value = fields[name] ?? nil
                 switch WriteAuthority.check(scope: .municipality(nis), entity: .interview, field: name, value: value, role: author.role, author: author.user) {
                 case .allowed: break
-                case .forbidden(let reason): throw APIError.forbidden(reason)
-                case .invalid(let reason): throw APIError.unprocessable(reason)
+                case .forbidden(let reason): throw DomainError.forbidden(reason)
+                case .invalid(let reason): throw DomainError.invalid(reason)
                 }
                 try ChangeValidator.checkInterviewEdit(
                     field: name, value: value, interview: interview, answers: answers, fields: edited, lookup: lookup, scopeNIS: nis

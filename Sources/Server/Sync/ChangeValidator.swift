@@ -189,14 +189,14 @@ struct ChangeValidator<Lookup: ValidationLookup> {
                 field: change.field, value: change.value, interview: interview, answers: interview.answers, fields: fields, lookup: lookup,
                 structuralOnly: true, scopeNIS: nis
             )
-        } catch let error as APIError {
+        } catch let error as DomainError {
             return .invalid(error.message)
         }
         return .accept
     }
 
     /// Checks one field edit of an interview against its questionnaire and record; throws an
-    /// ``APIError`` (422) a person can act on. Who may write the field, and its shape, are
+    /// ``DomainError`` (invalid) a person can act on. Who may write the field, and its shape, are
     /// ``WriteAuthority``'s to check first.
     ///
     /// - Parameters:
@@ -220,12 +220,12 @@ struct ChangeValidator<Lookup: ValidationLookup> {
                 }
             } catch let error as AnswerError {
                 if structuralOnly, error.isContextual { return }
-                throw APIError.unprocessable(String(describing: error), code: "invalid_answer")
+                throw DomainError.invalid(String(describing: error), code: "invalid_answer")
             }
         } else if field == Interview.Field.municipality {
             // Types and who may write are the authority table's (WriteAuthority); this needs the record.
             guard let nis = value?.stringValue, scopeNIS == nil || nis == scopeNIS else {
-                throw APIError.unprocessable("An interview's municipality is set once, to the municipality of its scope.")
+                throw DomainError.invalid("An interview's municipality is set once, to the municipality of its scope.")
             }
         } else if field.hasPrefix(Interview.Field.flagPrefix) {
             // A flag is on a question of the interview's form: no made-up names (which would also let one
@@ -233,13 +233,13 @@ struct ChangeValidator<Lookup: ValidationLookup> {
             let question = String(field.dropFirst(Interview.Field.flagPrefix.count))
             let form = try questionnaire(of: interview, lookup: lookup, checking: "its flags")
             guard form.question(named: question)?.type.isAnswerable == true else {
-                throw APIError.unprocessable("The questionnaire \(form.id) \(form.version) has no question \"\(question)\" to flag.", code: "unknown_question")
+                throw DomainError.invalid("The questionnaire \(form.id) \(form.version) has no question \"\(question)\" to flag.", code: "unknown_question")
             }
             try checkNotInRepeat(question, form: form, field: "flags")
         } else if Interview.Field.plain[field] != nil {
             return
         } else {
-            throw APIError.unprocessable("Interviews have no field \"\(field)\"; answers are \"answers.<question>\", repeat instances \"repeats.<instance>\".")
+            throw DomainError.invalid("Interviews have no field \"\(field)\"; answers are \"answers.<question>\", repeat instances \"repeats.<instance>\".")
         }
     }
 
@@ -248,7 +248,7 @@ struct ChangeValidator<Lookup: ValidationLookup> {
         guard let formID = interview.questionnaire, let version = interview.questionnaireVersion,
             let form = try lookup.questionnaire(id: formID, version: version)
         else {
-            throw APIError.unprocessable("Interview \(interview.id.uuidString.lowercased()) has no known questionnaire version, so \(what) cannot be checked.")
+            throw DomainError.invalid("Interview \(interview.id.uuidString.lowercased()) has no known questionnaire version, so \(what) cannot be checked.")
         }
         return form
     }
