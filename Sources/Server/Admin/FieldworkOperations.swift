@@ -8,7 +8,7 @@ import Shared
 ///
 /// Refusals are ``DomainError``s: the routes answer with their status, the host's commands print their sentence.
 struct FieldworkOperations {
-    let store: SQLiteServerStore
+    let store: any FieldworkStore
     /// Who acts: the signed-in coordinator or admin, or the host's operator (``hostOperator``).
     let principal: Principal
     let now: Date

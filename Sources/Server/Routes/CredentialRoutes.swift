@@ -8,7 +8,7 @@ extension CredentialInfo: ResponseEncodable {}
 /// each was made and last used, never the secret) and revoke them. Coordinators and admins only; who
 /// may revoke whose is ``CredentialPolicy``'s, the same checks as `veldwerk-server admin revoke-credential`.
 struct CredentialRoutes {
-    let store: SQLiteServerStore
+    let store: any FieldworkStore
     let config: ServerConfig
 
     static let routes: [(method: String, path: String)] = [("GET", "/v1/credentials"), ("POST", "/v1/credentials/{id}/revoke")]

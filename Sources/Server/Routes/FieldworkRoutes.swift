@@ -18,7 +18,7 @@ extension ListResponse: ResponseEncodable {}
 /// Fieldwork set-up for coordinators: questionnaires, roster, people, laptops, assignments, quarantine.
 /// Every route needs a coordinator or admin token (403 for others).
 struct FieldworkRoutes {
-    let store: SQLiteServerStore
+    let store: any FieldworkStore
     let config: ServerConfig
 
     /// Every route this group serves, for documentation and for the test that interviewers are refused on each.
@@ -138,7 +138,7 @@ struct FieldworkRoutes {
     }
 
     /// Compiles and publishes a questionnaire; form errors become 422 with sheet, row, column and reason.
-    static func publish(_ source: QuestionnaireSource, store: SQLiteServerStore, by principal: Principal, now: Date) async throws -> PublishResult {
+    static func publish(_ source: QuestionnaireSource, store: any FieldworkStore, by principal: Principal, now: Date) async throws -> PublishResult {
         do {
             return try await store.publishQuestionnaire(try source.compile(), by: principal, now: now)
         } catch let error as XLSFormError {

@@ -9,10 +9,10 @@ import Shared
 /// continue later with the same link, a summary before submitting, read-only after.
 ///
 /// Every answer is a change of the interview, authored by the invitation's own device
-/// (``SQLiteServerStore/saveWebAnswers(tokenHash:answers:submit:now:)``). No JavaScript; each
+/// (``CoordinationStore/saveWebAnswers(tokenHash:answers:submit:now:)``). No JavaScript; each
 /// field's label, hint and error are tied to it; errors are listed at the top and announced.
 struct WebFormRoutes {
-    let store: SQLiteServerStore
+    let store: any CoordinationStore
     let config: ServerConfig
     let renderer: DashboardRenderer
     /// Unknown links, per address: guessing is throttled like sign-ins.
@@ -25,7 +25,7 @@ struct WebFormRoutes {
     /// The largest form a page may post.
     static let maxFormBytes = 256 * 1024
 
-    init(store: SQLiteServerStore, config: ServerConfig, renderer: DashboardRenderer) {
+    init(store: any CoordinationStore, config: ServerConfig, renderer: DashboardRenderer) {
         self.store = store
         self.config = config
         self.renderer = renderer

@@ -14,6 +14,9 @@ protocol CoordinationStore: ServerStore {
     func createInvitation(municipality: String, email: String?, validDays: Int, by author: Principal, now: Date) async throws -> (Invitation, token: String)
     /// The invitation a link's secret opens, if it still does.
     func webInvitation(tokenHash: String, now: Date) async throws -> WebInvitation?
+    /// Stores a web respondent's answers (and, with `submit`, completes the interview) as changes of the
+    /// invitation's own device; only answers that differ from the stored ones become changes.
+    func saveWebAnswers(tokenHash: String, answers: [String: JSONValue], submit: Bool, now: Date) async throws -> [Change]
     /// The address `serve` noted last.
     func notedAddress() async throws -> String?
     /// The `default_language` of the questionnaire published last (the dashboard's default language).
