@@ -9,51 +9,75 @@ import TestSupport
 @Suite("Sign-in throttle", .serialized)
 struct SignInThrottleTests {
     @Test("10 failures in 10 minutes pause a key for 10 minutes; each further pause doubles; other keys are untouched")
-    func backoff() async {
-        let clock = MovableClock(StudySeed.now)
-        let throttle = AttemptThrottle(policy: .init(), now: { clock.now })
-        for attempt in 1...9 {
-            #expect(await throttle.recordFailure(["address:a"]) == nil, "failure \(attempt)")
-            clock.advance(30)
+    func backoff() async throws {
+        try await withTemporaryDirectory { directory in
+            let clock = MovableClock(StudySeed.now)
+            let throttle = AttemptThrottle("test", policy: .init(), store: try SQLiteServerStore(path: directory.appending("throttle.sqlite").path), now: { clock.now })
+            for attempt in 1...9 {
+                #expect(try await throttle.recordFailure(["address:a"]) == nil, "failure \(attempt)")
+                clock.advance(30)
+            }
+            #expect(try await throttle.retryAfter(["address:a"]) == nil, "nine failures: a person who mistypes is never held up")
+            #expect(try await throttle.recordFailure(["address:a", "code:x"]) == 600)
+            #expect(try await throttle.retryAfter(["address:a"]) == 600)
+            #expect(try await throttle.retryAfter(["address:b"]) == nil)
+            #expect(try await throttle.retryAfter(["address:b", "code:x"]) == nil, "the code had one failure only")
+            clock.advance(599)
+            #expect(try await throttle.retryAfter(["address:a"]) == 1)
+            clock.advance(1)
+            #expect(try await throttle.retryAfter(["address:a"]) == nil)
+            for _ in 1...9 { try await throttle.recordFailure(["address:a"]) }
+            #expect(try await throttle.recordFailure(["address:a"]) == 1200, "the second pause is twice the first")
+            clock.advance(1200)
+            for _ in 1...10 { try await throttle.recordFailure(["address:a"]) }
+            #expect(try await throttle.retryAfter(["address:a"]) == 2400)
         }
-        #expect(await throttle.retryAfter(["address:a"]) == nil, "nine failures: a person who mistypes is never held up")
-        #expect(await throttle.recordFailure(["address:a", "code:x"]) == 600)
-        #expect(await throttle.retryAfter(["address:a"]) == 600)
-        #expect(await throttle.retryAfter(["address:b"]) == nil)
-        #expect(await throttle.retryAfter(["address:b", "code:x"]) == nil, "the code had one failure only")
-        clock.advance(599)
-        #expect(await throttle.retryAfter(["address:a"]) == 1)
-        clock.advance(1)
-        #expect(await throttle.retryAfter(["address:a"]) == nil)
-        for _ in 1...9 { await throttle.recordFailure(["address:a"]) }
-        #expect(await throttle.recordFailure(["address:a"]) == 1200, "the second pause is twice the first")
-        clock.advance(1200)
-        for _ in 1...10 { await throttle.recordFailure(["address:a"]) }
-        #expect(await throttle.retryAfter(["address:a"]) == 2400)
     }
 
     @Test("a success from an address clears its failures, so a class enrolling behind one address is not paused by the sum of its typos")
-    func successClearsAddress() async {
-        let clock = MovableClock(StudySeed.now)
-        let throttle = AttemptThrottle(policy: .init(), now: { clock.now })
-        for _ in 0..<5 {
-            for _ in 0..<9 { #expect(await throttle.recordFailure(["address:class"]) == nil) }
-            await throttle.recordSuccess(["address:class"])
+    func successClearsAddress() async throws {
+        try await withTemporaryDirectory { directory in
+            let clock = MovableClock(StudySeed.now)
+            let throttle = AttemptThrottle("test", policy: .init(), store: try SQLiteServerStore(path: directory.appending("throttle.sqlite").path), now: { clock.now })
+            for _ in 0..<5 {
+                for _ in 0..<9 { #expect(try await throttle.recordFailure(["address:class"]) == nil) }
+                try await throttle.recordSuccess(["address:class"])
+            }
+            #expect(try await throttle.retryAfter(["address:class"]) == nil)
+            for _ in 0..<9 { try await throttle.recordFailure(["address:class"]) }
+            #expect(try await throttle.recordFailure(["address:class"]) == 600, "ten in a row without a success still pause")
+            try await throttle.recordSuccess(["address:class"])
+            #expect(try await throttle.retryAfter(["address:class"]) == 600, "a pause once earned stays")
         }
-        #expect(await throttle.retryAfter(["address:class"]) == nil)
-        for _ in 0..<9 { await throttle.recordFailure(["address:class"]) }
-        #expect(await throttle.recordFailure(["address:class"]) == 600, "ten in a row without a success still pause")
-        await throttle.recordSuccess(["address:class"])
-        #expect(await throttle.retryAfter(["address:class"]) == 600, "a pause once earned stays")
     }
 
     @Test("fewer than 10 failures in any 10 minutes never pause anyone, however many in all")
-    func slowFailuresPass() async {
-        let clock = MovableClock(StudySeed.now)
-        let throttle = AttemptThrottle(policy: .init(), now: { clock.now })
-        for _ in 0..<50 {
-            #expect(await throttle.recordFailure(["address:a"]) == nil)
-            clock.advance(67)
+    func slowFailuresPass() async throws {
+        try await withTemporaryDirectory { directory in
+            let clock = MovableClock(StudySeed.now)
+            let throttle = AttemptThrottle("test", policy: .init(), store: try SQLiteServerStore(path: directory.appending("throttle.sqlite").path), now: { clock.now })
+            for _ in 0..<50 {
+                #expect(try await throttle.recordFailure(["address:a"]) == nil)
+                clock.advance(67)
+            }
+        }
+    }
+
+    @Test("two server nodes on one database count the same failures: a guesser gains nothing by spreading attempts, or by a restart")
+    func sharedAcrossNodes() async throws {
+        try await withTemporaryDirectory { directory in
+            let clock = MovableClock(StudySeed.now)
+            let path = directory.appending("veldwerk.sqlite").path
+            let first = AttemptThrottle("enrol", policy: .init(), store: try SQLiteServerStore(path: path), now: { clock.now })
+            let second = AttemptThrottle("enrol", policy: .init(), store: try SQLiteServerStore(path: path), now: { clock.now })
+            for _ in 0..<5 { #expect(try await first.recordFailure(["address:a"]) == nil) }
+            for _ in 0..<4 { #expect(try await second.recordFailure(["address:a"]) == nil) }
+            #expect(try await second.recordFailure(["address:a"]) == 600, "the tenth failure, on the other node, pauses the address")
+            #expect(try await first.retryAfter(["address:a"]) == 600)
+            let restarted = AttemptThrottle("enrol", policy: .init(), store: try SQLiteServerStore(path: path), now: { clock.now })
+            #expect(try await restarted.retryAfter(["address:a"]) == 600, "a restart forgets nothing")
+            let login = AttemptThrottle("login", policy: .init(), store: try SQLiteServerStore(path: path), now: { clock.now })
+            #expect(try await login.retryAfter(["address:a"]) == nil, "enrolment and login are counted apart")
         }
     }
 

@@ -19,7 +19,7 @@ struct DashboardRoutes {
         self.config = config
         self.renderer = renderer
         self.downloads = downloads
-        self.loginAttempts = AttemptThrottle(policy: config.signInThrottle, now: config.now)
+        self.loginAttempts = AttemptThrottle("login", policy: config.signInThrottle, store: store, now: config.now)
         self.sources = SourceAddress(trustedProxies: config.trustedProxies)
     }
 
@@ -96,7 +96,7 @@ struct DashboardRoutes {
         let token = (form.token ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         // Keys, not the token itself: the throttle's table holds no secret.
         let keys = ["address:" + address, "account:" + Secret.hash(token)]
-        if let wait = await loginAttempts.retryAfter(keys) {
+        if let wait = try await loginAttempts.retryAfter(keys) {
             context.logger.warning("dashboard sign-in refused: too many failed logins", metadata: ["auth.address": "\(address)", "auth.retry_after": "\(wait)"])
             let error = localized(
                 nl: "Te veel mislukte aanmeldingen vanaf dit adres of met dit token; probeer opnieuw over \(SyncRoutes.minutes(wait)).",
@@ -107,7 +107,7 @@ struct DashboardRoutes {
             return response
         }
         guard !token.isEmpty, token.count <= 200, let principal = try await store.principal(forTokenHash: Secret.hash(token)) else {
-            let pause = await loginAttempts.recordFailure(keys)
+            let pause = try await loginAttempts.recordFailure(keys)
             context.logger.notice(
                 "dashboard sign-in refused: unknown token", metadata: ["auth.address": "\(address)", "auth.paused_for": "\(pause ?? 0)"]
             )
@@ -122,7 +122,7 @@ struct DashboardRoutes {
             )
             return renderer.page("login", LoginPage(chrome: Self.signedOut, error: error), status: .forbidden)
         }
-        await loginAttempts.recordSuccess(["address:" + address])
+        try await loginAttempts.recordSuccess(["address:" + address])
         let session = try await store.createDashboardSession(for: principal.user, lifetime: DashboardSession.lifetime, now: config.now())
         context.logger.info("dashboard sign-in", metadata: ["auth.user": "\(principal.user)"])
         var response = Response.redirect(to: principal.role == .researcher ? "/dashboard/downloads" : "/dashboard", type: .normal)

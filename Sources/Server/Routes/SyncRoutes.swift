@@ -18,7 +18,7 @@ struct SyncRoutes {
     init(store: any ServerStore, config: ServerConfig) {
         self.store = store
         self.config = config
-        self.enrolAttempts = AttemptThrottle(policy: config.signInThrottle, now: config.now)
+        self.enrolAttempts = AttemptThrottle("enrol", policy: config.signInThrottle, store: store, now: config.now)
         self.sources = SourceAddress(trustedProxies: config.trustedProxies)
     }
 
@@ -49,7 +49,7 @@ struct SyncRoutes {
         let address = sources.client(request, context: context)
         // Keys, not the code itself: the throttle's table holds no secret.
         let keys = ["address:" + address, "code:" + Secret.hash(Secret.normalisedCode(body.code))]
-        if let wait = await enrolAttempts.retryAfter(keys) {
+        if let wait = try await enrolAttempts.retryAfter(keys) {
             context.logger.warning("enrolment refused: too many failed codes", metadata: ["auth.address": "\(address)", "auth.retry_after": "\(wait)"])
             throw APIError.tooManyAttempts(
                 localized(
@@ -63,14 +63,14 @@ struct SyncRoutes {
         do {
             response = try await store.enrol(code: body.code, deviceName: name, now: config.now())
         } catch let error as DomainError where error.kind == .unauthorized {
-            let pause = await enrolAttempts.recordFailure(keys)
+            let pause = try await enrolAttempts.recordFailure(keys)
             context.logger.notice(
                 "enrolment code refused",
                 metadata: ["auth.address": "\(address)", "auth.reason": "\(error.message)", "auth.paused_for": "\(pause ?? 0)"]
             )
             throw error
         }
-        await enrolAttempts.recordSuccess(["address:" + address])
+        try await enrolAttempts.recordSuccess(["address:" + address])
         context.logger.info("device enrolled", metadata: ["sync.device": "\(response.device)", "sync.user": "\(response.user.id)"])
         return response
     }

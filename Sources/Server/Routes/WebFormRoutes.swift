@@ -29,7 +29,7 @@ struct WebFormRoutes {
         self.store = store
         self.config = config
         self.renderer = renderer
-        guesses = AttemptThrottle(policy: config.signInThrottle, now: config.now)
+        guesses = AttemptThrottle("web-form", policy: config.signInThrottle, store: store, now: config.now)
         perLink = RequestLimiter(perMinute: 120, now: config.now)
         perAddress = RequestLimiter(perMinute: 600, now: config.now)
         sources = SourceAddress(trustedProxies: config.trustedProxies)
@@ -256,9 +256,9 @@ struct WebFormRoutes {
         let addressWait = await perAddress.admit(["address:" + address])
         let linkWait = await perLink.admit(["link:" + hash])
         if let wait = addressWait ?? linkWait { return tooMany(wait) }
-        if let wait = await guesses.retryAfter(["address:" + address]) { return tooMany(wait) }
+        if let wait = try await guesses.retryAfter(["address:" + address]) { return tooMany(wait) }
         guard token.count <= 64, let web = try await store.webInvitation(tokenHash: hash, now: config.now()) else {
-            _ = await guesses.recordFailure(["address:" + address])
+            _ = try await guesses.recordFailure(["address:" + address])
             context.logger.notice("self-completion link refused: unknown, expired or revoked", metadata: ["auth.address": "\(address)"])
             let view = WebClosedView(
                 chrome: WebChrome(title: localized(nl: "Link werkt niet", en: "Link does not work"), study: "Veldwerk", municipality: "", otherLanguage: "en"),

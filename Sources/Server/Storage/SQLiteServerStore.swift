@@ -109,6 +109,7 @@ final class SQLiteServerStore: ServerStore {
         registerAddressMigrations(&migrator)
         registerPersonalDataMigrations(&migrator)
         registerBackupMigrations(&migrator)
+        registerThrottleMigrations(&migrator)
         registerPersonalDataKeyMigrations(&migrator)
         return migrator
     }

@@ -5,7 +5,7 @@ import Shared
 /// The server's storage, one implementation per database engine.
 ///
 /// Every method is one transaction. Methods are named for what the server does, not for tables.
-protocol ServerStore: Sendable {
+protocol ServerStore: ThrottleStore, Sendable {
     /// The change log's history: a new one after a restore from backup, so laptops send again what the server lost.
     var logEpoch: String { get }
     /// Interview ids that start with `prefix` (lowercase hex and dashes), at most `limit` of them.
