@@ -158,7 +158,7 @@ struct ExportRepeatTests {
 
     @Test("pyreadstat reads a repeat's file as SPSS would (skipped without python3 and pyreadstat)")
     func pyreadstat() async throws {
-        guard let python = ExportSAVTests.pythonWithPyreadstat() else { return }
+        guard let python = try await onOwnThread({ ExportSAVTests.pythonWithPyreadstat() }) else { return }
         try await withTemporaryDirectory { directory in
             let fixture = try await Self.fixture(directory)
             let sav = directory.appending("households.sav")
@@ -171,7 +171,7 @@ struct ExportRepeatTests {
             ])
             let expect = directory.appending("expect.json")
             try Data(expectations.canonicalJSON.utf8).write(to: expect)
-            let (status, output) = try ExportSAVTests.run(python, [ExportSAVTests.script.path, sav.path, expect.path])
+            let (status, output) = try await onOwnThread { try ExportSAVTests.run(python, [ExportSAVTests.script.path, sav.path, expect.path]) }
             #expect(status == 0, "check-sav.py: \(output)")
         }
     }

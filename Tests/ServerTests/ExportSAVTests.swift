@@ -68,7 +68,7 @@ struct ExportSAVTests {
 
     @Test("pyreadstat reads the file as SPSS would (skipped without python3 and pyreadstat)")
     func pyreadstat() async throws {
-        guard let python = Self.pythonWithPyreadstat() else { return }
+        guard let python = try await onOwnThread({ Self.pythonWithPyreadstat() }) else { return }
         try await withTemporaryDirectory { directory in
             let scenario = try await ExportScenario.make(directory)
             let export = try await scenario.fixture.export(ExportOptions(format: .sav))
@@ -102,7 +102,7 @@ struct ExportSAVTests {
             ])
             let expect = directory.appending("expect.json")
             try Data(expectations.canonicalJSON.utf8).write(to: expect)
-            let (status, output) = try Self.run(python, [Self.script.path, sav.path, expect.path])
+            let (status, output) = try await onOwnThread { [script = Self.script] in try Self.run(python, [script.path, sav.path, expect.path]) }
             #expect(status == 0, "check-sav.py: \(output)")
         }
     }
