@@ -150,4 +150,42 @@ import Testing
         driver.type("complete")
         #expect(driver.outputs.last?.finished == .completed)
     }
+
+    @Test("through the store: instances are changes whose order is their clock, a deleted member keeps its order, and a new session resumes at add a member?")
+    func throughTheStore() throws {
+        let fixture = try ClientFixture(form: form)
+        defer { fixture.remove() }
+        let interview = try fixture.newInterview()
+        func session(_ lines: [String]) throws -> String {
+            var input = lines
+            var written = ""
+            var terminal = TerminalInterview(store: fixture.store, terminal: Terminal(colors: false, stderrIsTTY: false), editor: nil)
+            terminal.readLine = { prompt, _ in
+                written += prompt
+                return input.isEmpty ? nil : input.removeFirst()
+            }
+            terminal.write = { written += $0 }
+            let stored = try #require(try fixture.store.interview(interview.id))
+            try terminal.run(interview: stored, form: form, mode: .full, language: "en")
+            return written
+        }
+        _ = try session(["1", "An", "3", "y", "Cor", "40", "delete 1", "y"])
+        let stored = try #require(try fixture.store.interview(interview.id))
+        let household = try #require(stored.repeats?["household"]?.first)
+        #expect(stored.repeats?["household"]?.count == 1 && stored.repeats?["member"] == nil)
+        #expect(household.answers == ["head": .string("An"), "size": .int(3)])
+        let changes = try fixture.store.outbox(limit: 100)
+        let markers = changes.filter { RepeatInstance.parseField($0.field)?.question == nil && $0.field.hasPrefix("repeats.") }
+        #expect(markers.count == 3, "two made, one deleted")
+        for change in markers.prefix(2) {
+            #expect(RepeatInstance.Marker(change.value)?.order == change.hlc.encoded, "the order is the creating change's clock")
+        }
+        let tombstone = try #require(RepeatInstance.Marker(markers[2].value))
+        #expect(tombstone.deleted && tombstone.order == RepeatInstance.Marker(markers[1].value)?.order && tombstone.parent == household.id)
+
+        let resumed = try session([])
+        #expect(resumed.contains("Resuming at the first unanswered question."))
+        #expect(resumed.contains("Add a member? (y/n)"), "\(resumed)")
+        #expect(try fixture.store.interview(interview.id)?.repeats?["household"]?.count == 1, "nothing made again")
+    }
 }

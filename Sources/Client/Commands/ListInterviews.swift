@@ -47,7 +47,7 @@ struct ListInterviews: AsyncParsableCommand {
                 return Row(
                     id: key, municipality: interview.municipality, municipalityName: interview.municipality.flatMap { roster[$0]?.name },
                     state: interview.state, answered: answered, total: asked.count,
-                    missingRequired: form?.missingRequired(answers: interview.answers).count ?? 0,
+                    missingRequired: form.map { InterviewRunner.missingRequired(form: $0, interview: interview).count } ?? 0,
                     openFlags: interview.flags.values.filter { InterviewRunner.flagStatus($0) == "open" }.count,
                     startedAt: interview.startedAt, completedAt: interview.completedAt,
                     lastChange: activity[key]?.lastChange, synced: !(activity[key]?.pending ?? false)

@@ -428,6 +428,14 @@ extension InterviewRunner {
         }
     }
 
+    /// Required questions of an interview without an answer, in its instances too (what `complete` checks).
+    static func missingRequired(form: Questionnaire, interview: Interview, language: String? = nil) -> [(name: String, label: String)] {
+        let runner = InterviewRunner(
+            form: form, answers: interview.answers, instances: interview.repeats ?? [:], language: language, interviewID: interview.id.uuidString.lowercased()
+        )
+        return runner.missingRequired.map { ($0.name, $0.label) }
+    }
+
     /// Required questions without an answer, in the walk's order, each named with its instance.
     var missingRequired: [(name: String, label: String, stop: Stop)] {
         guard form.hasRepeats else {
