@@ -188,4 +188,25 @@ import Testing
         #expect(resumed.contains("Add a member? (y/n)"), "\(resumed)")
         #expect(try fixture.store.interview(interview.id)?.repeats?["household"]?.count == 1, "nothing made again")
     }
+
+    @Test("in Dutch: een lid toevoegen? (j/n), ja and nee, verwijder N; jump NAME reaches a question in an instance")
+    func dutchAndJump() throws {
+        try Language.$current.withValue(.nl) {
+            var driver = RunnerDriver(form: form)
+            driver.type("1", "Bert", "2")
+            #expect(driver.lastLines.contains("Een lid toevoegen? (j/n)"), "\(driver.lastLines)")
+            #expect(driver.outputs.last?.prompt == "member (j/n)> ")
+            driver.type("ja", "Cor", "4")
+            #expect(driver.lastLines.contains("Nog een lid toevoegen? (j/n)"))
+            let member = try #require(Self.markers(driver).last?.id)
+            driver.type("verwijder 1")
+            #expect(driver.lastLines.contains("Lid 1 (\(member.prefix(8))) met al zijn antwoorden verwijderen? (j/n)"), "\(driver.lastLines)")
+            driver.type("nee", "nee")
+            #expect(driver.runner.current == nil && driver.runner.adding == nil)
+            let household = try #require(Self.markers(driver).first?.id)
+            driver.type("jump head")
+            #expect(driver.runner.current == "head" && driver.runner.path == [household])
+            #expect(driver.outputs.last?.prefill == "Bert")
+        }
+    }
 }

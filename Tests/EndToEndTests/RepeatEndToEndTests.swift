@@ -87,6 +87,10 @@ struct RepeatEndToEndTests {
                 #expect(try laptop.store().interview(interviewID)?.repeats == onServer.repeats, "the laptops agree with the server")
             }
 
+            let shown = try await laptopB.run(["interview", "show", id]).stdout
+            #expect(shown.contains("instance \(fromA)") && shown.contains("instance \(fromB)") && shown.contains("instance \(member) in \(fromA)"), "\(shown)")
+            #expect(shown.contains("head = \"An\"") && shown.contains("member_name = \"Cor\"") && !shown.contains(mistake), "\(shown)")
+
             let export = ["export", "--format", "csv", "--state", "all", "--out", "-", "--data", server.data.path]
             let rows = try await ProgramRunner.run("veldwerk-server", export + ["--repeat", "household"])
             #expect(rows.status == 0, "\(rows.stderr)")

@@ -297,6 +297,19 @@ struct ShowInterview: AsyncParsableCommand {
                     let label = form?.question(named: name)?.label.text(profile.labelLanguage) ?? ""
                     lines.append("  \(name) = \(value.canonicalJSON)   \(label)")
                 }
+                // Repeat instances: each with its position, id (for `interview set ID repeats.INSTANCE.Q=V`) and answers.
+                let repeatOrder = form?.groups.filter(\.repeats).map(\.name) ?? (interview.repeats ?? [:]).keys.sorted()
+                for group in repeatOrder {
+                    for (offset, instance) in (interview.repeats?[group] ?? []).enumerated() {
+                        let parent = instance.parent.map { localized(nl: " in \($0)", en: " in \($0)") } ?? ""
+                        lines.append("  \(group) \(offset + 1)  " + localized(nl: "instantie", en: "instance") + " \(instance.id)\(parent)")
+                        let names = form.map { $0.questions(inRepeat: group).map(\.name) } ?? instance.answers.keys.sorted()
+                        for name in names {
+                            guard let value = instance.answers[name] else { continue }
+                            lines.append("    \(name) = \(value.canonicalJSON)")
+                        }
+                    }
+                }
                 for (name, flag) in interview.flags.sorted(by: { $0.key < $1.key }) {
                     lines.append(localized(nl: "  markering op \(name): ", en: "  flag on \(name): ") + flag.canonicalJSON)
                 }

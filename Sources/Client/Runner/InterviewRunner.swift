@@ -713,6 +713,13 @@ struct InterviewRunner {
                 output.prompt = prompt
                 return
             }
+            if form.hasRepeats, repeatName(of: found) != contextRepeat || !questions.contains(where: { $0.name == found.name }),
+               let stop = stops().first(where: { $0 == .question(found.name, path: $0.path) }) {
+                // A question in another instance or repeat: its first place in the walk.
+                if let here = current { history.append(Position(name: here, path: path)) }
+                go(to: stop, &output)
+                return
+            }
             guard questions.contains(where: { $0.name == found.name }) else {
                 let condition = found.relevant.map { localized(nl: " (alleen gesteld als \($0.source))", en: " (asked only when \($0.source))") } ?? ""
                 output.lines.append(Line(.error, localized(
