@@ -65,6 +65,7 @@ import Testing
         #expect(driver.lastLines.contains("Add another member? (y/n)"))
         driver.type("j", "Dirk", "12", "n")
         #expect(driver.runner.current == nil && driver.runner.adding == nil, "two households asked: the end")
+        #expect(driver.lastLines.contains("4 people, first head An"), "the note's sum() and indexed-repeat() see the instances: \(driver.lastLines)")
 
         let markers = Self.markers(driver)
         #expect(markers.count == 4)

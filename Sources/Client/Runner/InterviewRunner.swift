@@ -148,7 +148,7 @@ struct InterviewRunner {
 
     /// A label, hint or message in the interview's language, its `${name}` references filled in.
     func text(_ text: LocalizedText?) -> String {
-        form.render(text?.text(language) ?? "", answers: answers)
+        form.render(text?.text(language) ?? "", answers: answers, repeats: scope(path))
     }
 
     /// The first relevant question with no stored value: where a run resumes.
