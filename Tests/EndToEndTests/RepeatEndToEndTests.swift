@@ -87,6 +87,13 @@ struct RepeatEndToEndTests {
                 #expect(try laptop.store().interview(interviewID)?.repeats == onServer.repeats, "the laptops agree with the server")
             }
 
+            struct Row: Decodable {
+                var id: String
+                var answered: Int
+                var total: Int
+            }
+            let listed = try await laptopA.json([Row].self, ["interviews"]).first { $0.id == id }
+            #expect(listed?.answered == 7 && listed?.total == 7, "n_households, two questions in each household and in the member: \(String(describing: listed))")
             let shown = try await laptopB.run(["interview", "show", id]).stdout
             #expect(shown.contains("instance \(fromA)") && shown.contains("instance \(fromB)") && shown.contains("instance \(member) in \(fromA)"), "\(shown)")
             #expect(shown.contains("head = \"An\"") && shown.contains("member_name = \"Cor\"") && !shown.contains(mistake), "\(shown)")
