@@ -43,7 +43,7 @@ struct RepeatEndToEndTests {
             try await laptopB.run(["enrol", "--server", server.url, "--code", secondCode, "--name", "laptop-b"])
             try await laptopA.run(["sync"])
             let id = try await laptopA.run(["interview", "new", "--municipality", "11001"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            try await laptopA.run(["interview", "set", id, "n_households=2"])
+            try await laptopA.run(["interview", "set", id, "n_households=3"])
             try await laptopA.run(["sync"])
             try await laptopB.run(["sync"])
             #expect(try laptopB.store().interview(try #require(UUID(uuidString: id))) != nil)
@@ -58,9 +58,16 @@ struct RepeatEndToEndTests {
             try await laptopA.run(["interview", "set", id, "repeats.\(member).member_name=Cor", "repeats.\(member).age=40"])
             let mistake = try await add(laptopA, ["household"])
             try await laptopA.run(["interview", "delete-instance", id, mistake])
-            let fromB = try await add(laptopB, ["household"])
-            try await laptopB.run(["interview", "set", id, "repeats.\(fromB).head=Bert", "repeats.\(fromB).size=1"])
-            #expect(Set([fromA, fromB, member, mistake]).count == 4 && [fromA, fromB, member].allSatisfy(RepeatInstance.isValidID))
+            // B asks in the terminal runner (piped): n_households is 3, so it makes the first household, and the
+            // second when it gets there; it stops at the second's first question. With A's, the merge holds three.
+            let run = try await laptopB.run(["interview", "run", id, "--lang", "en"], stdin: "Bert\n0\n1\nquit\n")
+            #expect(run.stdout.contains("Household 1 of 3") && run.stdout.contains("Household 2 of 3"), "\(run.stdout)")
+            let uuid = try #require(UUID(uuidString: id))
+            let onB = try #require(try laptopB.store().interview(uuid)?.repeats?["household"])
+            #expect(onB.count == 2)
+            let fromB = try #require(onB.first { $0.answers["head"] == .string("Bert") }?.id)
+            let emptyB = try #require(onB.first { $0.id != fromB }?.id)
+            #expect(Set([fromA, fromB, emptyB, member, mistake]).count == 5 && [fromA, fromB, member].allSatisfy(RepeatInstance.isValidID))
 
             // What cannot be: an answer to a question outside its repeat, an instance that is not there, a member without its household.
             let wrongQuestion = try await laptopB.run(["interview", "set", id, "repeats.\(fromB).member_name=X"], check: false)
@@ -77,7 +84,7 @@ struct RepeatEndToEndTests {
             let interviewID = try #require(UUID(uuidString: id))
             let onServer = try #require(try await server.store.interviewDetail(interviewID)).interview
             let households = try #require(onServer.repeats?["household"])
-            #expect(households.map(\.id).sorted() == [fromA, fromB].sorted(), "each laptop's household once, the deleted one gone")
+            #expect(households.map(\.id).sorted() == [fromA, fromB, emptyB].sorted(), "each laptop's households once, the deleted one gone")
             #expect(households.allSatisfy { !$0.order.isEmpty }, "the order is the creating change's clock")
             #expect(households.first { $0.id == fromA }?.answers == ["head": .string("An"), "size": .int(2)])
             #expect(households.first { $0.id == fromB }?.answers == ["head": .string("Bert"), "size": .int(1)])
@@ -93,7 +100,7 @@ struct RepeatEndToEndTests {
                 var total: Int
             }
             let listed = try await laptopA.json([Row].self, ["interviews"]).first { $0.id == id }
-            #expect(listed?.answered == 7 && listed?.total == 7, "n_households, two questions in each household and in the member: \(String(describing: listed))")
+            #expect(listed?.answered == 7 && listed?.total == 9, "n_households, two questions in each household and in the member: \(String(describing: listed))")
             let shown = try await laptopB.run(["interview", "show", id]).stdout
             #expect(shown.contains("instance \(fromA)") && shown.contains("instance \(fromB)") && shown.contains("instance \(member) in \(fromA)"), "\(shown)")
             #expect(shown.contains("head = \"An\"") && shown.contains("member_name = \"Cor\"") && !shown.contains(mistake), "\(shown)")
@@ -102,7 +109,8 @@ struct RepeatEndToEndTests {
             let rows = try await ProgramRunner.run("veldwerk-server", export + ["--repeat", "household"])
             #expect(rows.status == 0, "\(rows.stderr)")
             let lines = rows.stdout.split(whereSeparator: \.isNewline).map(String.init)
-            #expect(lines.count == 3, "a header and one row per household: \(rows.stdout)")
+            #expect(lines.count == 4, "a header and one row per household: \(rows.stdout)")
+            #expect(lines.dropFirst().contains { $0.contains(emptyB) }, "\(rows.stdout)")
             #expect(lines.dropFirst().contains { $0.contains(fromA) && $0.contains("An") }, "\(rows.stdout)")
             #expect(lines.dropFirst().contains { $0.contains(fromB) && $0.contains("Bert") }, "\(rows.stdout)")
             #expect(!rows.stdout.contains(mistake))
