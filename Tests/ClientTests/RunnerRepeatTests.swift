@@ -210,4 +210,18 @@ import Testing
             #expect(driver.outputs.last?.prefill == "Bert")
         }
     }
+
+    @Test("delete 1 inside the member being asked: after a yes, back at add a member? with none left; back does not return into it")
+    func deletesTheInstanceBeingAsked() throws {
+        var driver = RunnerDriver(form: form, language: "en")
+        driver.type("1", "Bert", "2", "y", "Cor")
+        #expect(driver.runner.current == "age")
+        let member = try #require(Self.markers(driver).last?.id)
+        driver.type("delete 1", "y")
+        #expect(driver.saves.last == .deleteInstance(member))
+        #expect(driver.runner.adding == "member" && driver.runner.path.count == 1)
+        #expect(driver.lastLines.contains("Add a member? (y/n)"))
+        driver.type("back")
+        #expect(driver.runner.current == "size", "the household's last question, not the deleted member's")
+    }
 }
