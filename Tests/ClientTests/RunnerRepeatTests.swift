@@ -129,6 +129,12 @@ import Testing
         let done = RepeatInstance(id: "aaaaaaaa", group: "household", order: "1", answers: ["head": .string("An"), "size": .int(1)])
         let again = RunnerDriver(form: form, answers: ["n_households": .int(1)], instances: ["household": [done]], language: "en")
         #expect(again.runner.current == nil && again.runner.adding == nil && Self.markers(again).isEmpty, "nothing left to ask")
+
+        // Two laptops made a household each where n_households is 1: the second is kept, not asked, and named.
+        let other = RepeatInstance(id: "bbbbbbbb", group: "household", order: "2", answers: ["head": .string("Bert")])
+        let surplus = RunnerDriver(form: form, answers: ["n_households": .int(1)], instances: ["household": [done, other]], language: "en")
+        #expect(surplus.runner.current == nil)
+        #expect(surplus.text.contains("Household: 2 instances, but ${n_households} asks for 1; not asked: bbbbbbbb."), "\(surplus.text)")
     }
 
     @Test("a repeat first in the form opens with add one?; a required question in an instance keeps complete back, naming the instance")

@@ -428,6 +428,37 @@ extension InterviewRunner {
         }
     }
 
+    /// The instance path down to and including `id` (its enclosing instances first).
+    func path(to id: String) -> [String] {
+        var chain: [String] = []
+        var next: String? = id
+        while let current = next, let found = instance(current), !chain.contains(current) {
+            chain.insert(current, at: 0)
+            next = found.parent
+        }
+        return chain
+    }
+
+    /// Warnings for repeats holding more live instances than their `repeat_count` asks (two laptops
+    /// may each have made some): the extra ones are not asked, but are kept and exported.
+    var surplusWarnings: [Line] {
+        var lines: [Line] = []
+        for group in form.groups where group.repeats && group.repeatCount != nil {
+            let byParent = Dictionary(grouping: instances[group.name] ?? [], by: \.parent)
+            for (parent, list) in byParent.sorted(by: { ($0.key ?? "") < ($1.key ?? "") }) {
+                let parentPath = parent.map { path(to: $0) } ?? []
+                guard let limit = repeatLimit(group.name, at: parentPath), list.count > limit else { continue }
+                let source = group.repeatCount?.source ?? ""
+                let extra = list.dropFirst(limit).map { String($0.id.prefix(8)) }.joined(separator: ", ")
+                lines.append(Line(.warning, localized(
+                    nl: "\(label(ofRepeat: group.name)): \(list.count) instanties, maar \(source) vraagt er \(limit); niet gevraagd: \(extra). Verwijder wat te veel is (jump naar een vraag erin, dan verwijder N) of pas het aantal aan.",
+                    en: "\(label(ofRepeat: group.name)): \(list.count) instances, but \(source) asks for \(limit); not asked: \(extra). Delete the extra ones (jump to a question in one, then delete N) or change the number."
+                )))
+            }
+        }
+        return lines
+    }
+
     /// Required questions of an interview without an answer, in its instances too (what `complete` checks).
     static func missingRequired(form: Questionnaire, interview: Interview, language: String? = nil) -> [(name: String, label: String)] {
         let runner = InterviewRunner(

@@ -537,6 +537,7 @@ struct InterviewRunner {
         case .full:
             shownGroup = nil
             output.lines.append(contentsOf: notes(before: nil))
+            if form.hasRepeats { output.lines.append(contentsOf: surplusWarnings) }
             let missing = missingRequired.map(\.name)
             if missing.isEmpty {
                 output.lines.append(Line(.success, localized(nl: "Einde van de vragenlijst: elke verplichte vraag is beantwoord.", en: "End of the questionnaire: every required question is answered.")))
