@@ -17,7 +17,7 @@ struct ClientFixture {
     let store: ClientStore
     let form: Questionnaire
 
-    init(municipalities: [String] = ["11001"]) throws {
+    init(municipalities: [String] = ["11001"], form: Questionnaire? = nil) throws {
         directory = try TemporaryDirectory(prefix: "veldwerk-client")
         store = try ClientStore(home: directory.url)
         try store.saveEnrolment(
@@ -27,7 +27,8 @@ struct ClientFixture {
                 serverTime: Date().millisecondsSince1970
             )
         )
-        form = try XLSFormCompiler.defaultStudy()
+        self.form = try form ?? XLSFormCompiler.defaultStudy()
+        let form = self.form
         let roster = try Roster.defaultStudy()
         var seq: Int64 = 0
         func serverChange(_ scope: Scope, _ entity: Entity, _ id: String, _ field: String, _ value: JSONValue) -> Change {

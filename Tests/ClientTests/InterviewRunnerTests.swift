@@ -11,8 +11,11 @@ struct RunnerDriver {
     var transcript: [String] = []
     var outputs: [InterviewRunner.Output] = []
 
-    init(form: Questionnaire, answers: [String: JSONValue] = [:], flags: [String: JSONValue] = [:], mode: InterviewRunner.Mode = .full, language: String? = nil) {
-        runner = InterviewRunner(form: form, answers: answers, flags: flags, mode: mode, language: language, interviewID: "00000000-test")
+    init(
+        form: Questionnaire, answers: [String: JSONValue] = [:], instances: [String: [RepeatInstance]] = [:], flags: [String: JSONValue] = [:],
+        mode: InterviewRunner.Mode = .full, language: String? = nil
+    ) {
+        runner = InterviewRunner(form: form, answers: answers, instances: instances, flags: flags, mode: mode, language: language, interviewID: "00000000-test")
         take(runner.start())
     }
 

@@ -66,8 +66,8 @@ struct QuestionnaireCheckCommandTests {
         }
     }
 
-    @Test("a form with nested repeats checks; loading it is refused naming the repeat's row, and nothing is published")
-    func repeatsCheckButAreNotPublished() async throws {
+    @Test("a form with nested repeats checks and loads")
+    func repeatsCheckAndLoad() async throws {
         let form = QuestionnaireLoadCommandTests.fixtures.appendingPathComponent("households").path
         let check = try await ProgramRunner.run("veldwerk-server", ["questionnaire", "check", form, "--json"])
         #expect(check.status == 0, "\(check.stderr)")
@@ -76,8 +76,7 @@ struct QuestionnaireCheckCommandTests {
         #expect(compiled.group(named: "household")?.repeatCount?.source == "${n_households}")
         try await withTemporaryDirectory { folder in
             let load = try await ProgramRunner.run("veldwerk-server", ["questionnaire", "load", form, "--data", folder.path])
-            #expect(load.status != 0)
-            #expect(load.stderr.contains("row 3") && load.stderr.contains("repeat \"household\""), "\(load.stderr)")
+            #expect(load.status == 0, "\(load.stderr)")
         }
     }
 

@@ -118,11 +118,13 @@ struct RepeatValidationTests {
         }
     }
 
-    @Test("the store refuses to publish a form with a repeat, naming its row")
-    func publishingWithRepeatsIsRefused() throws {
-        let error = #expect(throws: XLSFormError.self) { try SQLiteServerStore.checkPublishable(try Self.form()) }
-        #expect(error?.row == 2 && error?.column == "type" && error?.reason.contains("repeat \"household\"") == true)
-        try SQLiteServerStore.checkPublishable(try XLSFormCompiler.defaultStudy())
+    @Test("the store publishes a form with a repeat (the runner asks its instances)")
+    func publishingWithRepeats() async throws {
+        try await withSeededStudy { seed in
+            let result = try await seed.store.publishQuestionnaire(try Self.form(), by: seed.coordinatorPrincipal, now: StudySeed.now)
+            #expect(result.published)
+            #expect(try await seed.store.questionnaireSummaries().contains { $0.id == result.questionnaire.id })
+        }
     }
 
     @Test("through the store: a laptop's instances are kept, a push past the cap and a moved instance are refused and change nothing")

@@ -49,7 +49,7 @@ struct CompleteInterview: AsyncParsableCommand {
                 ))
             }
             let form = try store.questionnaire(for: interview)
-            let missing = form.missingRequired(answers: interview.answers).map { Missing(name: $0.name, label: $0.label.text(profile.labelLanguage)) }
+            let missing = InterviewRunner.missingRequired(form: form, interview: interview, language: profile.labelLanguage).map { Missing(name: $0.name, label: $0.label) }
             guard missing.isEmpty else {
                 let result = Output(id: key, state: interview.state, completedAt: interview.completedAt, missing: missing, pendingChanges: try store.outboxCount())
                 try output.emit(result) {

@@ -6,7 +6,7 @@ struct InterviewCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "interview",
         abstract: "Start, fill in and look at interviews on this laptop.",
-        subcommands: [NewInterview.self, SetAnswers.self, ShowInterview.self]
+        subcommands: [NewInterview.self, SetAnswers.self, ShowInterview.self, AddInstance.self, DeleteInstance.self]
             + [RunInterview.self, CompleteInterview.self, ReopenInterview.self, WithdrawInterview.self]
     )
 }
@@ -83,7 +83,9 @@ struct SetAnswers: AsyncParsableCommand {
             Examples:
               veldwerk interview set 3f9a0c2b a_modus=telefonisch a_aantal_respondenten=2
               veldwerk interview set 3f9a0c2b "b_doelstellingen=gelijke_kansen schooluitval"
+              veldwerk interview set 3f9a0c2b repeats.k3v9x0m2a7q1b8c4.head=An
             A select_multiple answer is a space-separated list of choice names (or numbers); an empty value clears an answer.
+            A question in a repeat is named repeats.INSTANCE.QUESTION (see `veldwerk interview add-instance`).
             """
     )
 
@@ -110,22 +112,54 @@ struct SetAnswers: AsyncParsableCommand {
             )) }
             let form = try store.questionnaire(for: interview)
             var answers = interview.answers
-            var parsed: [(String, JSONValue?)] = []
+            var parsed: [(field: String, name: String, value: JSONValue?)] = []
+            // Answers in repeat instances are checked against the main answers and those of their instance's path.
+            let live = Dictionary(uniqueKeysWithValues: (interview.repeats ?? [:]).values.joined().map { ($0.id, $0) })
+            var instanceAnswers: [String: [String: JSONValue]] = [:]
+            func instanceView(_ instance: String) -> [String: JSONValue] {
+                var view = answers
+                var chain: [String] = []
+                var next: String? = instance
+                while let id = next, let found = live[id], !chain.contains(id) {
+                    chain.insert(id, at: 0)
+                    next = found.parent
+                }
+                for id in chain { view.merge(live[id]?.answers ?? [:]) { _, new in new }; view.merge(instanceAnswers[id] ?? [:]) { _, new in new } }
+                return view
+            }
             for item in assignments {
                 guard let equals = item.firstIndex(of: "=") else { continue }
                 let name = String(item[..<equals])
                 let text = String(item[item.index(after: equals)...])
+                if name.hasPrefix(Interview.Field.repeatPrefix) {
+                    guard let (instance, question) = RepeatInstance.parseField(name), let question, let found = live[instance],
+                          let asked = form.question(named: question), form.enclosingRepeat(ofGroup: asked.group)?.name == found.group
+                    else {
+                        throw ClientError.invalidInput(localized(
+                            nl: "\(name) is geen vraag in een instantie van dit interview; schrijf repeats.INSTANTIE.VRAAG met een instantie uit `veldwerk interview show`.",
+                            en: "\(name) is not a question in an instance of this interview; write repeats.INSTANCE.QUESTION with an instance from `veldwerk interview show`."
+                        ))
+                    }
+                    let value: JSONValue? = text.isEmpty ? nil : try form.parseAnswer(text, for: question, answers: instanceView(instance))
+                    parsed.append((name, question, value))
+                    instanceAnswers[instance, default: [:]][question] = value
+                    continue
+                }
                 let value: JSONValue? = text.isEmpty ? nil : try form.parseAnswer(text, for: name)
-                parsed.append((name, value))
+                parsed.append((Interview.Field.answer(name), name, value))
                 answers[name] = value
             }
-            for (name, value) in parsed {
-                try form.validate(value, for: name, answers: answers)
+            for item in parsed {
+                if let (instance, _) = RepeatInstance.parseField(item.field) {
+                    try form.validate(item.value, for: item.name, answers: instanceView(instance))
+                } else {
+                    try form.validate(item.value, for: item.name, answers: answers)
+                }
             }
             guard let nis = interview.municipality else { throw ClientError.unknownInterview(id) }
             let key = interview.id.uuidString.lowercased()
             let changes = try store.record(parsed.map {
-                FieldEdit(scope: .municipality(nis), entity: .interview, entityId: key, field: Interview.Field.answer($0.0), value: $0.1)
+                FieldEdit(scope: .municipality(nis), entity: .interview, entityId: key, field: $0.field, value: $0.value)
             })
             let waiting = try store.outboxCount()
             struct Output: Encodable {
@@ -137,6 +171,73 @@ struct SetAnswers: AsyncParsableCommand {
                     nl: "\(counted(changes.count, nl: ("antwoord", "antwoorden"), en: ("", ""))) bewaard op deze laptop. \(waitingSentence(waiting))",
                     en: "Saved \(counted(changes.count, nl: ("", ""), en: ("answer", "answers"))) on this laptop. \(waitingSentence(waiting))"
                 )
+            }
+        }
+    }
+}
+
+struct AddInstance: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add-instance",
+        abstract: "Add an instance of a repeat to an interview; prints its id.",
+        discussion: """
+            Examples:
+              veldwerk interview add-instance 3f9a0c2b household
+              veldwerk interview add-instance 3f9a0c2b member --parent k3v9x0m2a7q1b8c4
+            Answer its questions with `veldwerk interview set ID repeats.INSTANCE.QUESTION=VALUE`.
+            """
+    )
+
+    @Argument(help: "Interview id (or its first characters).") var id: String
+    @Argument(help: "The repeat's name (its begin_repeat row).") var group: String
+    @Option(help: "For a repeat inside another: the enclosing instance's id.") var parent: String?
+    @OptionGroup var profile: ProfileOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let store = try profile.openStore()
+            _ = try store.requireProfile()
+            let interview = try store.requireInterview(id)
+            guard interview.state != .withdrawn else { throw ClientError.invalidInput(localized(
+                nl: "Interview \(interview.id.uuidString.lowercased()) werd ingetrokken; heropen het eerst.",
+                en: "Interview \(interview.id.uuidString.lowercased()) was withdrawn; reopen it first."
+            )) }
+            let form = try store.questionnaire(for: interview)
+            let instance = try store.addInstance(of: group, parent: parent, to: interview, form: form)
+            struct Output: Encodable {
+                var instance: String
+                var group: String
+                var parent: String?
+            }
+            try output.emit(Output(instance: instance, group: group, parent: parent)) { instance }
+        }
+    }
+}
+
+struct DeleteInstance: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "delete-instance",
+        abstract: "Delete a repeat instance of an interview (a change like any other; its answers are then ignored).",
+        discussion: "Example:\n  veldwerk interview delete-instance 3f9a0c2b k3v9x0m2a7q1b8c4"
+    )
+
+    @Argument(help: "Interview id (or its first characters).") var id: String
+    @Argument(help: "The instance's id.") var instance: String
+    @OptionGroup var profile: ProfileOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let store = try profile.openStore()
+            _ = try store.requireProfile()
+            let interview = try store.requireInterview(id)
+            try store.deleteInstance(instance, of: interview)
+            struct Output: Encodable {
+                var deleted: String
+            }
+            try output.emit(Output(deleted: instance)) {
+                localized(nl: "Instantie \(instance) verwijderd.", en: "Deleted instance \(instance).")
             }
         }
     }
@@ -195,6 +296,19 @@ struct ShowInterview: AsyncParsableCommand {
                     guard let value = interview.answers[name] else { continue }
                     let label = form?.question(named: name)?.label.text(profile.labelLanguage) ?? ""
                     lines.append("  \(name) = \(value.canonicalJSON)   \(label)")
+                }
+                // Repeat instances: each with its position, id (for `interview set ID repeats.INSTANCE.Q=V`) and answers.
+                let repeatOrder = form?.groups.filter(\.repeats).map(\.name) ?? (interview.repeats ?? [:]).keys.sorted()
+                for group in repeatOrder {
+                    for (offset, instance) in (interview.repeats?[group] ?? []).enumerated() {
+                        let parent = instance.parent.map { localized(nl: " in \($0)", en: " in \($0)") } ?? ""
+                        lines.append("  \(group) \(offset + 1)  " + localized(nl: "instantie", en: "instance") + " \(instance.id)\(parent)")
+                        let names = form.map { $0.questions(inRepeat: group).map(\.name) } ?? instance.answers.keys.sorted()
+                        for name in names {
+                            guard let value = instance.answers[name] else { continue }
+                            lines.append("    \(name) = \(value.canonicalJSON)")
+                        }
+                    }
                 }
                 for (name, flag) in interview.flags.sorted(by: { $0.key < $1.key }) {
                     lines.append(localized(nl: "  markering op \(name): ", en: "  flag on \(name): ") + flag.canonicalJSON)

@@ -42,12 +42,23 @@ struct ListInterviews: AsyncParsableCommand {
             let rows = try store.interviews().map { interview -> Row in
                 let key = interview.id.uuidString.lowercased()
                 let form = forms.first { $0.id == interview.questionnaire && $0.version == interview.questionnaireVersion }
-                let asked = form?.relevantQuestions(answers: interview.answers).filter(\.type.isAnswerable) ?? []
-                let answered = asked.filter { !InterviewRunner.isEmpty(interview.answers[$0.name]) }.count
+                var asked = form?.relevantQuestions(answers: interview.answers).filter(\.type.isAnswerable) ?? []
+                var answered = asked.filter { !InterviewRunner.isEmpty(interview.answers[$0.name]) }.count
+                if let form, form.hasRepeats {
+                    // A repeat's questions count once per instance, in it.
+                    let runner = InterviewRunner(form: form, answers: interview.answers, instances: interview.repeats ?? [:], interviewID: key)
+                    asked = asked.filter { runner.repeatName(of: $0) == nil }
+                    answered = asked.filter { !InterviewRunner.isEmpty(interview.answers[$0.name]) }.count
+                    for case .question(let name, let path) in runner.stops() where !path.isEmpty {
+                        guard let question = form.question(named: name) else { continue }
+                        asked.append(question)
+                        if !InterviewRunner.isEmpty(runner.view(path)[name]) { answered += 1 }
+                    }
+                }
                 return Row(
                     id: key, municipality: interview.municipality, municipalityName: interview.municipality.flatMap { roster[$0]?.name },
                     state: interview.state, answered: answered, total: asked.count,
-                    missingRequired: form?.missingRequired(answers: interview.answers).count ?? 0,
+                    missingRequired: form.map { InterviewRunner.missingRequired(form: $0, interview: interview).count } ?? 0,
                     openFlags: interview.flags.values.filter { InterviewRunner.flagStatus($0) == "open" }.count,
                     startedAt: interview.startedAt, completedAt: interview.completedAt,
                     lastChange: activity[key]?.lastChange, synced: !(activity[key]?.pending ?? false)

@@ -8,8 +8,9 @@ extension InterviewRunner {
     func notes(before question: String?) -> [Line] {
         let questions = form.questions
         var index = question.flatMap { name in questions.firstIndex { $0.name == name } } ?? questions.count
-        let relevant = Set(form.relevantQuestions(answers: answers).map(\.name))
-        let effective = form.effectiveAnswers(answers)
+        let scope = scope(path)
+        let relevant = Set(form.relevantQuestions(answers: answers, repeats: scope).map(\.name))
+        let effective = form.effectiveAnswers(answers, repeats: scope)
         var lines: [Line] = []
         while index > 0, !questions[index - 1].isEditable {
             index -= 1

@@ -58,6 +58,8 @@ struct InterviewRunner {
         case fields([FieldValue])
         /// Mark the interview complete (`state` and `completedAt`).
         case complete
+        /// Delete a repeat instance: its stored marker written again with `"deleted": true`.
+        case deleteInstance(String)
     }
 
     enum Finish: Equatable, Sendable {
@@ -84,32 +86,47 @@ struct InterviewRunner {
     let interviewID: String
     /// The laptop and person, for the form's `deviceid` and `username` questions.
     let device: Device
-    private(set) var answers: [String: JSONValue]
+    /// Answers to the questions outside repeats.
+    var mainAnswers: [String: JSONValue]
+    /// The live instances of each repeat, in order (new ones last).
+    var instances: [String: [RepeatInstance]]
+    /// The instances being asked, outermost first (ids); empty outside repeats.
+    var path: [String] = []
+    /// The repeat whose "add another?" is being asked (at ``path``, its parent instance's).
+    var adding: String?
+    /// An instance to delete once the person confirms.
+    var pendingDelete: String?
+    /// The repeat instance whose heading was shown last.
+    var shownPath: [String]?
+    /// The answers the current question sees: the main ones and those of the instances being asked.
+    var answers: [String: JSONValue] { view(path) }
     private(set) var flags: [String: JSONValue]
-    /// The question being asked; `nil` at the end.
-    private(set) var current: String?
+    /// The question being asked; `nil` at the end (or at an "add another?").
+    var current: String?
     private(set) var finished: Finish?
     /// Questions asked before the current one, for `back`.
-    private var history: [String] = []
+    var history: [Position] = []
     /// Where `jump NAME` came from: after the answer the runner goes back there (`.some(nil)`: the end).
     private var returnAfterJump: String??
     /// Lines of a text answer being typed.
     private var textLines: [String]?
     /// The group whose heading was shown last (`.some(nil)`: questions outside any group).
-    private var shownGroup: String??
+    var shownGroup: String??
     /// Fix mode: the flagged questions to walk through, in form order.
     private(set) var fixQueue: [String] = []
 
     /// - Parameters:
     ///   - language: label language; `nil` is the form's default.
     ///   - interviewID: shown in messages (the resume command).
+    ///   - instances: the interview's live repeat instances (``Interview/repeats``).
     init(
-        form: Questionnaire, answers: [String: JSONValue], flags: [String: JSONValue] = [:], mode: Mode = .full, language: String? = nil,
-        interviewID: String, device: Device = Device()
+        form: Questionnaire, answers: [String: JSONValue], instances: [String: [RepeatInstance]] = [:], flags: [String: JSONValue] = [:], mode: Mode = .full,
+        language: String? = nil, interviewID: String, device: Device = Device()
     ) {
         self.device = device
         self.form = form
-        self.answers = answers
+        self.mainAnswers = answers
+        self.instances = instances
         self.flags = flags
         self.mode = mode
         self.language = language ?? form.defaultLanguage
@@ -120,23 +137,25 @@ struct InterviewRunner {
 
     /// Relevant questions a person answers, in form order, given the answers so far.
     var askable: [Question] {
-        form.relevantQuestions(answers: answers).filter(\.isEditable)
+        form.hasRepeats ? askable(at: path) : form.relevantQuestions(answers: answers).filter(\.isEditable)
     }
 
     /// The value an unanswered question starts with (its `default`, or a calculated default), if any.
     func startingValue(for question: Question) -> JSONValue? {
         guard answers[question.name] == nil else { return nil }
-        return form.effectiveAnswers(answers)[question.name]
+        return form.effectiveAnswers(answers, repeats: scope(path))[question.name]
     }
 
     /// A label, hint or message in the interview's language, its `${name}` references filled in.
     func text(_ text: LocalizedText?) -> String {
-        form.render(text?.text(language) ?? "", answers: answers)
+        form.render(text?.text(language) ?? "", answers: answers, repeats: scope(path))
     }
 
     /// The first relevant question with no stored value: where a run resumes.
     var firstUnanswered: String? {
-        askable.first { answers[$0.name] == nil }?.name
+        guard form.hasRepeats else { return askable.first { answers[$0.name] == nil }?.name }
+        if case .question(let name, _)? = firstOpenStop { return name }
+        return nil
     }
 
     /// Names of questions with an open review flag.
@@ -167,10 +186,12 @@ struct InterviewRunner {
                 nl: "Elk antwoord wordt bewaard zodra je het geeft. Typ help voor de opdrachten, quit om te stoppen.",
                 en: "Each answer is saved the moment you give it. Type help for commands, quit to stop."
             )))
-            current = firstUnanswered
-            if current != nil, answers.contains(where: { !Self.isEmpty($0.value) }) {
+            let first = form.hasRepeats ? firstOpenStop : firstUnanswered.map { Stop.question($0, path: []) }
+            if first != nil, mainAnswers.contains(where: { !Self.isEmpty($0.value) }) || !instances.isEmpty {
                 output.lines.append(Line(.info, localized(nl: "Verder bij de eerste onbeantwoorde vraag.", en: "Resuming at the first unanswered question.")))
             }
+            go(to: first, &output)
+            return output
         case .fix:
             let open = openFlags
             let relevant = Set(askable.map(\.name))
@@ -233,6 +254,10 @@ struct InterviewRunner {
 
         if let command = Command(line) {
             run(command, now: now, &output)
+            return output
+        }
+        if pendingDelete != nil || adding != nil {
+            answerRepeatPrompt(line, &output)
             return output
         }
         let text = line.hasPrefix("\\") ? String(line.dropFirst()) : line
@@ -321,7 +346,7 @@ struct InterviewRunner {
     private mutating func saveFilledIn(_ edits: [FieldValue], _ output: inout Output) {
         guard !edits.isEmpty else { return }
         for edit in edits {
-            answers[String(edit.field.dropFirst(Interview.Field.answerPrefix.count))] = edit.value
+            mainAnswers[String(edit.field.dropFirst(Interview.Field.answerPrefix.count))] = edit.value
         }
         output.saves.append(.fields(edits))
     }
@@ -332,9 +357,9 @@ struct InterviewRunner {
         let before = Set(askable.map(\.name))
         var edits: [FieldValue] = []
         if answers[name] != value {
-            edits.append(FieldValue(field: Interview.Field.answer(name), value: value))
+            edits.append(FieldValue(field: field(for: question), value: value))
         }
-        answers[name] = value
+        setAnswer(value, for: question)
         if mode == .fix, var flag = flags[name]?.objectValue, flag["status"]?.stringValue == "open" {
             flag["status"] = .string("answered")
             flag["answeredAt"] = .string(Self.isoTime(now))
@@ -370,8 +395,8 @@ struct InterviewRunner {
         default: .string("")
         }
         if answers[question.name] != empty {
-            answers[question.name] = empty
-            output.saves.append(.fields([FieldValue(field: Interview.Field.answer(question.name), value: empty)]))
+            setAnswer(empty, for: question)
+            output.saves.append(.fields([FieldValue(field: field(for: question), value: empty)]))
         }
         output.lines.append(Line(.info, localized(nl: "\(question.name) overgeslagen; de vraag blijft onbeantwoord.", en: "Skipped \(question.name); it stays unanswered.")))
         advance(&output)
@@ -380,9 +405,9 @@ struct InterviewRunner {
     // MARK: Moving
 
     /// Moves to the next question (form order; fix mode: the next flagged one) and shows it.
-    private mutating func advance(_ output: inout Output) {
+    mutating func advance(_ output: inout Output) {
         guard let name = current else { return }
-        history.append(name)
+        history.append(Position(name: name, path: path))
         let position = form.questions.firstIndex { $0.name == name } ?? -1
         let relevant = Set(askable.map(\.name))
         let questions = form.questions
@@ -396,6 +421,10 @@ struct InterviewRunner {
                 present(&output)
                 return
             }
+            if form.hasRepeats {
+                go(to: stop(after: .question(name, path: path), formIndex: position), &output)
+                return
+            }
             current = askable.first { index($0.name) > position }?.name
         case .fix:
             current = fixQueue.first { index($0) > position && relevant.contains($0) }
@@ -404,7 +433,11 @@ struct InterviewRunner {
     }
 
     /// Shows the current question, or the end screen.
-    private mutating func present(_ output: inout Output) {
+    mutating func present(_ output: inout Output) {
+        if adding != nil {
+            presentAdd(&output)
+            return
+        }
         guard let name = current, let question = form.question(named: name) else {
             presentEnd(&output)
             return
@@ -418,6 +451,11 @@ struct InterviewRunner {
         let overall = (questions.firstIndex { $0.name == name } ?? 0) + 1
 
         output.lines.append(Line(.info, ""))
+        if !path.isEmpty, shownPath != path, let heading = instanceHeading() {
+            output.lines.append(Line(.heading, heading))
+            shownGroup = nil
+        }
+        shownPath = path
         if shownGroup != .some(question.group) {
             shownGroup = .some(question.group)
             let label = question.group.flatMap { form.group(named: $0) }.map { text($0.label) } ?? ""
@@ -488,7 +526,7 @@ struct InterviewRunner {
                 nl: "Klaar met de gemarkeerde vragen. \(left == 0 ? "Er staan geen markeringen meer open." : "\(counted(left, nl: ("markering staat", "markeringen staan"), en: ("", ""))) nog open.")",
                 en: "Done with the flagged questions. \(left == 0 ? "No flags are left open." : "\(counted(left, nl: ("", ""), en: ("flag", "flags"))) still open.")"
             )))
-            let missing = form.missingRequired(answers: answers).map(\.name)
+            let missing = missingRequired.map(\.name)
             if !missing.isEmpty {
                 output.lines.append(Line(.warning, localized(
                     nl: "Nu onbeantwoord maar verplicht: \(missing.joined(separator: ", ")). Voer `veldwerk interview run \(interviewID)` uit om ze te beantwoorden.",
@@ -499,7 +537,8 @@ struct InterviewRunner {
         case .full:
             shownGroup = nil
             output.lines.append(contentsOf: notes(before: nil))
-            let missing = form.missingRequired(answers: answers).map(\.name)
+            if form.hasRepeats { output.lines.append(contentsOf: surplusWarnings) }
+            let missing = missingRequired.map(\.name)
             if missing.isEmpty {
                 output.lines.append(Line(.success, localized(nl: "Einde van de vragenlijst: elke verplichte vraag is beantwoord.", en: "End of the questionnaire: every required question is answered.")))
             } else {
@@ -524,6 +563,8 @@ struct InterviewRunner {
 
     enum Command: Equatable {
         case back, skip, list, help, quit, complete
+        /// `delete N`: delete instance N of the repeat being asked (after confirmation).
+        case delete(Int)
         /// The first open question after the last answered one.
         case end
         /// `jump NAME`; `nil`: the first unanswered question.
@@ -545,6 +586,9 @@ struct InterviewRunner {
             case ("complete", 1), ("klaar", 1): self = .complete
             case ("end", 1), ("einde", 1): self = .end
             case ("jump", 1), ("goto", 1), ("spring", 1): self = .jump(nil)
+            case ("delete", 2), ("verwijder", 2):
+                guard let number = Int(words[1]) else { return nil }
+                self = .delete(number)
             case ("jump", 2), ("goto", 2), ("spring", 2): self = .jump(String(text.split(separator: " ")[1]))
             default: return nil
             }
@@ -563,12 +607,21 @@ struct InterviewRunner {
             output.prompt = prompt
         case .back:
             returnAfterJump = nil
+            pendingDelete = nil
             while let previous = history.popLast() {
-                if askable.contains(where: { $0.name == previous }) {
-                    current = previous
+                guard previous.path.allSatisfy({ instance($0) != nil }) else { continue }
+                if askable(at: previous.path).contains(where: { $0.name == previous.name }) {
+                    adding = nil
+                    path = previous.path
+                    current = previous.name
                     present(&output)
                     return
                 }
+            }
+            if adding != nil {
+                output.lines.append(Line(.error, localized(nl: "Er is geen vorige vraag in deze sessie; typ jump NAAM of list.", en: "There is no earlier question in this sitting; type jump NAME or list.")))
+                output.prompt = prompt
+                return
             }
             // Nothing asked in this sitting (just resumed): the question before this one in the form.
             let questions = askable
@@ -582,7 +635,11 @@ struct InterviewRunner {
             present(&output)
         case .end:
             returnAfterJump = nil
-            if let here = current { history.append(here) }
+            if let here = current { history.append(Position(name: here, path: path)) }
+            if form.hasRepeats {
+                go(to: firstOpenStop, &output)
+                return
+            }
             current = firstOpenAfterLastAnswer
             present(&output)
         case .skip:
@@ -605,11 +662,13 @@ struct InterviewRunner {
             }
         case .jump(let target):
             jump(to: target, &output)
+        case .delete(let number):
+            askToDelete(number, &output)
         case .complete:
-            let missing = form.missingRequired(answers: answers)
+            let missing = missingRequired
             guard missing.isEmpty else {
                 output.lines.append(Line(.error, localized(nl: "Nog niet af; deze verplichte vragen hebben geen antwoord:", en: "Not complete yet; these required questions have no answer:")))
-                output.lines.append(contentsOf: missing.map { Line(.error, "  \($0.name)  \($0.label.text(language))") })
+                output.lines.append(contentsOf: missing.map { Line(.error, "  \($0.name)  \($0.label)") })
                 output.lines.append(Line(.info, localized(nl: "Typ jump om naar de eerste te gaan.", en: "Type jump to go to the first one.")))
                 output.prompt = prompt
                 return
@@ -655,6 +714,13 @@ struct InterviewRunner {
                 output.prompt = prompt
                 return
             }
+            if form.hasRepeats, repeatName(of: found) != contextRepeat || !questions.contains(where: { $0.name == found.name }),
+               let stop = stops().first(where: { $0 == .question(found.name, path: $0.path) }) {
+                // A question in another instance or repeat: its first place in the walk.
+                if let here = current { history.append(Position(name: here, path: path)) }
+                go(to: stop, &output)
+                return
+            }
             guard questions.contains(where: { $0.name == found.name }) else {
                 let condition = found.relevant.map { localized(nl: " (alleen gesteld als \($0.source))", en: " (asked only when \($0.source))") } ?? ""
                 output.lines.append(Line(.error, localized(
@@ -666,6 +732,17 @@ struct InterviewRunner {
             }
             name = found.name
         } else {
+            if form.hasRepeats {
+                let open = firstOpenStop ?? missingRequired.first?.stop
+                guard let open else {
+                    output.lines.append(Line(.info, localized(nl: "Elke vraag heeft een antwoord; typ complete, of jump NAAM.", en: "Every question has an answer; type complete, or jump NAME.")))
+                    output.prompt = prompt
+                    return
+                }
+                if let here = current { history.append(Position(name: here, path: path)) }
+                go(to: open, &output)
+                return
+            }
             let missing = form.missingRequired(answers: answers).first?.name
             guard let first = firstUnanswered ?? missing else {
                 output.lines.append(Line(.info, localized(nl: "Elke vraag heeft een antwoord; typ complete, of jump NAAM.", en: "Every question has an answer; type complete, or jump NAME.")))
@@ -674,7 +751,8 @@ struct InterviewRunner {
             }
             name = first
         }
-        if let here = current { history.append(here) }
+        if let here = current { history.append(Position(name: here, path: path)) }
+        adding = nil
         // Jumping to a question (not to the first open one) returns to here after its answer.
         if target != nil, returnAfterJump == nil, current != name { returnAfterJump = .some(current) }
         current = name
@@ -728,6 +806,7 @@ struct InterviewRunner {
         "                the answer you come back to where you were; jump alone: the first unanswered",
         "  end           the first open question after the last one answered",
         "  list          every question with its number and answer",
+        "  delete N      in a repeat or at \"add another?\": delete instance N of it (asks first)",
         "  complete      mark the interview complete (when every required question is answered)",
         "  help          this text",
         "  quit          stop; everything given so far is saved (Ctrl-D does the same)",
@@ -745,6 +824,7 @@ struct InterviewRunner {
         "  (spring)          het antwoord keer je terug naar waar je was; jump alleen: de eerste onbeantwoorde",
         "  end, einde        de eerste open vraag na de laatst beantwoorde",
         "  list, lijst       elke vraag met haar nummer en antwoord",
+        "  verwijder N       in een herhaling of bij \"nog een toevoegen?\": instantie N ervan verwijderen (vraagt eerst)",
         "  complete, klaar   het interview afronden (als elke verplichte vraag beantwoord is)",
         "  help, hulp        deze tekst",
         "  quit, stop        stoppen; alles wat je gaf is bewaard (Ctrl-D doet hetzelfde)",
@@ -756,7 +836,8 @@ struct InterviewRunner {
         var lines: [Line] = []
         var answered = 0
         let numbers = Dictionary(askable.enumerated().map { ($1.name, $0 + 1) }) { first, _ in first }
-        for question in form.questions where question.isEditable {
+        let context = contextRepeat
+        for question in form.questions where question.isEditable && repeatName(of: question) == context {
             let marker = (question.name == current ? "→" : " ") + (numbers[question.name].map { String($0).leftPadded(to: 3) } ?? "   ")
             let stored = answers[question.name]
             let padded = question.name.rightPadded(to: 24)
@@ -776,12 +857,15 @@ struct InterviewRunner {
             }
         }
         lines.insert(Line(.info, localized(nl: "\(answered) van \(relevant.count) vragen beantwoord:", en: "\(answered) of \(relevant.count) questions answered:")), at: 0)
-        return lines
+        if let heading = instanceHeading() { lines.insert(Line(.heading, heading), at: 0) }
+        return lines + repeatListLines()
     }
 
     // MARK: Text
 
     var prompt: String {
+        if pendingDelete != nil { return localized(nl: "verwijderen (j/n)> ", en: "delete (y/n)> ") }
+        if let adding { return localized(nl: "\(adding) (j/n)> ", en: "\(adding) (y/n)> ") }
         guard let current else { return localized(nl: "klaar> ", en: "done> ") }
         return "\(current)> "
     }

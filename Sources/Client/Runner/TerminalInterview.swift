@@ -32,7 +32,7 @@ struct TerminalInterview {
     func run(interview: Interview, form: Questionnaire, mode: InterviewRunner.Mode, language: String?) throws -> InterviewRunner.Finish {
         let profile = try store.profile()
         var runner = InterviewRunner(
-            form: form, answers: interview.answers, flags: interview.flags, mode: mode, language: language,
+            form: form, answers: interview.answers, instances: interview.repeats ?? [:], flags: interview.flags, mode: mode, language: language,
             interviewID: interview.id.uuidString.lowercased(),
             device: InterviewRunner.Device(id: profile?.device.rawValue, userName: profile?.userName)
         )
@@ -44,6 +44,8 @@ struct TerminalInterview {
                     try store.recordInterview(interview, fields)
                 case .complete:
                     try store.markComplete(interview)
+                case .deleteInstance(let id):
+                    try store.deleteInstance(id, of: interview)
                 }
             }
             let text = output.lines.map(terminal.render).joined(separator: "\n")

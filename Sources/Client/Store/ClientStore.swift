@@ -158,6 +158,20 @@ final class ClientStore: Sendable {
             let offset: Int64 = row["clock_offset_ms"]
             // Personal values reach the database sealed; the caller gets its changes as it made them.
             var sealer = try sealer(db)
+            // A new repeat instance's marker written without an order gets the clock of its own change
+            // (``RepeatInstance/Marker/order``): the clock ticks once per edit, in order, as below.
+            var upcoming = clock
+            let physical = now.millisecondsSince1970 + offset
+            let edits = edits.map { edit in
+                var edit = edit
+                let hlc = upcoming.tick(physical: physical)
+                if edit.entity == .interview, let (_, question) = RepeatInstance.parseField(edit.field), question == nil,
+                   var marker = RepeatInstance.Marker(edit.value), marker.order.isEmpty {
+                    marker.order = hlc.encoded
+                    edit.value = marker.value
+                }
+                return edit
+            }
             let sealed = try edits.map { edit in
                 var edit = edit
                 edit.value = try sealer.seal(edit.value, entity: edit.entity, entityId: edit.entityId, field: edit.field)
@@ -165,7 +179,7 @@ final class ClientStore: Sendable {
             }
             var changes = try ChangeLog.author(
                 sealed, lastSeq: &lastSeq, clock: &clock, author: user,
-                physical: now.millisecondsSince1970 + offset, in: db
+                physical: physical, in: db
             )
             changes = try changes.map { try sealer.open($0) }
             let queue = try db.cachedStatement(sql: "INSERT INTO outbox (device, dseq) VALUES (?, ?)")

@@ -8,7 +8,6 @@ extension SQLiteServerStore {
     // MARK: Questionnaires
 
     func publishQuestionnaire(_ form: Questionnaire, by author: Principal, now: Date) async throws -> PublishResult {
-        try Self.checkPublishable(form)
         let definition = try JSONValue(encoding: form)
         return try await pool.write { db in
             let existing = try Self.publishedQuestionnaires(in: db)
@@ -36,17 +35,6 @@ extension SQLiteServerStore {
             )
             return PublishResult(questionnaire: Self.summary(form, publishedAt: ISO8601DateFormatter().string(from: now)), published: true)
         }
-    }
-
-    /// Refuses a form with a repeat, naming its row: repeats compile, and their instances merge and
-    /// validate on sync, but the interview runner, the web form, the dashboard and the exports do not
-    /// carry them out yet, and a published form must work everywhere.
-    static func checkPublishable(_ form: Questionnaire) throws {
-        guard let group = form.groups.first(where: \.repeats) else { return }
-        throw XLSFormError(
-            sheet: "survey", row: group.row, column: "type",
-            reason: "repeat \"\(group.name)\": Veldwerk checks forms with repeats but cannot yet ask, show or export their instances, so the form is not published; take the repeat out for now"
-        )
     }
 
     func questionnaireSummaries() async throws -> [QuestionnaireSummary] {

@@ -9,9 +9,10 @@ extension Questionnaire {
     /// ```swift
     /// form.render("Thank you, ${naam}.", answers: ["naam": .string("An")])  // "Thank you, An."
     /// ```
-    public func render(_ text: String, answers: [String: JSONValue]) -> String {
+    /// `repeats`: the instances `count`, `sum` and `indexed-repeat` reach, and the ones being asked.
+    public func render(_ text: String, answers: [String: JSONValue], repeats: RepeatScope? = nil) -> String {
         guard text.contains("${") else { return text }
-        let effective = effectiveAnswers(answers)
+        let effective = effectiveAnswers(answers, repeats: repeats)
         var result = ""
         var rest = Substring(text)
         while let start = rest.range(of: "${"), let end = rest[start.upperBound...].firstIndex(of: "}") {
