@@ -34,6 +34,19 @@ extension ClientStore {
         guard needle.count >= 4, matches.count == 1, let match = matches.first else { throw ClientError.unknownInterview(text) }
         return match
     }
+
+    /// The interview `text` names, refused while it is withdrawn (reopen it first): what a command that
+    /// changes answers or instances works on.
+    func requireEditableInterview(_ text: String) throws -> Interview {
+        let interview = try requireInterview(text)
+        guard interview.state != .withdrawn else {
+            throw ClientError.invalidInput(localized(
+                nl: "Interview \(interview.id.uuidString.lowercased()) werd ingetrokken; heropen het eerst.",
+                en: "Interview \(interview.id.uuidString.lowercased()) was withdrawn; reopen it first."
+            ))
+        }
+        return interview
+    }
 }
 
 
@@ -105,11 +118,7 @@ struct SetAnswers: AsyncParsableCommand {
         try await reportingErrors {
             let store = try profile.openStore()
             _ = try store.requireProfile()
-            let interview = try store.requireInterview(id)
-            guard interview.state != .withdrawn else { throw ClientError.invalidInput(localized(
-                nl: "Interview \(interview.id.uuidString.lowercased()) werd ingetrokken; heropen het eerst.",
-                en: "Interview \(interview.id.uuidString.lowercased()) was withdrawn; reopen it first."
-            )) }
+            let interview = try store.requireEditableInterview(id)
             let form = try store.questionnaire(for: interview)
             var answers = interview.answers
             var parsed: [(field: String, name: String, value: JSONValue?)] = []
@@ -198,11 +207,7 @@ struct AddInstance: AsyncParsableCommand {
         try await reportingErrors {
             let store = try profile.openStore()
             _ = try store.requireProfile()
-            let interview = try store.requireInterview(id)
-            guard interview.state != .withdrawn else { throw ClientError.invalidInput(localized(
-                nl: "Interview \(interview.id.uuidString.lowercased()) werd ingetrokken; heropen het eerst.",
-                en: "Interview \(interview.id.uuidString.lowercased()) was withdrawn; reopen it first."
-            )) }
+            let interview = try store.requireEditableInterview(id)
             let form = try store.questionnaire(for: interview)
             let instance = try store.addInstance(of: group, parent: parent, to: interview, form: form)
             struct Output: Encodable {
@@ -231,7 +236,7 @@ struct DeleteInstance: AsyncParsableCommand {
         try await reportingErrors {
             let store = try profile.openStore()
             _ = try store.requireProfile()
-            let interview = try store.requireInterview(id)
+            let interview = try store.requireEditableInterview(id)
             try store.deleteInstance(instance, of: interview)
             struct Output: Encodable {
                 var deleted: String
