@@ -249,4 +249,26 @@ struct PersonalDataSealingTests {
             #expect(try await restored.interviewDetail(id)?.interview.respondentName == "Hilde Verstraeten")
         }
     }
+
+    @Test("a laptop cannot push a value dressed as sealed: every field refuses it, so no page or export of a server (with or without a key) meets a value it cannot open")
+    func forgedSealedValuesRefused() async throws {
+        try await withTemporaryDirectory { directory in
+            var study = try await Study(path: directory.appending("veldwerk.sqlite").path, seal: nil)
+            let id = UUID()
+            let now = Date().millisecondsSince1970
+            let made = try await study.store.push(study.interview(id, at: now, []), from: study.firstPrincipal, now: Date())
+            #expect(made.rejected.isEmpty)
+            let forged: JSONValue = .object(["$sealed": .string("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")])
+            let fields = ["respondentName", "respondentEmail", "answers.a_functie", "answers.a_modus", "flags.a_functie", "repeats.abcd1234", "state"]
+            for (offset, field) in fields.enumerated() {
+                let change = study.first.edit(
+                    FieldKey(entity: .interview, entityId: id.uuidString.lowercased(), field: field), value: forged, physical: now + 1 + Int64(offset)
+                )
+                let pushed = try await study.store.push([change], from: study.firstPrincipal, now: Date())
+                #expect(pushed.accepted.isEmpty, "\(field) took a forged sealed value")
+            }
+            #expect(try await study.store.interviewDetail(id) != nil, "the interview still opens")
+            _ = try await study.store.fieldworkSnapshot()
+        }
+    }
 }
