@@ -55,11 +55,25 @@ struct ExportCommand: AsyncParsableCommand {
         if json {
             try printJSON(manifest)
         } else {
-            var count = manifest.interviews.map { "\($0) interviews" } ?? "the codebook"
-            if let instances = manifest.instances, let group = manifest.repeatGroup { count = "\(instances) instances of \(group) from " + count }
-            let line = "Wrote \(count) to \(out == "-" ? "standard output" : out): \(manifest.questionnaire) version(s) \(manifest.versions.joined(separator: ", ")), as of log position \(manifest.logPosition) (next incremental export: --since \(manifest.logPosition)).\n"
-            FileHandle.standardError.write(Data(line.utf8))
+            FileHandle.standardError.write(Data((Self.summary(manifest, to: out) + "\n").utf8))
         }
+    }
+
+    /// What an export wrote, in a sentence: how many interviews (or instances of a repeat), where, and the log position.
+    static func summary(_ manifest: ExportManifest, to out: String) -> String {
+        var count = manifest.interviews.map { counted($0, nl: ("interview", "interviews"), en: ("interview", "interviews")) }
+            ?? localized(nl: "het codeboek", en: "the codebook")
+        if let instances = manifest.instances, let group = manifest.repeatGroup {
+            count = counted(instances, nl: ("instantie", "instanties"), en: ("instance", "instances"))
+                + localized(nl: " van \(group) uit ", en: " of \(group) from ") + count
+        }
+        let target = out == "-" ? localized(nl: "de standaarduitvoer", en: "standard output") : out
+        let versions = manifest.versions.joined(separator: ", ")
+        let position = manifest.logPosition
+        return localized(
+            nl: "\(count) geschreven naar \(target): \(manifest.questionnaire) versie(s) \(versions), tot logpositie \(position) (volgende aanvullende export: --since \(position)).",
+            en: "Wrote \(count) to \(target): \(manifest.questionnaire) version(s) \(versions), as of log position \(position) (next incremental export: --since \(position))."
+        )
     }
 
     /// The benchmark's reference: a raw scan of the same `field_state` rows in one read transaction,
