@@ -157,7 +157,3 @@ var noMunicipalitiesSentence: String {
     )
 }
 
-/// "12345x is not a NIS code (five digits, e.g. 11001)."
-func notNISSentence(_ text: String) -> String {
-    localized(nl: "\(text) is geen NIS-code (vijf cijfers, bv. 11001).", en: "\(text) is not a NIS code (five digits, e.g. 11001).")
-}

@@ -93,7 +93,7 @@ public struct AssignArguments: ParsableArguments {
             ))
         }
         for nis in municipalities where !Scope.isNIS(nis) {
-            throw ValidationError(localized(nl: "\(nis) is geen NIS-code (vijf cijfers, bv. 11001).", en: "\(nis) is not a NIS code (five digits, e.g. 11001)."))
+            throw ValidationError(Scope.notNISSentence(nis))
         }
     }
 }
@@ -131,7 +131,7 @@ public struct CaseStatusArguments: ParsableArguments {
 
     public func validate() throws {
         guard Scope.isNIS(nis) else {
-            throw ValidationError(localized(nl: "\(nis) is geen NIS-code (vijf cijfers, bv. 11001).", en: "\(nis) is not a NIS code (five digits, e.g. 11001)."))
+            throw ValidationError(Scope.notNISSentence(nis))
         }
         guard status == "derived" || caseStatus != nil else {
             let statuses = CaseStatus.allCases.map(\.rawValue).joined(separator: ", ")

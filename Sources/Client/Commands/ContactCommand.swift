@@ -41,7 +41,7 @@ struct LogContact: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard Scope.isNIS(nis) else { throw ValidationError(notNISSentence(nis)) }
+        guard Scope.isNIS(nis) else { throw ValidationError(Scope.notNISSentence(nis)) }
         if let at, TimeArgument.parse(at) == nil { throw ValidationError(localized(nl: "--at \"\(at)\" is geen tijdstip; gebruik \(TimeArgument.help).", en: "--at \"\(at)\" is not a time; use \(TimeArgument.help).")) }
         if let appointment, TimeArgument.parse(appointment) == nil {
             throw ValidationError(localized(
@@ -113,7 +113,7 @@ struct ContactHistory: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard Scope.isNIS(nis) else { throw ValidationError(notNISSentence(nis)) }
+        guard Scope.isNIS(nis) else { throw ValidationError(Scope.notNISSentence(nis)) }
     }
 
     struct Output: Encodable {

@@ -63,7 +63,7 @@ struct NewInterview: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard Scope.isNIS(municipality) else { throw ValidationError(notNISSentence(municipality)) }
+        guard Scope.isNIS(municipality) else { throw ValidationError(Scope.notNISSentence(municipality)) }
         if runNow, output.json { throw ValidationError("--run asks questions in the terminal; it cannot be combined with --json.") }
     }
 

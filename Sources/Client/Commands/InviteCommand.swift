@@ -39,7 +39,7 @@ struct InviteCommand: AsyncParsableCommand {
             guard let municipality else {
                 throw ValidationError(localized(nl: "Geef de NIS-code van de gemeente.", en: "Give the municipality's NIS code."))
             }
-            guard Scope.isNIS(municipality) else { throw ValidationError(notNISSentence(municipality)) }
+            guard Scope.isNIS(municipality) else { throw ValidationError(Scope.notNISSentence(municipality)) }
         }
         try TextArgument.check(email, option: "--email")
     }

@@ -83,7 +83,7 @@ struct FieldworkOperations {
         }
         for nis in request.municipalities where !Scope.isNIS(nis) {
             throw DomainError.invalid(
-                localized(nl: "\"\(nis)\" is geen NIS-code (vijf cijfers, bv. 11001).", en: "\"\(nis)\" is not a NIS code (five digits, e.g. 11001)."),
+                Scope.notNISSentence(nis),
                 code: "unknown_municipality"
             )
         }
@@ -98,7 +98,7 @@ struct FieldworkOperations {
     /// Sets a case's status by hand; nil lets it follow its contacts again.
     func setCaseStatus(_ nis: String, to status: CaseStatus?) async throws -> Change {
         guard Scope.isNIS(nis) else {
-            throw DomainError.malformed(localized(nl: "\"\(nis)\" is geen NIS-code (vijf cijfers).", en: "\"\(nis)\" is not a NIS code (five digits)."))
+            throw DomainError.malformed(Scope.notNISSentence(nis))
         }
         return try await store.setCaseStatus(nis, to: status, by: principal, now: now)
     }

@@ -23,7 +23,7 @@ struct InvitationRoutes {
     /// Checks the request, makes the invitation, and words its link and text.
     func create(municipality nis: String, email: String?, validDays: Int?, by principal: Principal, request: Request) async throws -> CreatedInvitation {
         guard Scope.isNIS(nis) else {
-            throw APIError.badRequest(localized(nl: "\(nis) is geen NIS-code (vijf cijfers).", en: "\(nis) is not a NIS code (five digits)."))
+            throw APIError.badRequest(Scope.notNISSentence(nis))
         }
         let days = validDays ?? Invitation.defaultValidDays
         guard (1...Invitation.maximumValidDays).contains(days) else {

@@ -19,6 +19,11 @@ public struct Scope: RawRepresentable, Hashable, Comparable, Codable, Sendable, 
         }
     }
 
+    /// The sentence that refuses `text` as a NIS code, in the program's language.
+    public static func notNISSentence(_ text: String) -> String {
+        localized(nl: "\"\(text)\" is geen NIS-code (vijf cijfers, bv. 11001).", en: "\"\(text)\" is not a NIS code (five digits, e.g. 11001).")
+    }
+
     /// A NIS code is five digits.
     public static func isNIS(_ text: some StringProtocol) -> Bool {
         text.utf8.count == 5 && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
