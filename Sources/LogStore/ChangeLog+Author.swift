@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Shared
 
 extension ChangeLog {
@@ -13,7 +12,7 @@ extension ChangeLog {
     ///   - clock: the device's clock; ticked once per change.
     ///   - physical: the (corrected) wall time in milliseconds.
     public static func author(
-        _ edits: [FieldEdit], lastSeq: inout Int64, clock: inout HybridClock, author: UserID, physical: Int64, in db: Database
+        _ edits: [FieldEdit], lastSeq: inout Int64, clock: inout HybridClock, author: UserID, physical: Int64, in db: any SQLDatabase
     ) throws -> [Change] {
         var changes: [Change] = []
         changes.reserveCapacity(edits.count)

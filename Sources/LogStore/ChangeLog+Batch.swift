@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Shared
 
 extension ChangeLog {
@@ -23,7 +22,7 @@ extension ChangeLog {
         private var fields: [FieldKey: Field]
 
         /// Starts a batch that may touch these fields (others are read when first touched).
-        public init(keys: Set<FieldKey>, in db: Database) throws {
+        public init(keys: Set<FieldKey>, in db: any SQLDatabase) throws {
             fields = try ChangeLog.versions(of: keys, in: db).mapValues { Field(history: $0, current: Merge.current($0)) }
             for key in keys where fields[key] == nil {
                 fields[key] = Field(history: [], current: nil)
@@ -32,21 +31,22 @@ extension ChangeLog {
 
         /// Appends one change and, when it becomes its field's value, writes that value.
         @discardableResult
-        public mutating func apply(_ change: Change, in db: Database) throws -> Outcome {
+        public mutating func apply(_ change: Change, in db: any SQLDatabase) throws -> Outcome {
             let valueText = change.value?.canonicalJSON
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT OR IGNORE INTO change_log (device, dseq, scope, entity, entity_id, field, value, hlc, base, author)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
+            let inserted = try db.fetchAll(
+                """
+                INSERT INTO change_log (device, dseq, scope, entity, entity_id, field, value, hlc, base, author)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING RETURNING seq
+                """,
+                [
+                    change.id.device.rawValue, change.id.seq, change.scope.rawValue, change.entity.rawValue, change.entityId,
+                    change.field, valueText, change.hlc.encoded, change.base?.encoded, change.author.rawValue,
+                ]
             )
-            try insert.execute(arguments: [
-                change.id.device.rawValue, change.id.seq, change.scope.rawValue, change.entity.rawValue, change.entityId,
-                change.field, valueText, change.hlc.encoded, change.base?.encoded, change.author.rawValue,
-            ])
             // Stored before (under this field or, from a client that reused an id, another one).
-            guard db.changesCount == 1 else { return .duplicate }
-            let seq = db.lastInsertedRowID
+            guard let row = inserted.first else { return .duplicate }
+            let seq: Int64 = row[0]
 
             let index: Dictionary<FieldKey, Field>.Index
             if let known = fields.index(forKey: change.key) {
@@ -61,39 +61,35 @@ extension ChangeLog {
             fields.values[index].added.append(version)
             if fields.values[index].current.map({ version.hlc > $0.hlc }) ?? true {
                 fields.values[index].current = version
-                let upsert = try db.cachedStatement(
-                    sql: """
-                        INSERT INTO field_state (entity, entity_id, field, scope, value, hlc, change_seq)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (entity, entity_id, field) DO UPDATE SET
-                            scope = excluded.scope, value = excluded.value, hlc = excluded.hlc, change_seq = excluded.change_seq
-                        """
+                try db.run(
+                    """
+                    INSERT INTO field_state (entity, entity_id, field, scope, value, hlc, change_seq)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (entity, entity_id, field) DO UPDATE SET
+                        scope = excluded.scope, value = excluded.value, hlc = excluded.hlc, change_seq = excluded.change_seq
+                    """,
+                    [change.entity.rawValue, change.entityId, change.field, change.scope.rawValue, valueText, change.hlc.encoded, seq]
                 )
-                try upsert.execute(arguments: [
-                    change.entity.rawValue, change.entityId, change.field, change.scope.rawValue, valueText, change.hlc.encoded, seq,
-                ])
             }
             return .applied(seq: seq)
         }
 
         /// Keeps the conflicts the batch made: once per field it touched. Returns how many versions it kept as conflicts.
         @discardableResult
-        public mutating func finish(in db: Database) throws -> Int {
+        public mutating func finish(in db: any SQLDatabase) throws -> Int {
             var kept = 0
-            let keep = try db.cachedStatement(
-                sql: """
-                    INSERT OR IGNORE INTO conflict (loser_seq, loser_id, scope, entity, entity_id, field)
-                    SELECT seq, device || ':' || dseq, scope, entity, entity_id, field FROM change_log WHERE device = ? AND dseq = ?
-                    """
-            )
+            let keep = """
+                INSERT INTO conflict (loser_seq, loser_id, scope, entity, entity_id, field)
+                SELECT seq, device || ':' || dseq, scope, entity, entity_id, field FROM change_log WHERE device = ? AND dseq = ?
+                ON CONFLICT DO NOTHING
+                """
             for index in fields.indices where !fields.values[index].added.isEmpty {
                 let field = fields.values[index]
                 // Losers only grow: a field that had at most one version had none.
                 let before = field.history.count > 1 ? Merge.losers(field.history) : []
                 let after = Merge.losers(field.history + field.added)
                 for loser in after.subtracting(before).sorted() {
-                    try keep.execute(arguments: [loser.device.rawValue, loser.seq])
-                    kept += db.changesCount
+                    kept += try db.run(keep, [loser.device.rawValue, loser.seq])
                 }
                 fields.values[index].history += field.added
                 fields.values[index].added = []

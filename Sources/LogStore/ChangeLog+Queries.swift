@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Shared
 
 /// A version of a field that another overruled, kept for a coordinator to look at.
@@ -18,39 +17,37 @@ public struct KeptConflict: Codable, Equatable, Sendable {
 
 extension ChangeLog {
     /// The current non-empty fields of one record, by field name.
-    public static func fields(of entity: Entity, id entityId: String, in db: Database) throws -> [String: JSONValue] {
-        let rows = try Row.fetchCursor(
-            db, sql: "SELECT field, value FROM field_state WHERE entity = ? AND entity_id = ? AND value IS NOT NULL",
-            arguments: [entity.rawValue, entityId]
+    public static func fields(of entity: Entity, id entityId: String, in db: any SQLDatabase) throws -> [String: JSONValue] {
+        let rows = try db.fetchAll(
+            "SELECT field, value FROM field_state WHERE entity = ? AND entity_id = ? AND value IS NOT NULL", [entity.rawValue, entityId]
         )
         var fields: [String: JSONValue] = [:]
-        while let row = try rows.next() {
+        for row in rows {
             fields[row["field"]] = try JSONValue(json: row["value"])
         }
         return fields
     }
 
     /// The current non-empty fields of every record of a kind (optionally in one scope), by record id.
-    public static func records(of entity: Entity, scope: Scope? = nil, in db: Database) throws -> [String: [String: JSONValue]] {
+    public static func records(of entity: Entity, scope: Scope? = nil, in db: any SQLDatabase) throws -> [String: [String: JSONValue]] {
         var sql = "SELECT entity_id, field, value FROM field_state WHERE entity = ? AND value IS NOT NULL"
-        var arguments: StatementArguments = [entity.rawValue]
+        var arguments: SQLArguments = [entity.rawValue]
         if let scope {
             sql += " AND scope = ?"
             arguments += [scope.rawValue]
         }
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         var records: [String: [String: JSONValue]] = [:]
-        while let row = try rows.next() {
+        for row in try db.fetchAll(sql, arguments) {
             records[row["entity_id"], default: [:]][row["field"]] = try JSONValue(json: row["value"])
         }
         return records
     }
 
     /// The clock of a field's current version: the `base` of an edit made now.
-    public static func currentClock(of key: FieldKey, in db: Database) throws -> HLC? {
-        let text = try String.fetchOne(
-            db, sql: "SELECT hlc FROM field_state WHERE entity = ? AND entity_id = ? AND field = ?",
-            arguments: [key.entity.rawValue, key.entityId, key.field]
+    public static func currentClock(of key: FieldKey, in db: any SQLDatabase) throws -> HLC? {
+        let text = try db.value(
+            String.self, "SELECT hlc FROM field_state WHERE entity = ? AND entity_id = ? AND field = ?",
+            [key.entity.rawValue, key.entityId, key.field]
         )
         return text.flatMap(HLC.init(encoded:))
     }
@@ -72,14 +69,14 @@ extension ChangeLog {
     /// the stored value text goes out as it is, or as `value` turns it (the server opens sealed values
     /// there: entity, id, field and the stored text in, the text to send out).
     public static func wireChanges(
-        in scope: Scope, after seq: Int64, limit: Int, value: ((Entity, String, String, String) throws -> String)? = nil, in db: Database
+        in scope: Scope, after seq: Int64, limit: Int, value: ((Entity, String, String, String) throws -> String)? = nil, in db: any SQLDatabase
     ) throws -> [WireChange] {
-        let statement = try db.cachedStatement(
-            sql: "SELECT seq, device, dseq, scope, entity, entity_id, field, value, hlc, base, author FROM change_log WHERE scope = ? AND seq > ? ORDER BY seq LIMIT ?"
+        let rows = try db.fetchAll(
+            "SELECT seq, device, dseq, scope, entity, entity_id, field, value, hlc, base, author FROM change_log WHERE scope = ? AND seq > ? ORDER BY seq LIMIT ?",
+            [scope.rawValue, seq, limit]
         )
-        let rows = try Row.fetchCursor(statement, arguments: [scope.rawValue, seq, limit])
         var result: [WireChange] = []
-        while let row = try rows.next() {
+        for row in rows {
             let device: String = row[1]
             guard let deviceID = DeviceID(rawValue: device) else { throw ChangeLogError.corruptRow("device \(device)") }
             let id = ChangeID(device: deviceID, seq: row[2])
@@ -98,36 +95,31 @@ extension ChangeLog {
     }
 
     /// Every change to one record, oldest first by clock: its history.
-    public static func history(of entity: Entity, id entityId: String, in db: Database) throws -> [Change] {
-        let rows = try Row.fetchCursor(
-            db, sql: "SELECT * FROM change_log WHERE entity = ? AND entity_id = ? ORDER BY hlc", arguments: [entity.rawValue, entityId]
-        )
-        var changes: [Change] = []
-        while let row = try rows.next() { changes.append(try change(row)) }
-        return changes
+    public static func history(of entity: Entity, id entityId: String, in db: any SQLDatabase) throws -> [Change] {
+        try db.fetchAll("SELECT * FROM change_log WHERE entity = ? AND entity_id = ? ORDER BY hlc", [entity.rawValue, entityId]).map(change)
     }
 
     /// The highest clock in the log: where a restarted clock must resume.
-    public static func maxClock(in db: Database) throws -> HLC? {
-        try String.fetchOne(db, sql: "SELECT MAX(hlc) FROM change_log").flatMap(HLC.init(encoded:))
+    public static func maxClock(in db: any SQLDatabase) throws -> HLC? {
+        try db.value(String.self, "SELECT MAX(hlc) FROM change_log").flatMap(HLC.init(encoded:))
     }
 
     /// The last log position.
-    public static func lastSeq(in db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM change_log") ?? 0
+    public static func lastSeq(in db: any SQLDatabase) throws -> Int64 {
+        try db.value(Int64.self, "SELECT MAX(seq) FROM change_log") ?? 0
     }
 
     /// Kept conflicts, open ones only unless asked, optionally for one record.
-    public static func conflicts(openOnly: Bool = true, entity: Entity? = nil, entityId: String? = nil, in db: Database) throws -> [KeptConflict] {
+    public static func conflicts(openOnly: Bool = true, entity: Entity? = nil, entityId: String? = nil, in db: any SQLDatabase) throws -> [KeptConflict] {
         var sql = """
             SELECT c.loser_id, r.value AS resolution, l.*, s.change_seq AS current_seq
             FROM conflict c
             JOIN change_log l ON l.seq = c.loser_seq
             LEFT JOIN field_state s ON s.entity = c.entity AND s.entity_id = c.entity_id AND s.field = c.field
             LEFT JOIN field_state r ON r.entity = 'conflict' AND r.entity_id = c.loser_id AND r.field = 'resolution'
-            WHERE 1
+            WHERE TRUE
             """
-        var arguments: StatementArguments = []
+        var arguments: SQLArguments = []
         if openOnly { sql += " AND r.value IS NULL" }
         if let entity {
             sql += " AND c.entity = ?"
@@ -138,12 +130,12 @@ extension ChangeLog {
             arguments += [entityId]
         }
         sql += " ORDER BY c.entity, c.entity_id, c.field, l.hlc"
-        let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+        let rows = try db.fetchAll(sql, arguments)
         return try rows.map { row in
             let loser = try change(row)
             let currentSeq: Int64? = row["current_seq"]
             let current = try currentSeq.flatMap { seq in
-                try Row.fetchOne(db, sql: "SELECT * FROM change_log WHERE seq = ?", arguments: [seq]).map(change)
+                try db.fetchOne("SELECT * FROM change_log WHERE seq = ?", [seq]).map(change)
             }
             let resolutionText: String? = row["resolution"]
             return KeptConflict(

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Shared
 
 /// One record's current non-empty fields, with its scope and the clock it was first written with.
@@ -15,16 +14,15 @@ public struct StoredRecord: Sendable, Equatable {
 extension ChangeLog {
     /// The current non-empty fields of every record of a kind (optionally in one scope), by record id,
     /// with each record's scope and earliest clock.
-    public static func storedRecords(of entity: Entity, scope: Scope? = nil, in db: Database) throws -> [String: StoredRecord] {
+    public static func storedRecords(of entity: Entity, scope: Scope? = nil, in db: any SQLDatabase) throws -> [String: StoredRecord] {
         var sql = "SELECT entity_id, scope, field, value, hlc FROM field_state WHERE entity = ? AND value IS NOT NULL"
-        var arguments: StatementArguments = [entity.rawValue]
+        var arguments: SQLArguments = [entity.rawValue]
         if let scope {
             sql += " AND scope = ?"
             arguments += [scope.rawValue]
         }
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         var records: [String: StoredRecord] = [:]
-        while let row = try rows.next() {
+        for row in try db.fetchAll(sql, arguments) {
             let id: String = row["entity_id"]
             var record = records[id] ?? StoredRecord(scope: Scope(rawValue: row["scope"]), fields: [:], earliestClock: nil)
             record.fields[row["field"]] = try JSONValue(json: row["value"])

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Shared
 
 extension ChangeLog {
@@ -9,27 +8,20 @@ extension ChangeLog {
     /// the truth, and a change another replica holds must never be withdrawn. Runs inside the
     /// caller's transaction. Returns the withdrawn changes, in log order.
     @discardableResult
-    public static func withdraw(_ ids: [ChangeID], in db: Database) throws -> [Change] {
+    public static func withdraw(_ ids: [ChangeID], in db: any SQLDatabase) throws -> [Change] {
         var withdrawn: [Change] = []
-        let select = try db.cachedStatement(sql: "SELECT * FROM change_log WHERE device = ? AND dseq = ?")
         for id in ids {
-            if let row = try Row.fetchOne(select, arguments: [id.device.rawValue, id.seq]) {
+            if let row = try db.fetchOne("SELECT * FROM change_log WHERE device = ? AND dseq = ?", [id.device.rawValue, id.seq]) {
                 withdrawn.append(try change(row))
             }
         }
         let keys = Set(withdrawn.map(\.key))
         for key in keys {
-            try db.execute(
-                sql: "DELETE FROM conflict WHERE entity = ? AND entity_id = ? AND field = ?",
-                arguments: [key.entity.rawValue, key.entityId, key.field]
-            )
-            try db.execute(
-                sql: "DELETE FROM field_state WHERE entity = ? AND entity_id = ? AND field = ?",
-                arguments: [key.entity.rawValue, key.entityId, key.field]
-            )
+            try db.run("DELETE FROM conflict WHERE entity = ? AND entity_id = ? AND field = ?", [key.entity.rawValue, key.entityId, key.field])
+            try db.run("DELETE FROM field_state WHERE entity = ? AND entity_id = ? AND field = ?", [key.entity.rawValue, key.entityId, key.field])
         }
         for change in withdrawn {
-            try db.execute(sql: "DELETE FROM change_log WHERE device = ? AND dseq = ?", arguments: [change.id.device.rawValue, change.id.seq])
+            try db.run("DELETE FROM change_log WHERE device = ? AND dseq = ?", [change.id.device.rawValue, change.id.seq])
         }
         for key in keys {
             try rebuildDerivedState(of: key, in: db)
@@ -38,15 +30,10 @@ extension ChangeLog {
     }
 
     /// Merges one field again from every version of it in the log (its derived rows must be gone already).
-    static func rebuildDerivedState(of key: FieldKey, in db: Database) throws {
-        var logged: [Logged] = []
-        let rows = try Row.fetchCursor(
-            db, sql: "SELECT * FROM change_log WHERE entity = ? AND entity_id = ? AND field = ? ORDER BY seq",
-            arguments: [key.entity.rawValue, key.entityId, key.field]
-        )
-        while let row = try rows.next() {
-            logged.append(Logged(change: try ChangeLog.change(row), seq: row["seq"]))
-        }
+    static func rebuildDerivedState(of key: FieldKey, in db: any SQLDatabase) throws {
+        let logged = try db.fetchAll(
+            "SELECT * FROM change_log WHERE entity = ? AND entity_id = ? AND field = ? ORDER BY seq", [key.entity.rawValue, key.entityId, key.field]
+        ).map { row in Logged(change: try ChangeLog.change(row), seq: row["seq"]) }
         try writeDerivedState(of: key, from: logged, in: db)
     }
 }

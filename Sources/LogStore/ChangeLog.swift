@@ -1,8 +1,8 @@
 import Foundation
-import GRDB
 import Shared
 
-/// The change log on SQLite: where server and client alike append changes and carry out the merge rule.
+/// The change log: where server and client alike append changes and carry out the merge rule, on
+/// SQLite or (the server's second engine) PostgreSQL.
 ///
 /// Three tables: `change_log` (every change received, once, in arrival order: `seq` is the log
 /// position), `field_state` (the current value of every field, derived) and `conflict` (the
@@ -22,7 +22,7 @@ public enum ChangeLog {
     /// Duplicates (same change id) are ignored, so a retried push is harmless. Each field's
     /// stored versions are read once, and its conflicts worked out once, whatever the batch size.
     @discardableResult
-    public static func apply(_ changes: [Change], in db: Database) throws -> [Outcome] {
+    public static func apply(_ changes: [Change], in db: any SQLDatabase) throws -> [Outcome] {
         var batch = try Batch(keys: Set(changes.lazy.map(\.key)), in: db)
         let outcomes = try changes.map { try batch.apply($0, in: db) }
         try batch.finish(in: db)
@@ -31,42 +31,44 @@ public enum ChangeLog {
 
     /// Appends one change and merges it; see ``apply(_:in:)``.
     @discardableResult
-    public static func apply(_ change: Change, in db: Database) throws -> Outcome {
+    public static func apply(_ change: Change, in db: any SQLDatabase) throws -> Outcome {
         try apply([change], in: db)[0]
     }
 
     /// Every version of one field stored so far.
-    public static func versions(of key: FieldKey, in db: Database) throws -> [FieldVersion] {
-        let statement = try db.cachedStatement(
-            sql: "SELECT device, dseq, hlc, base, value FROM change_log WHERE entity = ? AND entity_id = ? AND field = ?"
-        )
-        let rows = try Row.fetchCursor(statement, arguments: [key.entity.rawValue, key.entityId, key.field])
-        var versions: [FieldVersion] = []
-        while let row = try rows.next() {
-            versions.append(try fieldVersion(row))
-        }
-        return versions
+    public static func versions(of key: FieldKey, in db: any SQLDatabase) throws -> [FieldVersion] {
+        try db.fetchAll(
+            "SELECT device, dseq, hlc, base, value FROM change_log WHERE entity = ? AND entity_id = ? AND field = ?",
+            [key.entity.rawValue, key.entityId, key.field]
+        ).map(fieldVersion)
     }
 
     /// Every version stored so far of each of these fields, for the fields that have any.
     ///
     /// One query per 500 fields: the keys go in as one JSON array and meet the log's field index.
-    public static func versions(of keys: Set<FieldKey>, in db: Database) throws -> [FieldKey: [FieldVersion]] {
-        let statement = try db.cachedStatement(
-            sql: """
+    public static func versions(of keys: Set<FieldKey>, in db: any SQLDatabase) throws -> [FieldKey: [FieldVersion]] {
+        let sql: String
+        switch db.dialect {
+        case .sqlite:
+            sql = """
                 SELECT l.entity, l.entity_id, l.field, l.device, l.dseq, l.hlc, l.base, l.value
                 FROM json_each(?) k
                 JOIN change_log l ON l.entity = json_extract(k.value, '$[0]') AND l.entity_id = json_extract(k.value, '$[1]')
                     AND l.field = json_extract(k.value, '$[2]')
                 """
-        )
+        case .postgres:
+            sql = """
+                SELECT l.entity, l.entity_id, l.field, l.device, l.dseq, l.hlc, l.base, l.value
+                FROM jsonb_array_elements(CAST(? AS jsonb)) k
+                JOIN change_log l ON l.entity = k ->> 0 AND l.entity_id = k ->> 1 AND l.field = k ->> 2
+                """
+        }
         var result: [FieldKey: [FieldVersion]] = [:]
         let keys = Array(keys)
         for start in stride(from: 0, to: keys.count, by: 500) {
             let chunk = keys[start..<min(start + 500, keys.count)]
             let array = JSONValue.array(chunk.map { .array([.string($0.entity.rawValue), .string($0.entityId), .string($0.field)]) })
-            let rows = try Row.fetchCursor(statement, arguments: [array.canonicalJSON])
-            while let row = try rows.next() {
+            for row in try db.fetchAll(sql, [array.canonicalJSON]) {
                 let key = FieldKey(entity: Entity(rawValue: row["entity"]), entityId: row["entity_id"], field: row["field"])
                 result[key, default: []].append(try fieldVersion(row))
             }
@@ -75,11 +77,11 @@ public enum ChangeLog {
     }
 
     /// Empties the derived tables and merges the whole log again.
-    public static func rebuildDerivedState(_ db: Database) throws {
-        try db.execute(sql: "DELETE FROM field_state; DELETE FROM conflict;")
+    public static func rebuildDerivedState(_ db: any SQLDatabase) throws {
+        try db.run("DELETE FROM field_state")
+        try db.run("DELETE FROM conflict")
         var fields: [FieldKey: [Logged]] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM change_log ORDER BY seq")
-        while let row = try rows.next() {
+        for row in try db.fetchAll("SELECT * FROM change_log ORDER BY seq") {
             let change = try ChangeLog.change(row)
             fields[change.key, default: []].append(Logged(change: change, seq: row["seq"]))
         }
@@ -99,13 +101,13 @@ public enum ChangeLog {
     /// The value is the version with the greatest clock (the first logged of equals) and the
     /// conflicts are ``Merge/losers(_:)``: the same as merging change by change, as the rule's
     /// result depends only on the set of versions. O(n log n) in the field's versions.
-    static func writeDerivedState(of key: FieldKey, from logged: [Logged], in db: Database) throws {
+    static func writeDerivedState(of key: FieldKey, from logged: [Logged], in db: any SQLDatabase) throws {
         let versions = logged.map(\.change.version)
         let byID = Dictionary(logged.map { ($0.change.id, $0) }, uniquingKeysWith: { first, _ in first })
         if let current = Merge.current(versions), let entry = byID[current.id] {
-            try db.execute(
-                sql: "INSERT INTO field_state (entity, entity_id, field, scope, value, hlc, change_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [
+            try db.run(
+                "INSERT INTO field_state (entity, entity_id, field, scope, value, hlc, change_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
                     key.entity.rawValue, key.entityId, key.field, entry.change.scope.rawValue, current.value?.canonicalJSON, current.hlc.encoded,
                     entry.seq,
                 ]
@@ -113,15 +115,15 @@ public enum ChangeLog {
         }
         for loser in Merge.losers(versions) {
             if let entry = byID[loser] {
-                try db.execute(
-                    sql: "INSERT INTO conflict (loser_seq, loser_id, scope, entity, entity_id, field) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [entry.seq, loser.description, entry.change.scope.rawValue, key.entity.rawValue, key.entityId, key.field]
+                try db.run(
+                    "INSERT INTO conflict (loser_seq, loser_id, scope, entity, entity_id, field) VALUES (?, ?, ?, ?, ?, ?)",
+                    [entry.seq, loser.description, entry.change.scope.rawValue, key.entity.rawValue, key.entityId, key.field]
                 )
             }
         }
     }
 
-    static func fieldVersion(_ row: Row) throws -> FieldVersion {
+    static func fieldVersion(_ row: SQLRow) throws -> FieldVersion {
         let device: String = row["device"]
         let hlcText: String = row["hlc"]
         guard let deviceID = DeviceID(rawValue: device), let hlc = HLC(encoded: hlcText) else {
@@ -141,7 +143,7 @@ public enum ChangeLog {
     }
 
     /// Decodes a full `change_log` row.
-    public static func change(_ row: Row) throws -> Change {
+    public static func change(_ row: SQLRow) throws -> Change {
         let version = try fieldVersion(row)
         let scopeText: String = row["scope"]
         guard let scope = Scope(rawValue: scopeText) else { throw ChangeLogError.corruptRow("scope \(scopeText)") }
