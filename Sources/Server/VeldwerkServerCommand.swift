@@ -93,11 +93,26 @@ struct DataOptions: ParsableArguments {
         )
     )
     var personalDataKey: String?
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "PostgreSQL database to use instead of the SQLite file in --data: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (default: $VELDWERK_DATABASE_URL).",
+            valueName: "url"
+        )
+    )
+    var database: String?
+
+    mutating func validate() throws {
+        if let text = database ?? ProcessInfo.processInfo.environment["VELDWERK_DATABASE_URL"], PostgresURL(text) == nil {
+            throw ValidationError("--database takes a PostgreSQL URL, postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE; \"\(text)\" is not one.")
+        }
+    }
 
     var config: ServerConfig {
         var config = ServerConfig()
         config.dataDirectory = URL(fileURLWithPath: data)
         config.personalDataKeyFile = PersonalDataKeyFile.path(option: personalDataKey)
+        config.postgres = (database ?? ProcessInfo.processInfo.environment["VELDWERK_DATABASE_URL"]).flatMap(PostgresURL.init)
         return config
     }
 }
@@ -170,10 +185,11 @@ struct Serve: AsyncParsableCommand {
         config.maxConnections = maxConnections
         config.language = VeldwerkServerCommand.chosenLanguage()
         if let tlsCert, let tlsKey { config.tls = TLSFiles(certificatePath: tlsCert, keyPath: tlsKey) }
-        // Held while serving: `restore` refuses to replace the database under a running server.
-        let lock = try ServeLock.serving(config.dataDirectory)
+        // Held while serving: `restore` refuses to replace the database under a running server (SQLite's file only).
+        let lock = config.postgres == nil ? try ServeLock.serving(config.dataDirectory) : nil
         defer { withExtendedLifetime(lock) {} }
-        let databasePath = config.databaseURL.path
+        let databasePath = config.databaseDescription
+        let noteConfig = config
         let keyFile = config.personalDataKeyFile
         let publicURL = config.publicURL
         let scheme = config.tls == nil ? "http" : "https"
@@ -187,7 +203,10 @@ struct Serve: AsyncParsableCommand {
             // The address laptops use, for the printable enrolment codes (`admin enrolment-codes`).
             let reachable = host == "0.0.0.0" || host == "::" ? ProcessInfo.processInfo.hostName : host
             let address = publicURL?.absoluteString ?? "\(scheme)://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(boundPort)"
-            try? await SQLiteServerStore(path: databasePath, personalDataKey: try keyFile.map(PersonalDataKeyFile.read)).noteAddress(address, pin: pin, now: Date())
+            var opening = noteConfig
+            opening.loadDefaultStudy = false
+            opening.postgresConnections = 1
+            try? await openStore(opening, logger: Logger(label: "veldwerk.address")).noteAddress(address, pin: pin, now: Date())
         }
         // SIGTERM and SIGINT drain: no new connections, running requests finish. A push takes at most
         // its budget, so a drain that lasts longer is a client trickling a body: it is cancelled.

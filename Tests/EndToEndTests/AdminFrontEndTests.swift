@@ -11,7 +11,7 @@ import TestSupport
 @Suite("Admin front ends")
 struct AdminFrontEndTests {
     /// What each front end adds of its own: where the data is, the profile, the output, the language.
-    static let frontEndOptions: Set<String> = ["--data", "--personal-data-key", "--home", "--json", "--lang", "--help", "--version"]
+    static let frontEndOptions: Set<String> = ["--data", "--database", "--personal-data-key", "--home", "--json", "--lang", "--help", "--version"]
 
     /// A command's arguments as its usage line names them: `--options` and `<positionals>`.
     static func arguments(_ command: any ParsableCommand.Type) -> Set<String> {

@@ -23,9 +23,9 @@ struct BackupRestoreEndToEndTests {
         let queue = try DatabaseQueue(path: path)
         defer { try? queue.close() }
         return try queue.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT seq, device, dseq, scope, entity, entity_id, field, value, hlc, base, author FROM change_log WHERE seq <= ? ORDER BY seq",
-                arguments: [position]
+            try db.fetchAll(
+                "SELECT seq, device, dseq, scope, entity, entity_id, field, value, hlc, base, author FROM change_log WHERE seq <= ? ORDER BY seq",
+                [position]
             ).map(\.description)
         }
     }
@@ -57,7 +57,7 @@ struct BackupRestoreEndToEndTests {
         defer { if server.isRunning { server.kill() } }
         let url = "http://127.0.0.1:\(port)"
 
-        let store = try SQLiteServerStore(path: database)
+        let store = try SQLServerStore(path: database)
         let user = try await store.createUser(name: "Noor Peeters", role: .interviewer, email: nil, now: Date())
         _ = try await store.assign(["11001"], to: user.id, by: hostOperator, now: Date())
         let first = try Laptop(), second = try Laptop()
@@ -128,16 +128,16 @@ struct BackupRestoreEndToEndTests {
         try await first.run(["sync"])
         try await second.run(["sync"])
 
-        let back = try SQLiteServerStore(path: database)
+        let back = try SQLServerStore(path: database)
         let lost = try await back.interviewDetail(try #require(UUID(uuidString: after)))
         #expect(lost?.interview.answers["a_functie"] == .string("Na de back-up"), "the laptop sent back what the restore lost")
         #expect(try await back.interviewDetail(try #require(UUID(uuidString: before)))?.interview.answers["a_modus"] == .string("telefonisch"))
         let seen = try await second.store().pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM field_state WHERE entity_id = ? AND field = 'answers.a_functie'", arguments: [newer]) ?? 0
+            try db.value(Int.self, "SELECT COUNT(*) FROM field_state WHERE entity_id = ? AND field = 'answers.a_functie'", [newer]) ?? 0
         }
         #expect(seen == 1, "the second laptop did not skip a change stored at a log position its old cursor had passed")
-        let logCount = try await back.pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) - COUNT(DISTINCT device || ':' || dseq) FROM change_log") ?? -1
+        let logCount = try await back.engine.read { db in
+            try db.value(Int.self, "SELECT COUNT(*) - COUNT(DISTINCT device || ':' || dseq) FROM change_log") ?? -1
         }
         #expect(logCount == 0, "every change stored once, however often it was sent")
         kill(server.processIdentifier, SIGTERM)

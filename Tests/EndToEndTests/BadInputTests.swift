@@ -42,7 +42,7 @@ struct BadInputTests {
     }
 
     private func logSize(_ server: TestServer) async throws -> Int {
-        try await server.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log") ?? 0 }
+        try await server.store.engine.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM change_log") ?? 0 }
     }
 
     @Test("malformed and truncated JSON, missing and bad tokens, wrong routes: a status, a sentence, nothing stored")
@@ -104,7 +104,7 @@ struct BadInputTests {
                 #expect(status == 401)
                 #expect(message.contains("expired"))
             }
-            let devices = try await server.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM device") ?? 0 }
+            let devices = try await server.store.engine.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM device") ?? 0 }
             #expect(devices == 1)
         }
     }
@@ -141,7 +141,7 @@ struct BadInputTests {
             for change in [wrongType, unknownQuestion, unknownChoice, unknownMunicipality, notMine] {
                 #expect(try await server.logCount(of: change.id) == 0)
             }
-            let quarantined = try await server.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM quarantine") ?? 0 }
+            let quarantined = try await server.store.engine.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM quarantine") ?? 0 }
             #expect(quarantined == 1)
             let interviewID = try #require(UUID(uuidString: interview))
             let detail = try #require(try await server.store.interviewDetail(interviewID))

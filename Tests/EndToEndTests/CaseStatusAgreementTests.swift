@@ -17,12 +17,12 @@ private struct FieldSimulation {
     }
 
     let directory: TemporaryDirectory
-    let server: SQLiteServerStore
+    let server: SQLServerStore
     let coordinator = Principal(user: .system, name: "coordinator", role: .coordinator, device: nil)
 
     init() async throws {
         directory = try TemporaryDirectory(prefix: "veldwerk-fieldsim")
-        server = try SQLiteServerStore(path: directory.appending("server.sqlite").path)
+        server = try SQLServerStore(path: directory.appending("server.sqlite").path)
         _ = try await server.loadStudyIfEmpty(roster: try Roster.defaultStudy(), questionnaire: try XLSFormCompiler.defaultStudy(), now: Date())
     }
 

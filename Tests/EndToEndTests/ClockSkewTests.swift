@@ -95,8 +95,8 @@ struct ClockSkewTests {
 
             // The refused change is not on the server; its replacement is, once, stamped at the real time of the edit.
             #expect(try await server.logCount(of: skewedEdit.id) == 0)
-            let future = try await server.store.pool.read { db in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log WHERE hlc > ?", arguments: [String(HLC(wall: Date().millisecondsSince1970 + 300_000, counter: 0, device: .server).encoded.prefix(16))]) ?? 0
+            let future = try await server.store.engine.read { db in
+                try db.value(Int.self, "SELECT COUNT(*) FROM change_log WHERE hlc > ?", [String(HLC(wall: Date().millisecondsSince1970 + 300_000, counter: 0, device: .server).encoded.prefix(16))]) ?? 0
             }
             #expect(future == 0, "no change stamped beyond the bound reaches the server's log")
             let interviewID = try #require(UUID(uuidString: interview))

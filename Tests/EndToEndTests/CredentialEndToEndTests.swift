@@ -18,10 +18,10 @@ struct CredentialEndToEndTests {
         var token = Secret.newToken()
         token = "-" + token.dropFirst()
         let stored = token
-        try await server.store.pool.write { db in
-            try db.execute(
-                sql: "INSERT INTO api_token (token_hash, user_id, created_at) VALUES (?, ?, ?)",
-                arguments: [Secret.hash(stored), user.id.rawValue, Date().timeIntervalSince1970]
+        try await server.store.engine.write { db in
+            try db.run(
+                "INSERT INTO api_token (token_hash, user_id, created_at) VALUES (?, ?, ?)",
+                [Secret.hash(stored), user.id.rawValue, Date().timeIntervalSince1970]
             )
         }
         return token

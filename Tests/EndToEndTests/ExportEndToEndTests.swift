@@ -25,7 +25,7 @@ struct ExportEndToEndTests {
             let base = "http://127.0.0.1:\(port)"
 
             // People and interviews, straight in the database the server uses.
-            let store = try SQLiteServerStore(path: config.databaseURL.path)
+            let store = try SQLServerStore(path: config.databaseURL.path)
             let researcher = try await store.createUser(name: "Rita Onderzoek", role: .researcher, email: nil, now: Date())
             let researcherToken = try await store.issueAPIToken(for: researcher.id, now: Date())
             let interviewer = try await store.createUser(name: "Ivo Veld", role: .interviewer, email: nil, now: Date())
@@ -35,7 +35,7 @@ struct ExportEndToEndTests {
             var edits: [FieldEdit] = []
             for _ in 0..<150 { edits += generator.next().edits }
             let all = edits
-            try await store.pool.write { db in _ = try SQLiteServerStore.author(all, by: .system, now: Date(), in: db) }
+            try await store.engine.write { db in _ = try SQLServerStore.author(all, by: .system, now: Date(), in: db) }
 
             let transport = CurlTransport()
             func get(_ query: String, token: String, to file: URL) async throws -> DownloadResult {

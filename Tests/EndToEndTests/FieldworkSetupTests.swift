@@ -222,7 +222,7 @@ struct FieldworkSetupTests {
                 ("GET", "/v1/review/interviews"), ("POST", "/v1/review/interviews/{id}/approve"), ("POST", "/v1/review/interviews/{id}/flags"),
                 ("GET", "/v1/review/conflicts"), ("POST", "/v1/review/conflicts/{id}/resolve"),
             ]
-            let before = try await server.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log") ?? 0 }
+            let before = try await server.store.engine.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM change_log") ?? 0 }
             for (method, template) in coordinatorRoutes {
                 let path = template.replacingOccurrences(of: "{id}", with: "d-abc:1")
                     .replacingOccurrences(of: "/v1/interviews/d-abc:1", with: "/v1/interviews/\(UUID().uuidString)")
@@ -237,7 +237,7 @@ struct FieldworkSetupTests {
                 let error = try? JSONDecoder().decode(ErrorBody.self, from: result.body)
                 #expect(error?.error.message.contains("coordinator") == true, "\(method) \(path)")
             }
-            let after = try await server.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log") ?? 0 }
+            let after = try await server.store.engine.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM change_log") ?? 0 }
             #expect(after == before)
         }
     }

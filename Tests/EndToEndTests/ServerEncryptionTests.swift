@@ -72,14 +72,14 @@ struct ServerEncryptionTests {
             var bytes = try serverFiles(server.data)
             #expect(found("telefonisch", in: bytes), "the scan reads the data: a non-personal answer is there")
             for value in Self.personal { #expect(!found(value, in: bytes), "\(value) is not in the server's files") }
-            try await server.store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            try await server.store.sqlitePool!.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
             bytes = try serverFiles(server.data)
             #expect(found("telefonisch", in: bytes))
             for value in Self.personal { #expect(!found(value, in: bytes), "\(value) is not in the checkpointed file") }
 
             // A backup (SQLite's online backup) and a plain copy of the file.
             let backupPath = keys.appending("backup.sqlite").path
-            try server.store.pool.backup(to: try DatabaseQueue(path: backupPath))
+            try #require(server.store.sqlitePool).backup(to: try DatabaseQueue(path: backupPath))
             let copyPath = keys.appending("copy.sqlite").path
             try FileManager.default.copyItem(atPath: server.data.appending("veldwerk.sqlite").path, toPath: copyPath)
             for path in [backupPath, copyPath] {

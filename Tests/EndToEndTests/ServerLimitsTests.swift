@@ -55,7 +55,7 @@ struct ServerLimitsTests {
         let data = try TemporaryDirectory(prefix: "veldwerk-budget")
         defer { data.remove() }
         let path = data.url.appendingPathComponent("veldwerk.sqlite").path
-        let store = try SQLiteServerStore(path: path, pushBudget: 0.000_001)
+        let store = try SQLServerStore(path: path, pushBudget: 0.000_001)
         _ = try await store.loadStudyIfEmpty(roster: try Roster.defaultStudy(), questionnaire: try XLSFormCompiler.defaultStudy(), now: Date())
         let user = try await store.createUser(name: "Ann", role: .interviewer, email: nil, now: Date())
         _ = try await store.assign(["11001"], to: user.id, by: hostOperator, now: Date())
@@ -69,13 +69,13 @@ struct ServerLimitsTests {
         #expect(error?.kind == .busy)
         #expect(error?.code == "push_too_slow")
         #expect(error?.retryAfter != nil)
-        let stored = try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log WHERE device = ?", arguments: [laptop.device.rawValue]) }
+        let stored = try await store.engine.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM change_log WHERE device = ?", [laptop.device.rawValue]) }
         #expect(stored == 0, "the slow push's savepoint was rolled back")
 
-        let roomy = try SQLiteServerStore(path: path, pushBudget: 60)
+        let roomy = try SQLServerStore(path: path, pushBudget: 60)
         let result = try await roomy.push(changes, from: principal, now: Date(), clockOffsetMs: 0)
         #expect(result.accepted.count == 500)
-        let conflicts = try await roomy.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conflict") }
+        let conflicts = try await roomy.engine.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM conflict") }
         #expect(conflicts == 499)
     }
 
@@ -149,7 +149,7 @@ struct ServerLimitsTests {
         defer { if server.isRunning { server.kill() } }
 
         let path = data.url.appendingPathComponent("veldwerk.sqlite").path
-        let store = try SQLiteServerStore(path: path)
+        let store = try SQLServerStore(path: path)
         let user = try await store.createUser(name: "Ann", role: .interviewer, email: nil, now: Date())
         _ = try await store.assign(["11001"], to: user.id, by: hostOperator, now: Date())
         let code = try await store.issueEnrolmentCode(for: user.id, lifetime: 3600, now: Date())
@@ -174,11 +174,11 @@ struct ServerLimitsTests {
         #expect(result.status == 0, "a clean exit: \(result.stderr)")
 
         // Either the whole push is stored, with its 4,999 kept conflicts, or none of it.
-        let (logged, conflicts, current) = try await store.pool.read { db in
+        let (logged, conflicts, current) = try await store.engine.read { db in
             (
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log WHERE device = ?", arguments: [laptop.device.rawValue]) ?? -1,
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conflict") ?? -1,
-                try String.fetchOne(db, sql: "SELECT value FROM field_state WHERE entity = 'contactAttempt' AND field = 'note'")
+                try db.value(Int.self, "SELECT COUNT(*) FROM change_log WHERE device = ?", [laptop.device.rawValue]) ?? -1,
+                try db.value(Int.self, "SELECT COUNT(*) FROM conflict") ?? -1,
+                try db.value(String.self, "SELECT value FROM field_state WHERE entity = 'contactAttempt' AND field = 'note'")
             )
         }
         #expect((logged == 0 && conflicts == 0 && current == nil) || (logged == 5_000 && conflicts == 4_999 && current == "\"note 4999\""))

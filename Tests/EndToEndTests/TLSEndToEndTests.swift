@@ -39,8 +39,8 @@ struct TLSEndToEndTests {
             let id = try await laptop.run(["interview", "new", "--municipality", "11001"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             try await laptop.run(["interview", "set", id, "a_modus=telefonisch"])
             try await laptop.run(["sync"])
-            let stored = try await server.store.pool.read { db in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log WHERE entity_id = ?", arguments: [id]) ?? 0
+            let stored = try await server.store.engine.read { db in
+                try db.value(Int.self, "SELECT COUNT(*) FROM change_log WHERE entity_id = ?", [id]) ?? 0
             }
             #expect(stored > 0, "the interview crossed the TLS connection into the server's log")
         }
@@ -74,7 +74,7 @@ struct TLSEndToEndTests {
 
                 // Someone sends the laptop's traffic for the server's address to a look-alike (DNS, a rogue
                 // access point): simulated by pointing the profile at it. Its certificate is valid; its key is not.
-                try await laptop.store().pool.write { db in try db.execute(sql: "UPDATE profile SET server_url = ?", arguments: [lookAlike.url]) }
+                try await laptop.store().pool.write { db in try db.run("UPDATE profile SET server_url = ?", [lookAlike.url]) }
                 let redirected = try await laptop.run(["sync"], check: false)
                 #expect(redirected.status == 8, "\(redirected.stderr)")
                 #expect(redirected.stderr.contains("look-alike"))

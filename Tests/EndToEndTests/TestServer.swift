@@ -13,7 +13,7 @@ struct TestServer {
     let scheme: String
     let data: TemporaryDirectory
     /// A second handle on the server's database, for set-up and for checking what is stored.
-    let store: SQLiteServerStore
+    let store: SQLServerStore
 
     var url: String { "\(scheme)://127.0.0.1:\(port)" }
 
@@ -36,7 +36,7 @@ struct TestServer {
         defer { task.cancel() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        let server = TestServer(port: port, scheme: config.tls == nil ? "http" : "https", data: data, store: try SQLiteServerStore(
+        let server = TestServer(port: port, scheme: config.tls == nil ? "http" : "https", data: data, store: try SQLServerStore(
                 path: config.databaseURL.path, personalDataKey: try config.personalDataKeyFile.map(PersonalDataKeyFile.read)
             )
         )
@@ -64,8 +64,8 @@ struct TestServer {
 
     /// How many times a change id is in the server's log (must be 0 or 1).
     func logCount(of id: ChangeID) async throws -> Int {
-        try await store.pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log WHERE device = ? AND dseq = ?", arguments: [id.device.rawValue, id.seq]) ?? 0
+        try await store.engine.read { db in
+            try db.value(Int.self, "SELECT COUNT(*) FROM change_log WHERE device = ? AND dseq = ?", [id.device.rawValue, id.seq]) ?? 0
         }
     }
 }

@@ -55,24 +55,23 @@ struct TransportFaultTests {
         func checkConverged() async throws {
             _ = try await sync(through: CurlTransport())
             let mine = try await store.pool.read { db in
-                try Int64.fetchAll(db, sql: "SELECT dseq FROM change_log WHERE device = ? ORDER BY dseq", arguments: [device.rawValue])
+                try db.values(Int64.self, "SELECT dseq FROM change_log WHERE device = ? ORDER BY dseq", [device.rawValue])
             }
-            let stored = try server.store.pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT dseq, COUNT(*) AS n FROM change_log WHERE device = ? GROUP BY dseq ORDER BY dseq", arguments: [device.rawValue])
+            let stored = try await server.store.engine.read { db in
+                try db.fetchAll("SELECT dseq, COUNT(*) AS n FROM change_log WHERE device = ? GROUP BY dseq ORDER BY dseq", [device.rawValue])
             }
             #expect(stored.map { $0["dseq"] as Int64 } == mine, "every change of the laptop is on the server")
             #expect(stored.allSatisfy { ($0["n"] as Int) == 1 }, "none twice")
             #expect(try store.outboxCount() == 0)
             let sql = "SELECT entity, entity_id, field, value, hlc FROM field_state WHERE scope IN ('global', 'municipality:11001') ORDER BY 1, 2, 3"
-            let local = try store.pool.read { db in try Row.fetchAll(db, sql: sql) }
-            let remote = try server.store.pool.read { db in try Row.fetchAll(db, sql: sql) }
+            let local = try await store.pool.read { db in try db.fetchAll(sql) }
+            let remote = try await server.store.engine.read { db in try db.fetchAll(sql) }
             #expect(local == remote, "laptop and server converge")
         }
 
         func acknowledgedAreStored() async throws {
             let acknowledged = try await store.pool.read { db in
-                try Int64.fetchAll(
-                    db, sql: "SELECT dseq FROM change_log WHERE device = ? AND dseq NOT IN (SELECT dseq FROM outbox)", arguments: [device.rawValue]
+                try db.values(Int64.self, "SELECT dseq FROM change_log WHERE device = ? AND dseq NOT IN (SELECT dseq FROM outbox)", [device.rawValue]
                 )
             }
             for seq in acknowledged {
@@ -92,7 +91,7 @@ struct TransportFaultTests {
             let harness = try await Harness(server: server)
             defer { harness.home.remove() }
             _ = try await harness.sync(through: CurlTransport())
-            let before = try await server.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log") ?? 0 }
+            let before = try await server.store.engine.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM change_log") ?? 0 }
             let changes = try harness.edit(1)
             let transport = FaultyTransport([fault])
             do {
@@ -101,7 +100,7 @@ struct TransportFaultTests {
             } catch {
                 #expect(try harness.store.outboxCount() == changes.count, "\(fault): a failed sync leaves the changes waiting")
             }
-            let after = try await server.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log") ?? 0 }
+            let after = try await server.store.engine.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM change_log") ?? 0 }
             switch fault {
             case .dropRequest, .truncateBody:
                 #expect(after == before, "\(fault): nothing stored")

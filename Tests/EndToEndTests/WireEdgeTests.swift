@@ -23,7 +23,7 @@ struct WireEdgeTests {
     }
 
     private func logSize(_ server: TestServer) async throws -> Int {
-        try await server.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log") ?? 0 }
+        try await server.store.engine.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM change_log") ?? 0 }
     }
 
     private func code(_ response: TransportResponse) -> String? {

@@ -15,8 +15,8 @@ struct ApproveWithConflictsTests {
             let interview = try #require(seed.interviews[nis]?.first)
             let key = interview.uuidString.lowercased()
             // The coordinator corrects an answer; the interviewer's laptop, not having seen it, changes it too: a kept conflict.
-            try await seed.store.pool.write { db in
-                _ = try SQLiteServerStore.author(
+            try await seed.store.engine.write { db in
+                _ = try SQLServerStore.author(
                     [FieldEdit(scope: .municipality(nis), entity: .interview, entityId: key, field: "answers.b_meerjarenplan", value: .string("nee"))],
                     by: seed.coordinator.id, now: StudySeed.now, in: db
                 )

@@ -143,8 +143,8 @@ struct DashboardTests {
             let nis = seed.order[0]
             let id = try #require(seed.interviews[nis]?.first).uuidString.lowercased()
             // a_dienst_andere is asked only when a_dienst is "andere"; this interview answered "welzijn".
-            try await seed.store.pool.write { db in
-                _ = try SQLiteServerStore.author(
+            try await seed.store.engine.write { db in
+                _ = try SQLServerStore.author(
                     [
                         FieldEdit(scope: .municipality(nis), entity: .interview, entityId: id, field: "answers.a_dienst_andere", value: .string("Jeugdwerking")),
                         FieldEdit(scope: .municipality(nis), entity: .interview, entityId: id, field: "answers.a_functie", value: .string("Diensthoofd\nen schepen")),
@@ -181,8 +181,8 @@ struct DashboardTests {
                 ("repeats.dddddddd", RepeatInstance.Marker(group: "household", parent: nil, order: "0", deleted: true).value),
                 ("repeats.dddddddd.head", .string("Weg")),
             ]
-            try await seed.store.pool.write { db in
-                _ = try SQLiteServerStore.author(
+            try await seed.store.engine.write { db in
+                _ = try SQLServerStore.author(
                     fields.map { FieldEdit(scope: .municipality(nis), entity: .interview, entityId: id, field: $0.0, value: $0.1) },
                     by: seed.coordinator.id, now: StudySeed.now, in: db
                 )

@@ -22,14 +22,14 @@ struct DeepJSONTests {
             let marker = "name=\"csrf\" value=\""
             let start = try #require(page.body.range(of: marker))
             let token = String(page.body[start.upperBound...].prefix { $0 != "\"" })
-            let before = try await seed.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log") }
+            let before = try await seed.store.engine.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM change_log") }
             let resolved = try await client.postForm(
                 "/dashboard/conflicts/\(loser.id.description)/resolve", [("csrf", token), ("choice", "new"), ("value", Self.nested(10_000))],
                 headers: ["Cookie": cookie]
             )
             #expect(resolved.status == 422)
             #expect(resolved.body.contains("nested more than 64"))
-            let after = try await seed.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log") }
+            let after = try await seed.store.engine.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM change_log") }
             #expect(after == before, "nothing stored")
             #expect(try await client.get("/healthz").status == 200)
         }
@@ -39,7 +39,7 @@ struct DeepJSONTests {
     func syncPush() async throws {
         try await withRunningServer { client, seed in
             let laptop = try await seed.enrolLaptop(for: seed.interviewers[0].id)
-            let before = try await seed.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log") }
+            let before = try await seed.store.engine.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM change_log") }
             for depth in [10_000, 500] {
                 let body = #"{"device":"\#(laptop.device)","clientTime":1733400000000,"cursors":{},"push":[{"id":"\#(laptop.device):1","scope":"global","entity":"interview","entityId":"i","field":"answers.q","value":"#
                     + Self.nested(depth) + #","hlc":"0000019398000000-00000000-\#(laptop.device)","author":"\#(seed.interviewers[0].id)"}]}"#
@@ -47,7 +47,7 @@ struct DeepJSONTests {
                 #expect(response.status == 422, "depth \(depth)")
                 #expect(response.body.contains("too_deep"), "depth \(depth)")
             }
-            let after = try await seed.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log") }
+            let after = try await seed.store.engine.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM change_log") }
             #expect(after == before, "nothing stored")
             #expect(try await client.get("/healthz").status == 200)
         }

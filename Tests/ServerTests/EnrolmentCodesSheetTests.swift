@@ -16,7 +16,7 @@ struct EnrolmentCodesSheetTests {
                 #expect(made.status == 0, "\(made.stderr)")
             }
             // As `serve` notes it when it starts.
-            try await SQLiteServerStore(path: folder.appending("data/veldwerk.sqlite").path).noteAddress("https://veldwerk.example.org", now: Date())
+            try await SQLServerStore(path: folder.appending("data/veldwerk.sqlite").path).noteAddress("https://veldwerk.example.org", now: Date())
             let sheet = try await ProgramRunner.run("veldwerk-server", ["admin", "enrolment-codes", "--data", data])
             #expect(sheet.status == 0, "\(sheet.stderr)")
             #expect(sheet.stdout.contains("veldwerk enrol --server https://veldwerk.example.org --code CODE"))

@@ -9,12 +9,12 @@ import TestSupport
 /// A server store in a temporary folder with the default study, and helpers to record interviews
 /// the way laptops do (their own device clock, pushed through the server's validation).
 struct ExportFixture {
-    let store: SQLiteServerStore
+    let store: SQLServerStore
     let form: Questionnaire
     let now = Date(timeIntervalSince1970: 1_735_000_000)
 
     init(directory: TemporaryDirectory) async throws {
-        store = try SQLiteServerStore(path: directory.appending("server.sqlite").path)
+        store = try SQLServerStore(path: directory.appending("server.sqlite").path)
         form = try XLSFormCompiler.defaultStudy()
         _ = try await store.loadStudyIfEmpty(roster: try Roster.defaultStudy(), questionnaire: form, now: now)
     }
@@ -40,7 +40,7 @@ struct ExportFixture {
 
     /// Every stored interview's merged fields, by id.
     func mergedInterviews() async throws -> [String: [String: JSONValue]] {
-        try await store.pool.read { db in try ChangeLog.records(of: .interview, in: db) }
+        try await store.engine.read { db in try ChangeLog.records(of: .interview, in: db) }
     }
 
     /// Runs an export into memory.
@@ -68,7 +68,7 @@ struct ExportFixture {
         }
         let all = edits
         let now = self.now
-        try await store.pool.write { db in _ = try SQLiteServerStore.author(all, by: .system, now: now, in: db) }
+        try await store.engine.write { db in _ = try SQLServerStore.author(all, by: .system, now: now, in: db) }
         return ids
     }
 }

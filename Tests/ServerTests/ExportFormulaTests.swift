@@ -33,7 +33,7 @@ struct ExportFormulaTests {
             edits += fields.map { FieldEdit(scope: .municipality("11002"), entity: .interview, entityId: id, field: $0.0, value: $0.1) }
         }
         let all = edits
-        try await fixture.store.pool.write { db in _ = try SQLiteServerStore.author(all, by: .system, now: fixture.now, in: db) }
+        try await fixture.store.engine.write { db in _ = try SQLServerStore.author(all, by: .system, now: fixture.now, in: db) }
         return fixture
     }
 

@@ -131,7 +131,7 @@ struct ExportPrivacyTests {
             #expect(first[ExportScenario.antwerp] != first[ExportScenario.borsbeek])
             #expect(first.values.allSatisfy { $0.hasPrefix("I-") && $0.count == 14 })
             // Reopening the database keeps the key.
-            let reopened = try SQLiteServerStore(path: directory.appending("server.sqlite").path)
+            let reopened = try SQLServerStore(path: directory.appending("server.sqlite").path)
             let exporter = try await Exporter.prepare(store: reopened, options: ExportOptions(format: .csv))
             var bytes: [UInt8] = []
             _ = try await exporter.write { bytes += $0 }
@@ -198,8 +198,8 @@ struct ExportPrivacyTests {
             second.choiceLists["jnw"]?.append(Choice(name: "misschien", label: LocalizedText(["nl": "Misschien", "en": "Maybe"], defaultLanguage: "nl")))
             let definition = try JSONValue(encoding: second)
             let now = fixture.now
-            try await fixture.store.pool.write { db in
-                _ = try SQLiteServerStore.author(
+            try await fixture.store.engine.write { db in
+                _ = try SQLServerStore.author(
                     [FieldEdit(scope: .global, entity: .questionnaire, entityId: "flankerend_onderwijsbeleid@2", field: "definition", value: definition)],
                     by: .system, now: now, in: db
                 )

@@ -67,13 +67,13 @@ struct ExportRepeatTests {
         ]
         let definition = try JSONValue(encoding: form)
         let now = fixture.now
-        try await fixture.store.pool.write { db in
-            _ = try SQLiteServerStore.author(
+        try await fixture.store.engine.write { db in
+            _ = try SQLServerStore.author(
                 [FieldEdit(scope: .global, entity: .questionnaire, entityId: "\(form.id)@\(form.version)", field: "definition", value: definition)],
                 by: .system, now: now, in: db
             )
             for (id, fields) in [(Self.complete, complete), (Self.draft, draft)] {
-                _ = try SQLiteServerStore.author(
+                _ = try SQLServerStore.author(
                     fields.map { FieldEdit(scope: .municipality("11002"), entity: .interview, entityId: id, field: $0.0, value: $0.1) },
                     by: .system, now: now, in: db
                 )

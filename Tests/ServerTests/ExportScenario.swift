@@ -110,8 +110,8 @@ struct ExportScenario {
             Self.uuid(Self.antwerp), fields: ["answers.c_vte": Self.resolvedVTE], by: coordinator,
             now: Date(milliseconds: day + 7_200_000)
         )
-        try await fixture.store.pool.write { db in
-            _ = try SQLiteServerStore.author(
+        try await fixture.store.engine.write { db in
+            _ = try SQLServerStore.author(
                 [
                     FieldEdit(
                         scope: conflict.scope, entity: .conflict, entityId: conflict.loser.id.description, field: "resolution",

@@ -27,7 +27,7 @@ struct GroupCommitTests {
             try await pool.write { db in try db.execute(sql: "CREATE TABLE row (job INTEGER PRIMARY KEY, step INTEGER NOT NULL)") }
             let counter = CommitCounter()
             pool.add(transactionObserver: counter, extent: .databaseLifetime)
-            let commits = GroupCommit(writer: pool)
+            let commits = GroupCommit(engine: SQLiteEngine(pool: pool))
 
             let outcomes = await withTaskGroup(of: (Int, Result<Int, Refused>).self) { group in
                 for job in 0..<50 {
@@ -36,7 +36,7 @@ struct GroupCommitTests {
                             let value = try await commits.write { db in
                                 // The first write holds the writer a while, so the others queue up behind it.
                                 if job == 0 { Thread.sleep(forTimeInterval: 0.5) }
-                                try db.execute(sql: "INSERT INTO row (job, step) VALUES (?, 1)", arguments: [job])
+                                try db.run("INSERT INTO row (job, step) VALUES (?, 1)", [job])
                                 // Every seventh fails after writing: its savepoint must take the row back.
                                 if job % 7 == 3 { throw Refused(job: job) }
                                 return job * 10
@@ -59,7 +59,7 @@ struct GroupCommitTests {
                     #expect(outcomes[job] == .success(job * 10), "job \(job)")
                 }
             }
-            let stored = try await pool.read { db in try Int.fetchAll(db, sql: "SELECT job FROM row ORDER BY job") }
+            let stored = try await pool.read { db in try db.values(Int.self, "SELECT job FROM row ORDER BY job") }
             #expect(stored == (0..<50).filter { $0 % 7 != 3 })
             let commitCount = counter.commits.withLock { $0 }
             #expect(commitCount < 25, "50 writes took \(commitCount) commits: they were not grouped")
@@ -70,16 +70,16 @@ struct GroupCommitTests {
     func lightWrites() async throws {
         try await withTemporaryDirectory { directory in
             let pool = try DatabasePool.durable(path: directory.appending("group.sqlite").path)
-            let commits = GroupCommit(writer: pool)
-            try await commits.write { db in try db.execute(sql: "CREATE TABLE note (n INTEGER)") }
+            let commits = GroupCommit(engine: SQLiteEngine(pool: pool))
+            try await commits.write { db in try db.run("CREATE TABLE note (n INTEGER)") }
             let during = try await commits.write(durable: false) { db in
-                try db.execute(sql: "INSERT INTO note VALUES (1)")
-                return try Int.fetchOne(db, sql: "PRAGMA synchronous")
+                try db.run("INSERT INTO note VALUES (1)")
+                return try db.value(Int.self, "PRAGMA synchronous")
             }
-            let durableDuring = try await commits.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+            let durableDuring = try await commits.write { db in try db.value(Int.self, "PRAGMA synchronous") }
             #expect(during == 1, "NORMAL while only notes commit")
             #expect(durableDuring == 2, "FULL again for a durable write")
-            #expect(try await pool.read { db in try Int.fetchAll(db, sql: "SELECT n FROM note") } == [1])
+            #expect(try await pool.read { db in try db.values(Int.self, "SELECT n FROM note") } == [1])
         }
     }
 
@@ -87,13 +87,13 @@ struct GroupCommitTests {
     func writesAfterIdle() async throws {
         try await withTemporaryDirectory { directory in
             let pool = try DatabasePool(path: directory.appending("group.sqlite").path)
-            let commits = GroupCommit(writer: pool)
-            try await commits.write { db in try db.execute(sql: "CREATE TABLE t (n INTEGER)") }
+            let commits = GroupCommit(engine: SQLiteEngine(pool: pool))
+            try await commits.write { db in try db.run("CREATE TABLE t (n INTEGER)") }
             for n in 1...3 {
                 try await Task.sleep(for: .milliseconds(20))
-                try await commits.write { db in try db.execute(sql: "INSERT INTO t VALUES (?)", arguments: [n]) }
+                try await commits.write { db in try db.run("INSERT INTO t VALUES (?)", [n]) }
             }
-            #expect(try await pool.read { db in try Int.fetchAll(db, sql: "SELECT n FROM t") } == [1, 2, 3])
+            #expect(try await pool.read { db in try db.values(Int.self, "SELECT n FROM t") } == [1, 2, 3])
         }
     }
 }
@@ -103,9 +103,9 @@ struct DurabilityTests {
     @Test("the server store's writer commits with synchronous = FULL (GRDB's WAL set-up would leave NORMAL)")
     func serverWriterIsFull() async throws {
         try await withTemporaryDirectory { directory in
-            let store = try SQLiteServerStore(path: directory.appending("server.sqlite").path)
-            #expect(try await store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)
-            #expect(try await store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
+            let store = try SQLServerStore(path: directory.appending("server.sqlite").path)
+            #expect(try await store.engine.write { db in try db.value(Int.self, "PRAGMA synchronous") } == 2)
+            #expect(try await store.engine.read { db in try db.value(String.self, "PRAGMA journal_mode") } == "wal")
         }
     }
 }

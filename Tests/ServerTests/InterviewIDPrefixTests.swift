@@ -17,8 +17,8 @@ struct InterviewIDPrefixTests {
                 ("municipality", .string(nis)), ("questionnaire", .string(seed.form.id)), ("questionnaireVersion", .string(seed.form.version)),
                 ("state", .string("complete")), ("interviewer", .string(seed.interviewers[5].id.rawValue)),
             ]
-            try await seed.store.pool.write { db in
-                _ = try SQLiteServerStore.author(
+            try await seed.store.engine.write { db in
+                _ = try SQLServerStore.author(
                     fields.map { FieldEdit(scope: .municipality(nis), entity: .interview, entityId: id, field: $0.0, value: $0.1) },
                     by: seed.coordinator.id, now: StudySeed.now, in: db
                 )

@@ -22,7 +22,7 @@ struct InterviewMetadataTests {
             let fields = ExportScenario.meta("11002", state: "complete", user: .system, started: "2024-12-02T09:30:00Z")
                 .filter { $0.0 != Interview.Field.mode && $0.0 != Interview.Field.respondentFunction } + ExportScenario.answers(answers)
             let edits = fields.map { FieldEdit(scope: .municipality("11002"), entity: .interview, entityId: id, field: $0.0, value: $0.1) }
-            try await fixture.store.pool.write { db in _ = try SQLiteServerStore.author(edits, by: .system, now: fixture.now, in: db) }
+            try await fixture.store.engine.write { db in _ = try SQLServerStore.author(edits, by: .system, now: fixture.now, in: db) }
             let rows = CSVParse.records(try await fixture.exportText(ExportOptions(format: .csv)))
             let row = try #require(rows.first { $0["interview_id"] == id })
             #expect(row["mode"] == "telefonisch")

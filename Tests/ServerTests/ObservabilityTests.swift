@@ -22,7 +22,7 @@ struct ObservabilityTests {
             var first = TestLaptop(enrolment: try await seed.enrolLaptop(for: user.id, name: "first"), user: user)
             var second = TestLaptop(enrolment: try await seed.enrolLaptop(for: user.id, name: "second"), user: user)
             let key = FieldKey(entity: .interview, entityId: interview.uuidString.lowercased(), field: "answers.a_functie")
-            let base = try await seed.store.pool.read { db in try ChangeLog.currentClock(of: key, in: db) }
+            let base = try await seed.store.engine.read { db in try ChangeLog.currentClock(of: key, in: db) }
             let wall = StudySeed.now.millisecondsSince1970
             let loser = first.change(key, scope: .municipality(nis), value: .string("schepen"), wall: wall + 1000, base: base)
             let winner = second.change(key, scope: .municipality(nis), value: .string("onderwijsregisseur"), wall: wall + 2000, base: base)

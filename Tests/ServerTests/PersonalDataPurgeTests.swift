@@ -28,7 +28,7 @@ struct PersonalDataPurgeTests {
     @Test("personal values before the date leave the log, the state and the files; later ones and non-personal answers stay; the audit trail records it")
     func purgeBeforeDate() async throws {
         try await withTemporaryDirectory { directory in
-            let store = try SQLiteServerStore(path: directory.appending("veldwerk.sqlite").path)
+            let store = try SQLServerStore(path: directory.appending("veldwerk.sqlite").path)
             _ = try await store.loadStudyIfEmpty(roster: try Roster.defaultStudy(), questionnaire: try XLSFormCompiler.defaultStudy(), now: Date())
             // Version 2 of the study declares its closing remarks personal data.
             var form = try XLSFormCompiler.defaultStudy()
@@ -68,11 +68,11 @@ struct PersonalDataPurgeTests {
             changes += interview(late, at: july, [("respondentName", .string("Jozefien Later")), ("answers.a_modus", .string("video"))])
             let pushed = try await store.push(changes, from: principal, now: Date())
             #expect(pushed.rejected.isEmpty, "\(pushed.rejected)")
-            let logSize = { try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log") ?? 0 } }
+            let logSize = { try await store.engine.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM change_log") ?? 0 } }
             let sizeBefore = try await logSize()
 
             // Into the database file itself, as a server that ran for months has it (not only in the write-ahead log).
-            try await store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            try await store.sqlitePool!.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
             let before = try fileBytes(directory)
             for value in Self.personalValues { #expect(contains(before, value), "the scan finds \(value) before the purge") }
 

@@ -15,14 +15,14 @@ import TestSupport
 struct PersonalDataSealingTests {
     /// A store with the default study and two laptops of one interviewer of 11001.
     struct Study {
-        let store: SQLiteServerStore
+        let store: SQLServerStore
         var first: SimulatedReplica
         var second: SimulatedReplica
         let firstPrincipal: Principal
         let secondPrincipal: Principal
 
         init(path: String, seal: PersonalValueSeal?) async throws {
-            store = try SQLiteServerStore(path: path, personalDataKey: seal?.dataKey)
+            store = try SQLServerStore(path: path, personalDataKey: seal?.dataKey)
             _ = try await store.loadStudyIfEmpty(roster: try Roster.defaultStudy(), questionnaire: try XLSFormCompiler.defaultStudy(), now: Date())
             let user = try await store.createUser(name: "Ine Maes", role: .interviewer, email: nil, now: Date())
             _ = try await store.assign(["11001"], to: user.id, by: hostOperator, now: Date())
@@ -91,8 +91,8 @@ struct PersonalDataSealingTests {
             #expect(conflict.key.entityId == differ.uuidString.lowercased())
             #expect(conflict.loser.value == .string("Griet Vandenbroucke"), "the kept version is opened")
             #expect(conflict.current?.value == .string("Griet Van den Broucke"))
-            let stored = try await study.store.pool.read { db in
-                try String.fetchAll(db, sql: "SELECT value FROM change_log WHERE field = 'respondentName'")
+            let stored = try await study.store.engine.read { db in
+                try db.values(String.self, "SELECT value FROM change_log WHERE field = 'respondentName'")
             }
             #expect(stored.count == 4 && stored.allSatisfy { $0.hasPrefix("{\"$sealed\"") }, "\(stored)")
 
@@ -101,8 +101,8 @@ struct PersonalDataSealingTests {
             let detail = try #require(await study.store.interviewDetail(differ))
             #expect(detail.interview.respondentName == "Griet Vandenbroucke")
             #expect(detail.conflicts.first?.resolution?.objectValue?["value"] == .string("Griet Vandenbroucke"))
-            let resolution = try await study.store.pool.read { db in
-                try String.fetchOne(db, sql: "SELECT value FROM field_state WHERE entity = 'conflict' AND field = 'resolution'")
+            let resolution = try await study.store.engine.read { db in
+                try db.value(String.self, "SELECT value FROM field_state WHERE entity = 'conflict' AND field = 'resolution'")
             }
             #expect(resolution?.hasPrefix("{\"$sealed\"") == true, "\(resolution ?? "")")
         }
@@ -133,9 +133,8 @@ struct PersonalDataSealingTests {
             let webInterview = try #require(invitation.interview)
             _ = try await study.store.flagAnswer(webInterview, question: "f_opmerkingen", comment: "Klopt dit nummer?", by: hostOperator, now: Date())
 
-            let stored = try await study.store.pool.read { db in
-                try String.fetchAll(
-                    db, sql: "SELECT value FROM change_log WHERE field IN ('respondentName', 'email', 'answers.f_opmerkingen', 'flags.f_opmerkingen')"
+            let stored = try await study.store.engine.read { db in
+                try db.values(String.self, "SELECT value FROM change_log WHERE field IN ('respondentName', 'email', 'answers.f_opmerkingen', 'flags.f_opmerkingen')"
                 )
             }
             #expect(stored.count == 4 && stored.allSatisfy { $0.hasPrefix("{\"$sealed\"") }, "\(stored)")
@@ -165,14 +164,14 @@ struct PersonalDataSealingTests {
             )
             let held = try await study.store.push([note], from: study.firstPrincipal, now: Date())
             #expect(held.rejected.map(\.code) == [.quarantined])
-            try await study.store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            try await study.store.sqlitePool!.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
             let clearBytes = try fileBytes(directory)
             #expect(found("Griet Vandenbroucke", in: clearBytes) && found("Goedele Verstraeten", in: clearBytes))
 
             let keyFile = directory.appending("personal-data.key").path
             try PersonalDataKeyFile.create(keyFile)
             let key = try PersonalDataKeyFile.read(keyFile)
-            #expect(throws: PersonalDataKeyError.clearValues(count: 3)) { try SQLiteServerStore(path: path, personalDataKey: key) }
+            #expect(throws: PersonalDataKeyError.clearValues(count: 3)) { try SQLServerStore(path: path, personalDataKey: key) }
 
             let run = try await ProgramRunner.run(
                 "veldwerk-server", ["admin", "encrypt-personal-data", "--json", "--data", directory.path, "--personal-data-key", keyFile]
@@ -184,9 +183,9 @@ struct PersonalDataSealingTests {
             #expect(found("telefonisch", in: bytes))
             for value in ["Griet Vandenbroucke", "griet.vandenbroucke@aartselaar.be", "Goedele Verstraeten"] { #expect(!found(value, in: bytes), "\(value)") }
 
-            #expect(throws: PersonalDataKeyError.missing) { try SQLiteServerStore(path: path) }
-            #expect(throws: PersonalDataKeyError.wrong) { try SQLiteServerStore(path: path, personalDataKey: PersonalValueSeal.newDataKey()) }
-            let reopened = try SQLiteServerStore(path: path, personalDataKey: key)
+            #expect(throws: PersonalDataKeyError.missing) { try SQLServerStore(path: path) }
+            #expect(throws: PersonalDataKeyError.wrong) { try SQLServerStore(path: path, personalDataKey: PersonalValueSeal.newDataKey()) }
+            let reopened = try SQLServerStore(path: path, personalDataKey: key)
             #expect(try #require(await reopened.interviewDetail(id)).interview.respondentName == "Griet Vandenbroucke")
             #expect(try await reopened.auditLog().first?.action == "encrypt-personal-data")
             #expect(try await reopened.quarantine().map(\.change.value) == [.string("Goedele Verstraeten belt terug")], "the quarantine reads as typed")
@@ -222,8 +221,8 @@ struct PersonalDataSealingTests {
             #expect(kept.respondentName == nil)
             #expect(kept.answers["a_modus"] == .string("telefonisch"))
             #expect(try #require(await study.store.interviewDetail(late)).interview.respondentName == "Jozefien Later")
-            let sealedLeft = try await study.store.pool.read { db in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log WHERE field = 'respondentName' AND value IS NOT NULL") ?? 0
+            let sealedLeft = try await study.store.engine.read { db in
+                try db.value(Int.self, "SELECT COUNT(*) FROM change_log WHERE field = 'respondentName' AND value IS NOT NULL") ?? 0
             }
             #expect(sealedLeft == 1, "only the July name stays")
         }
@@ -241,11 +240,11 @@ struct PersonalDataSealingTests {
             )
             #expect(pushed.rejected.isEmpty)
             let copy = directory.appending("backup.sqlite")
-            let summary = try SQLiteServerStore.backup(database: URL(fileURLWithPath: path), to: copy)
+            let summary = try SQLServerStore.backup(database: URL(fileURLWithPath: path), to: copy)
             #expect(summary.logPosition > 0)
             #expect(!found("Hilde Verstraeten", in: try Data(contentsOf: copy)), "the backup holds the name sealed")
-            #expect(throws: PersonalDataKeyError.self) { _ = try SQLiteServerStore(path: copy.path) }
-            let restored = try SQLiteServerStore(path: copy.path, personalDataKey: key)
+            #expect(throws: PersonalDataKeyError.self) { _ = try SQLServerStore(path: copy.path) }
+            let restored = try SQLServerStore(path: copy.path, personalDataKey: key)
             #expect(try await restored.interviewDetail(id)?.interview.respondentName == "Hilde Verstraeten")
         }
     }

@@ -34,7 +34,7 @@ struct ProgressReviewLoopTests {
 
             // The interviewer fixes the answer and answers the flag, having seen both.
             let answerKey = FieldKey(entity: .interview, entityId: key, field: "answers.a_aantal_respondenten")
-            let answerBase = try await seed.store.pool.read { db in try ChangeLog.currentClock(of: answerKey, in: db) }
+            let answerBase = try await seed.store.engine.read { db in try ChangeLog.currentClock(of: answerKey, in: db) }
             var answered = flagChange.value?.objectValue ?? [:]
             answered["status"] = .string("answered")
             answered["answeredAt"] = .string("2024-12-05T13:00:00Z")

@@ -129,8 +129,8 @@ struct ProgressActivityTests {
             let d = try await seed.enrolLaptop(for: seed.interviewers[3].id, name: "laptop-d", at: StudySeed.now - 20 * day)
             try await seed.store.recordSync(device: a.device, at: StudySeed.now - 1 * day, clockOffsetMs: 0)
             try await seed.store.recordSync(device: b.device, at: StudySeed.now - 10 * day, clockOffsetMs: 0)
-            try await seed.store.pool.write { db in
-                try db.execute(sql: "UPDATE device SET revoked_at = 1 WHERE id = ?", arguments: [d.device.rawValue])
+            try await seed.store.engine.write { db in
+                try db.run("UPDATE device SET revoked_at = 1 WHERE id = ?", [d.device.rawValue])
             }
             let snapshot = try await seed.store.fieldworkSnapshot()
             let three = ProgressCalculator(snapshot: snapshot).report(now: StudySeed.now, staleAfterDays: 3)

@@ -168,7 +168,7 @@ struct RepeatValidationTests {
             let hostile = try await seed.store.push([moved], from: principal, now: StudySeed.now, clockOffsetMs: nil)
             #expect(hostile.rejected.map(\.changeId) == [moved.id])
 
-            let fields = try await seed.store.pool.read { db in try ChangeLog.fields(of: .interview, id: Self.interview, in: db) }
+            let fields = try await seed.store.engine.read { db in try ChangeLog.fields(of: .interview, id: Self.interview, in: db) }
             let interview = Interview(id: try #require(UUID(uuidString: Self.interview)), fields: fields)
             let households = interview.repeats?["household"] ?? []
             #expect(households.map(\.id) == Array(ids.prefix(ChangeValidator<Lookup>.maxInstancesPerRepeat)), "kept, in order; the refused one is not stored")
@@ -196,8 +196,8 @@ extension StudySeed {
     /// Publishes a form with repeats around the publishing check, as a later release that runs repeats will publish it.
     func publishPastTheCheck(_ form: Questionnaire) async throws {
         let definition = try JSONValue(encoding: form)
-        try await store.pool.write { db in
-            _ = try SQLiteServerStore.author(
+        try await store.engine.write { db in
+            _ = try SQLServerStore.author(
                 [FieldEdit(scope: .global, entity: .questionnaire, entityId: "\(form.id)@\(form.version)", field: "definition", value: definition)],
                 by: coordinator.id, now: StudySeed.now, in: db
             )

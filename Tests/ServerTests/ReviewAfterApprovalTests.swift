@@ -46,7 +46,7 @@ struct ReviewAfterApprovalTests {
             let approval = try await seed.store.approveInterview(id, comment: nil, by: seed.coordinatorPrincipal, now: StudySeed.now)
             let review = try #require(approval.last { $0.field == Interview.Field.review }?.value)
             let position = try #require(ReviewStatus.approvedThrough(review))
-            let logged = try await seed.store.pool.read { db in try ChangeLog.lastSeq(in: db) }
+            let logged = try await seed.store.engine.read { db in try ChangeLog.lastSeq(in: db) }
             #expect(position == logged - Int64(approval.count))
             let approved = try await statuses(seed, id)
             #expect(approved == ["detail": "approved", "queue": "approved", "dashboard": "approved", "csv": "approved", "jsonl": "approved"])
@@ -54,7 +54,7 @@ struct ReviewAfterApprovalTests {
             // The interviewer's laptop changes an answer after the approval.
             var laptop = TestLaptop(enrolment: try await seed.enrolLaptop(for: seed.interviewers[0].id), user: seed.interviewers[0])
             let answerKey = FieldKey(entity: .interview, entityId: key, field: Interview.Field.answer(Self.answer))
-            let base = try await seed.store.pool.read { db in try ChangeLog.currentClock(of: answerKey, in: db) }
+            let base = try await seed.store.engine.read { db in try ChangeLog.currentClock(of: answerKey, in: db) }
             let edit = laptop.change(answerKey, scope: .municipality(nis), value: .int(7), wall: StudySeed.now.millisecondsSince1970 + 60_000, base: base)
             let pushed = try await seed.store.push([edit], from: laptop.principal, now: StudySeed.now)
             #expect(pushed.rejected.isEmpty)

@@ -8,9 +8,9 @@ import TestSupport
 
 @Suite("Server store: study, scopes, pull batches")
 struct SyncStoreTests {
-    private func withStore<T>(_ body: (SQLiteServerStore) async throws -> T) async throws -> T {
+    private func withStore<T>(_ body: (SQLServerStore) async throws -> T) async throws -> T {
         try await withTemporaryDirectory { directory in
-            let store = try SQLiteServerStore(path: directory.appending("server.sqlite").path)
+            let store = try SQLServerStore(path: directory.appending("server.sqlite").path)
             _ = try await store.loadStudyIfEmpty(roster: try Roster.defaultStudy(), questionnaire: try XLSFormCompiler.defaultStudy(), now: Date())
             return try await body(store)
         }
@@ -84,11 +84,11 @@ struct SyncStoreTests {
             let an = try await store.createUser(name: "An", role: .interviewer, email: nil, now: Date())
             let code = try await store.issueEnrolmentCode(for: an.id, lifetime: 60, now: Date())
             let enrolled = try await store.enrol(code: code.code, deviceName: "laptop", now: Date())
-            let stored = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT token_hash FROM device") }
+            let stored = try await store.engine.read { db in try db.values(String.self, "SELECT token_hash FROM device") }
             #expect(stored == [Secret.hash(enrolled.token)])
             #expect(!stored.contains(enrolled.token))
             #expect(try await store.principal(forTokenHash: Secret.hash(enrolled.token))?.device == enrolled.device)
-            try await store.pool.write { db in try db.execute(sql: "UPDATE device SET revoked_at = 1") }
+            try await store.engine.write { db in try db.run("UPDATE device SET revoked_at = 1") }
             #expect(try await store.principal(forTokenHash: Secret.hash(enrolled.token)) == nil)
         }
     }
@@ -118,7 +118,7 @@ struct SyncStoreTests {
             let again = try await store.push(changes, from: who, now: Date())
             #expect(first.accepted.count == 21)
             #expect(again.accepted == first.accepted)
-            let count = try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log WHERE device = 'd-laptop'") }
+            let count = try await store.engine.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM change_log WHERE device = 'd-laptop'") }
             #expect(count == 21)
             let pulledBack = try await store.pull(scopes: [.municipality("11001")], cursors: [:], excluding: device, limit: 100)
             #expect(pulledBack.changes.allSatisfy { $0.id.device != device }, "a device is not sent its own changes back")

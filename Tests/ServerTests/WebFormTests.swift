@@ -136,7 +136,7 @@ struct WebFormTests {
 
             // One dataset: the interview is complete, its mode self-completion, every answer authored by the invitation's device.
             let key = try #require(invitation.interview).uuidString.lowercased()
-            let (fields, authors) = try await seed.store.pool.read { db in
+            let (fields, authors) = try await seed.store.engine.read { db in
                 (
                     try ChangeLog.fields(of: .interview, id: key, in: db),
                     try ChangeLog.history(of: .interview, id: key, in: db).filter { $0.field.hasPrefix("answers.") }.map(\.id.device)

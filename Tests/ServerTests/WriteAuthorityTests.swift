@@ -32,18 +32,17 @@ private struct ForgingLaptop {
 @Suite("Authority: who may write what, on every pushed change")
 struct WriteAuthorityTests {
     /// Every change the log holds with this id, as stored.
-    private func stored(_ id: ChangeID, in store: SQLiteServerStore) async throws -> Bool {
-        try await store.pool.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM change_log WHERE device = ? AND dseq = ?)", arguments: [id.device.rawValue, id.seq])
+    private func stored(_ id: ChangeID, in store: SQLServerStore) async throws -> Bool {
+        try await store.engine.read { db in
+            try db.value(Bool.self, "SELECT EXISTS (SELECT 1 FROM change_log WHERE device = ? AND dseq = ?)", [id.device.rawValue, id.seq])
                 ?? false
         }
     }
 
-    private func field(_ entity: Entity, _ id: String, _ field: String, in store: SQLiteServerStore) async throws -> (scope: String, value: String?)? {
-        try await store.pool.read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT scope, value FROM field_state WHERE entity = ? AND entity_id = ? AND field = ?",
-                arguments: [entity.rawValue, id, field]
+    private func field(_ entity: Entity, _ id: String, _ field: String, in store: SQLServerStore) async throws -> (scope: String, value: String?)? {
+        try await store.engine.read { db in
+            try db.fetchOne("SELECT scope, value FROM field_state WHERE entity = ? AND entity_id = ? AND field = ?",
+                [entity.rawValue, id, field]
             ).map { ($0["scope"], $0["value"]) }
         }
     }
@@ -54,7 +53,7 @@ struct WriteAuthorityTests {
         return ForgingLaptop(user: seed.interviewers[index], device: enrolment.device)
     }
 
-    private func push(_ changes: [Change], from laptop: ForgingLaptop, to store: SQLiteServerStore) async throws -> PushResult {
+    private func push(_ changes: [Change], from laptop: ForgingLaptop, to store: SQLServerStore) async throws -> PushResult {
         try await store.push(changes, from: laptop.principal, now: StudySeed.now, clockOffsetMs: nil)
     }
 
@@ -64,10 +63,9 @@ struct WriteAuthorityTests {
             var mine = try await laptop(seed, interviewer: 0)
             let theirs = seed.order[1]  // interviewer 1's
             let attempt = try #require(
-                try await seed.store.pool.read { db in
-                    try String.fetchOne(
-                        db, sql: "SELECT entity_id FROM field_state WHERE entity = 'contactAttempt' AND scope = ? LIMIT 1",
-                        arguments: [Scope.municipality(theirs).rawValue]
+                try await seed.store.engine.read { db in
+                    try db.value(String.self, "SELECT entity_id FROM field_state WHERE entity = 'contactAttempt' AND scope = ? LIMIT 1",
+                        [Scope.municipality(theirs).rawValue]
                     )
                 }
             )
@@ -191,8 +189,8 @@ struct WriteAuthorityTests {
             let nis = seed.order[0]
             let attempt = UUID().uuidString.lowercased()
             // The coordinator sets a time first; the laptop, not having seen it, sets another: a kept conflict.
-            try await seed.store.pool.write { db in
-                _ = try SQLiteServerStore.author(
+            try await seed.store.engine.write { db in
+                _ = try SQLServerStore.author(
                     [FieldEdit(scope: .municipality(nis), entity: .contactAttempt, entityId: attempt, field: "at", value: .string("2024-12-05T10:00:00Z"))],
                     by: seed.coordinator.id, now: StudySeed.now, in: db
                 )
@@ -273,10 +271,9 @@ struct WriteAuthorityTests {
                 }
             }).sorted() + ["token", "answers.", "flags.b_aanpak", "role"]
             // Ids the seed's records have, in scopes the laptops do and do not hold, and new ones.
-            let existing = try await seed.store.pool.read { db in
-                try Row.fetchAll(
-                    db, sql: "SELECT DISTINCT entity, entity_id FROM field_state WHERE scope IN (?, ?) AND entity IN ('interview', 'contactAttempt')",
-                    arguments: [Scope.municipality(seed.order[0]).rawValue, Scope.municipality(seed.order[1]).rawValue]
+            let existing = try await seed.store.engine.read { db in
+                try db.fetchAll("SELECT DISTINCT entity, entity_id FROM field_state WHERE scope IN (?, ?) AND entity IN ('interview', 'contactAttempt')",
+                    [Scope.municipality(seed.order[0]).rawValue, Scope.municipality(seed.order[1]).rawValue]
                 ).map { (Entity(rawValue: $0["entity"]), $0["entity_id"] as String) }
             }
             let newIDs = (0..<4).map { _ in UUID().uuidString.lowercased() } + [seed.order[0], seed.order[1], "x@1"]
@@ -303,9 +300,9 @@ struct WriteAuthorityTests {
 
             // What the log holds from the laptops must all be allowed by the table, in the record's own scope.
             let laptopsByDevice = Dictionary(uniqueKeysWithValues: laptops.map { ($0.device, $0.principal) })
-            let devices = StatementArguments(laptops.map(\.device.rawValue))
-            let rows = try await seed.store.pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM change_log WHERE device IN (?, ?, ?)", arguments: devices).map(ChangeLog.change)
+            let devices = SQLArguments(laptops.map(\.device.rawValue))
+            let rows = try await seed.store.engine.read { db in
+                try db.fetchAll("SELECT * FROM change_log WHERE device IN (?, ?, ?)", devices).map(ChangeLog.change)
             }
             for change in rows {
                 let principal = try #require(laptopsByDevice[change.id.device])
@@ -317,9 +314,8 @@ struct WriteAuthorityTests {
                     #expect(try await seed.store.isAssigned(nis, to: principal.user), "stored in a scope \(principal.name) does not hold")
                 }
             }
-            let movedRecords = try await seed.store.pool.read { db in
-                try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM (SELECT entity, entity_id FROM change_log GROUP BY entity, entity_id HAVING COUNT(DISTINCT scope) > 1)"
+            let movedRecords = try await seed.store.engine.read { db in
+                try db.value(Int.self, "SELECT COUNT(*) FROM (SELECT entity, entity_id FROM change_log GROUP BY entity, entity_id HAVING COUNT(DISTINCT scope) > 1)"
                 ) ?? -1
             }
             #expect(movedRecords == 0, "a record changed scope")
@@ -327,8 +323,8 @@ struct WriteAuthorityTests {
     }
 }
 
-extension SQLiteServerStore {
+extension SQLServerStore {
     fileprivate func isAssigned(_ nis: String, to user: UserID) async throws -> Bool {
-        try await pool.read { db in try SQLiteValidationLookup(db: db, cache: QuestionnaireCache()).isAssigned(nis, to: user) }
+        try await engine.read { db in try SQLValidationLookup(db: db, cache: QuestionnaireCache()).isAssigned(nis, to: user) }
     }
 }

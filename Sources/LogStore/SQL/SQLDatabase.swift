@@ -45,7 +45,7 @@ extension SQLDatabase {
 
     /// The first column of the first row, if any and not NULL.
     public func value<T: SQLValueConvertible>(_ type: T.Type = T.self, _ sql: String, _ arguments: SQLArguments = []) throws -> T? {
-        guard let row = try fetchOne(sql, arguments), let first = row.values.first else { return nil }
+        guard let row = try fetchOne(sql, arguments), let first = row.values.first, first != .null else { return nil }
         return try row.decode(T.self, from: first, column: row.columns[0])
     }
 
@@ -185,7 +185,7 @@ public struct SQLArguments: ExpressibleByArrayLiteral, Sendable {
 ///
 /// Reading NULL or a value of another type as a non-optional type is a programming error (as in
 /// GRDB); reading the stored log's own values goes through typed checks that throw.
-public struct SQLRow: Sendable {
+public struct SQLRow: Sendable, Equatable, CustomStringConvertible {
     public let columns: [String]
     public let values: [SQLValue]
 
@@ -206,8 +206,12 @@ public struct SQLRow: Sendable {
         return value
     }
 
+    public var description: String {
+        "[" + zip(columns, values).map { column, value in "\(column):\(value)" }.joined(separator: " ") + "]"
+    }
+
     /// Whether the row has this column.
-    public func has(_ name: String) -> Bool { columns.contains(name) }
+    public func hasColumn(_ name: String) -> Bool { columns.contains(name) }
 
     func decode<T: SQLValueConvertible>(_ type: T.Type, from value: SQLValue, column: String) throws -> T {
         guard let decoded = T.fromSQL(value) else { throw SQLValueError(column: column, value: value, type: "\(T.self)") }

@@ -18,7 +18,7 @@ struct Admin: AsyncParsableCommand {
 }
 
 /// Opens the store the way `serve` does, for one admin command.
-func openAdminStore(_ options: DataOptions) async throws -> SQLiteServerStore {
+func openAdminStore(_ options: DataOptions) async throws -> SQLServerStore {
     try await openStore(options.config, logger: Logger(label: "veldwerk.admin"))
 }
 

@@ -18,12 +18,21 @@ struct BackupCommand: AsyncParsableCommand {
             """
     )
 
+    /// The refusal for a PostgreSQL database: its own tools back it up and restore it.
+    static func usePostgresTools(_ database: PostgresURL) -> String {
+        localized(
+            nl: "\(database) is een PostgreSQL-databank: maak een back-up met pg_dump en zet ze terug met pg_restore (docs/DEPLOY.md); backup en restore kopiëren enkel het SQLite-bestand.",
+            en: "\(database) is a PostgreSQL database: back it up with pg_dump and restore it with pg_restore (docs/DEPLOY.md); backup and restore copy the SQLite file only."
+        )
+    }
+
     @Option(help: "The backup file to write.") var out: String
     @Flag(help: "Replace an existing file at --out.") var force = false
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var data: DataOptions
 
     func run() async throws {
+        if let postgres = data.config.postgres { throw DataError(Self.usePostgresTools(postgres)) }
         let target = try OutputFile(path: out, force: force)
         guard FileManager.default.fileExists(atPath: data.config.databaseURL.path) else {
             throw DataError(localized(
@@ -34,7 +43,7 @@ struct BackupCommand: AsyncParsableCommand {
         // Written beside the target and renamed into place: a failed backup never leaves a half file at --out.
         let partial = target.url.deletingLastPathComponent().appendingPathComponent(".\(target.url.lastPathComponent).partial-\(getpid())")
         defer { try? FileManager.default.removeItem(at: partial) }
-        var summary = try SQLiteServerStore.backup(database: data.config.databaseURL, to: partial)
+        var summary = try SQLServerStore.backup(database: data.config.databaseURL, to: partial)
         if force { try? FileManager.default.removeItem(at: target.url) }
         try FileManager.default.moveItem(at: partial, to: target.url)
         summary.path = target.url.path
@@ -77,6 +86,7 @@ struct RestoreCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let postgres = data.config.postgres { throw DataError(BackupCommand.usePostgresTools(postgres)) }
         let folder = data.config.dataDirectory
         let lock: ServeLock
         do {
@@ -87,7 +97,7 @@ struct RestoreCommand: AsyncParsableCommand {
         defer { withExtendedLifetime(lock) {} }
         let outcome: (summary: BackupSummary, replaced: URL?)
         do {
-            outcome = try SQLiteServerStore.restore(from: URL(fileURLWithPath: from), to: data.config.databaseURL, now: Date())
+            outcome = try SQLServerStore.restore(from: URL(fileURLWithPath: from), to: data.config.databaseURL, now: Date())
         } catch let error as BackupError {
             throw DataError(error.description)
         }

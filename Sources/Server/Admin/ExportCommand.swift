@@ -1,3 +1,4 @@
+import LogStore
 import ArgumentParser
 import CommandLineOptions
 import Foundation
@@ -78,13 +79,13 @@ struct ExportCommand: AsyncParsableCommand {
 
     /// The benchmark's reference: a raw scan of the same `field_state` rows in one read transaction,
     /// touching every value, with no decoding or writing.
-    static func referenceScan(_ store: SQLiteServerStore) async throws {
+    static func referenceScan(_ store: SQLServerStore) async throws {
         let start = ContinuousClock.now
-        let (rows, bytes) = try await store.pool.read { db -> (Int, Int) in
-            let cursor = try Row.fetchCursor(db, sql: "SELECT entity_id, field, value FROM field_state WHERE entity = 'interview' ORDER BY entity_id, field")
+        let (rows, bytes) = try await store.engine.read { db -> (Int, Int) in
+            let cursor = try db.fetchAll("SELECT entity_id, field, value FROM field_state WHERE entity = 'interview' ORDER BY entity_id, field")
             var rows = 0
             var bytes = 0
-            while let row = try cursor.next() {
+            for row in cursor {
                 rows += 1
                 let value: String? = row["value"]
                 bytes += value?.utf8.count ?? 0

@@ -58,7 +58,7 @@ struct EnrolmentCodes: AsyncParsableCommand {
     }
 
     /// The key codes carry: from --pin-certificate, else the one `serve` noted, none with --no-pin.
-    func pin(_ store: SQLiteServerStore) async throws -> CertificatePin? {
+    func pin(_ store: SQLServerStore) async throws -> CertificatePin? {
         if noPin { return nil }
         if let pinCertificate { return try TLSFiles.publicKeyPin(ofCertificateAt: pinCertificate) }
         return try await store.notedPin()

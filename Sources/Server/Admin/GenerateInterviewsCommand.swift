@@ -34,10 +34,10 @@ struct GenerateInterviewsCommand: AsyncParsableCommand {
             var edits: [FieldEdit] = []
             for _ in 0..<batch { edits += generator.next().edits }
             let frozen = edits
-            try await store.pool.write { [sealing = store.sealing] db in
+            try await store.engine.write { [sealing = store.sealing] db in
                 // Random interview ids insert all over the indexes: a large page cache keeps that fast.
-                try db.execute(sql: "PRAGMA cache_size = -262144")
-                _ = try SQLiteServerStore.author(frozen, by: .system, now: Date(), sealing: sealing, in: db)
+                try db.run("PRAGMA cache_size = -262144")
+                _ = try SQLServerStore.author(frozen, by: .system, now: Date(), sealing: sealing, in: db)
             }
             made += batch
             FileHandle.standardError.write(Data("\r\(made)/\(count) interviews".utf8))

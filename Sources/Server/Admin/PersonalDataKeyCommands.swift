@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Shared
 
 extension PersonalDataKeyError {
@@ -53,10 +54,10 @@ struct EncryptPersonalDataCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let config = data.config
-        guard let file = config.personalDataKeyFile else { return }
-        try FileManager.default.createDirectory(at: config.dataDirectory, withIntermediateDirectories: true)
-        let store = try SQLiteServerStore(path: config.databaseURL.path, personalDataKey: try PersonalDataKeyFile.read(file), sealingClearValues: true)
+        var config = data.config
+        guard config.personalDataKeyFile != nil else { return }
+        config.loadDefaultStudy = false
+        let store = try await openStore(config, logger: Logger(label: "veldwerk.admin"), sealingClearValues: true)
         let done = try await store.encryptPersonalData(by: hostOperator, now: Date())
         if json {
             try printJSON(done)

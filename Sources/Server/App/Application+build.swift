@@ -38,7 +38,7 @@ func buildApplication(
 
 /// Every route and middleware of the server: what ``buildApplication(_:logger:onServerRunning:)`` serves,
 /// and what the OpenAPI document's test lists (`Router.routes`).
-func buildRouter(store: SQLiteServerStore, config: ServerConfig) async throws -> Router<AppRequestContext> {
+func buildRouter(store: SQLServerStore, config: ServerConfig) async throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestTelemetryMiddleware(metrics: config.metrics))
     router.add(middleware: ErrorMiddleware())
@@ -63,18 +63,30 @@ func buildRouter(store: SQLiteServerStore, config: ServerConfig) async throws ->
     return router
 }
 
-/// Opens (and on first use creates) the SQLite store, loading the default study into an empty database.
-func openStore(_ config: ServerConfig, logger: Logger) async throws -> SQLiteServerStore {
-    try FileManager.default.createDirectory(at: config.dataDirectory, withIntermediateDirectories: true)
-    let store = try SQLiteServerStore(
-        path: config.databaseURL.path, pushBudget: config.pushBudget, metrics: config.metrics,
-        personalDataKey: try config.personalDataKeyFile.map(PersonalDataKeyFile.read)
-    )
+/// Opens (and on first use creates) the store, on PostgreSQL with `--database` and otherwise on the
+/// SQLite file in the data folder, loading the default study into an empty database.
+///
+/// - Parameter sealingClearValues: true for `admin encrypt-personal-data` only (see ``SQLServerStore/init(path:pushBudget:metrics:personalDataKey:sealingClearValues:)``).
+func openStore(_ config: ServerConfig, logger: Logger, sealingClearValues: Bool = false) async throws -> SQLServerStore {
+    let key = try config.personalDataKeyFile.map(PersonalDataKeyFile.read)
+    let store: SQLServerStore
+    if let postgres = config.postgres {
+        store = try await SQLServerStore.connect(
+            postgres: postgres, connections: config.postgresConnections, pushBudget: config.pushBudget, metrics: config.metrics, personalDataKey: key,
+            sealingClearValues: sealingClearValues
+        )
+    } else {
+        try FileManager.default.createDirectory(at: config.dataDirectory, withIntermediateDirectories: true)
+        store = try SQLServerStore(
+            path: config.databaseURL.path, pushBudget: config.pushBudget, metrics: config.metrics, personalDataKey: key,
+            sealingClearValues: sealingClearValues
+        )
+    }
     if config.loadDefaultStudy {
         let loaded = try await store.loadStudyIfEmpty(
             roster: try Roster.defaultStudy(), questionnaire: try XLSFormCompiler.defaultStudy(), now: config.now()
         )
-        if loaded { logger.info("loaded the default study", metadata: ["store.path": "\(config.databaseURL.path)"]) }
+        if loaded { logger.info("loaded the default study", metadata: ["store.path": "\(config.databaseDescription)"]) }
     }
     return store
 }

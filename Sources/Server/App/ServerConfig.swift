@@ -54,4 +54,11 @@ struct ServerConfig: Sendable {
     var isPubliclyHTTPS: Bool { tls != nil || publicURL?.scheme?.lowercased() == "https" }
 
     var databaseURL: URL { dataDirectory.appendingPathComponent("veldwerk.sqlite") }
+    /// A PostgreSQL database to use instead of the SQLite file in ``dataDirectory`` (`--database`).
+    var postgres: PostgresURL?
+    /// Connections (and transactions at once) to PostgreSQL from this node.
+    var postgresConnections = 16
+
+    /// Where the data is, for banners and logs (a PostgreSQL URL without its password).
+    var databaseDescription: String { postgres?.description ?? databaseURL.path }
 }

@@ -40,7 +40,7 @@ protocol ExportStore: Sendable {
 struct InterviewFields: Sendable, Equatable {
     var id: String
     var fields: [String: JSONValue]
-    /// From `SQLiteServerStore.reviewStatus(ofInterview:review:in:)`, in the export's snapshot.
+    /// From `SQLServerStore.reviewStatus(ofInterview:review:in:)`, in the export's snapshot.
     var reviewStatus: ReviewStatus? = nil
 }
 

@@ -44,7 +44,7 @@ struct FieldworkSnapshot: Sendable {
     /// Open conflicts per interview id (lowercase), for the review queue.
     var openConflictsByInterview: [String: Int] = [:]
     var logPosition: Int64 = 0
-    /// Review statuses as the log derives them (`SQLiteServerStore.reviewStatus(ofInterview:review:in:)`), by interview.
+    /// Review statuses as the log derives them (`SQLServerStore.reviewStatus(ofInterview:review:in:)`), by interview.
     var reviewStatuses: [Interview.ID: ReviewStatus] = [:]
 
     /// An interview's review status: the derived one, or (for an interview this snapshot did not

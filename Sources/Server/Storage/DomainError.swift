@@ -38,6 +38,8 @@ struct DomainError: Error, CustomStringConvertible, Equatable, Sendable {
     static func gone(_ message: String, code: String) -> DomainError { DomainError(kind: .gone, code: code, message: message) }
     static func forbidden(_ message: String) -> DomainError { DomainError(kind: .forbidden, code: "forbidden", message: message) }
     static func unauthorized(_ message: String) -> DomainError { DomainError(kind: .unauthorized, code: "unauthorized", message: message) }
+    /// The database cannot be reached now: 503, try again shortly.
+    static func unavailable(_ message: String) -> DomainError { DomainError(kind: .busy, code: "database_unavailable", message: message, retryAfter: 5) }
 
     /// A push whose merge ran past the server's budget: rolled back, to be sent again in smaller batches.
     static func pushTooSlow(changes: Int, budget: TimeInterval) -> DomainError {

@@ -25,4 +25,4 @@ protocol FieldworkStore: ServerStore {
     func loadRoster(_ roster: Roster, by author: Principal, now: Date) async throws -> RosterLoadResult
 }
 
-extension SQLiteServerStore: FieldworkStore {}
+extension SQLServerStore: FieldworkStore {}

@@ -25,22 +25,22 @@ struct PersonalDataSealing: Sendable {
     static let checkLabel = "veldwerk server personal-data key"
 
     /// A sealer for one transaction: it reads the questions the forms declare personal once, when first needed.
-    func sealer(_ db: Database) -> Sealer { Sealer(seal: seal, db: db) }
+    func sealer(_ db: any SQLDatabase) -> Sealer { Sealer(seal: seal, db: db) }
 
     // MARK: Reading the log, opened
 
     /// ``ChangeLog/fields(of:id:in:)`` with sealed values opened.
-    func fields(of entity: Entity, id entityId: String, in db: Database) throws -> [String: JSONValue] {
+    func fields(of entity: Entity, id entityId: String, in db: any SQLDatabase) throws -> [String: JSONValue] {
         try open(try ChangeLog.fields(of: entity, id: entityId, in: db), entity: entity, entityId: entityId)
     }
 
     /// ``ChangeLog/records(of:scope:in:)`` with sealed values opened.
-    func records(of entity: Entity, scope: Scope? = nil, in db: Database) throws -> [String: [String: JSONValue]] {
+    func records(of entity: Entity, scope: Scope? = nil, in db: any SQLDatabase) throws -> [String: [String: JSONValue]] {
         try open(try ChangeLog.records(of: entity, scope: scope, in: db), entity: entity)
     }
 
     /// ``ChangeLog/storedRecords(of:scope:in:)`` with sealed values opened.
-    func storedRecords(of entity: Entity, scope: Scope? = nil, in db: Database) throws -> [String: StoredRecord] {
+    func storedRecords(of entity: Entity, scope: Scope? = nil, in db: any SQLDatabase) throws -> [String: StoredRecord] {
         var records = try ChangeLog.storedRecords(of: entity, scope: scope, in: db)
         for (id, record) in records where record.fields.values.contains(where: PersonalValueSeal.isSealed) {
             records[id]?.fields = try open(record.fields, entity: entity, entityId: id)
@@ -110,7 +110,7 @@ struct PersonalDataSealing: Sendable {
 
     /// Edits with their personal values sealed; without a key, the edits as they are, unless the database
     /// holds sealed values (then ``PersonalDataKeyError/missing``: a clear value must not join sealed ones).
-    func sealed(_ edits: [FieldEdit], in db: Database) throws -> [FieldEdit] {
+    func sealed(_ edits: [FieldEdit], in db: any SQLDatabase) throws -> [FieldEdit] {
         guard seal != nil else {
             guard try !Self.databaseIsSealed(db) else { throw PersonalDataKeyError.missing }
             return edits
@@ -120,18 +120,18 @@ struct PersonalDataSealing: Sendable {
     }
 
     /// Whether a personal-data key was ever used on this database.
-    static func databaseIsSealed(_ db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM personal_data_key)") ?? false
+    static func databaseIsSealed(_ db: any SQLDatabase) throws -> Bool {
+        try db.value(Bool.self, "SELECT EXISTS (SELECT 1 FROM personal_data_key)") ?? false
     }
 
     /// Seals the personal values of one transaction's writes.
     struct Sealer {
         /// The key's sealing; nil: values stay as they are.
         let values: PersonalValueSeal?
-        let db: Database
+        let db: any SQLDatabase
         private var declared: Set<String>?
 
-        init(seal: PersonalValueSeal?, db: Database) {
+        init(seal: PersonalValueSeal?, db: any SQLDatabase) {
             values = seal
             self.db = db
         }
@@ -156,7 +156,7 @@ struct PersonalDataSealing: Sendable {
         /// conflict is on a personal field (the resolution quotes the chosen value).
         mutating func isPersonal(_ key: FieldKey) throws -> Bool {
             if key.entity == .conflict, key.field == ConflictField.resolution {
-                guard let row = try Row.fetchOne(db, sql: "SELECT entity, entity_id, field FROM conflict WHERE loser_id = ?", arguments: [key.entityId])
+                guard let row = try db.fetchOne("SELECT entity, entity_id, field FROM conflict WHERE loser_id = ?", [key.entityId])
                 else { return false }
                 return try isPersonal(FieldKey(entity: Entity(rawValue: row["entity"]), entityId: row["entity_id"], field: row["field"]))
             }
@@ -168,7 +168,7 @@ struct PersonalDataSealing: Sendable {
 
         private mutating func declaredQuestions() throws -> Set<String> {
             if let declared { return declared }
-            let questions = try SQLiteServerStore.declaredPersonalQuestions(in: db)
+            let questions = try SQLServerStore.declaredPersonalQuestions(in: db)
             declared = questions
             return questions
         }

@@ -26,7 +26,7 @@ func withRunningServer<T>(
         defer { server.cancel() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw TestHTTPClient.SocketError(description: "the server did not start") }
-        let seed = try await StudySeed.make(try SQLiteServerStore(path: config.databaseURL.path))
+        let seed = try await StudySeed.make(try SQLServerStore(path: config.databaseURL.path))
         let result = try await body(TestHTTPClient(port: port), seed)
         server.cancel()
         _ = try? await server.value

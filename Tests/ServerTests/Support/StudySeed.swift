@@ -20,7 +20,7 @@ struct StudySeed {
     static let now = Date(timeIntervalSince1970: 1_733_400_000)  // 2024-12-05T12:00:00Z
     static let firstDay = "2024-11-01"
 
-    let store: SQLiteServerStore
+    let store: SQLServerStore
     let form: Questionnaire
     let coordinator: User
     let coordinatorToken: String
@@ -30,7 +30,7 @@ struct StudySeed {
     /// Interview ids by NIS code.
     let interviews: [String: [UUID]]
 
-    static func make(_ store: SQLiteServerStore) async throws -> StudySeed {
+    static func make(_ store: SQLServerStore) async throws -> StudySeed {
         let form = try XLSFormCompiler.defaultStudy()
         let roster = try Roster.defaultStudy()
         _ = try await store.loadStudyIfEmpty(roster: roster, questionnaire: form, now: now)
@@ -108,7 +108,7 @@ struct StudySeed {
             }
         }
         let all = edits
-        try await store.pool.write { db in _ = try SQLiteServerStore.author(all, by: coordinator.id, now: now, in: db) }
+        try await store.engine.write { db in _ = try SQLServerStore.author(all, by: coordinator.id, now: now, in: db) }
         return StudySeed(
             store: store, form: form, coordinator: coordinator, coordinatorToken: token, interviewers: interviewers, order: order, interviews: interviews
         )
@@ -127,7 +127,7 @@ struct StudySeed {
 /// A fresh store in a temporary folder, seeded, removed afterwards.
 func withSeededStudy<T>(_ body: (StudySeed) async throws -> T) async throws -> T {
     try await withTemporaryDirectory { directory in
-        let store = try SQLiteServerStore(path: directory.appending("veldwerk.sqlite").path)
+        let store = try SQLServerStore(path: directory.appending("veldwerk.sqlite").path)
         return try await body(try await StudySeed.make(store))
     }
 }

@@ -9,7 +9,7 @@ struct BackupSummary: Codable, Equatable, Sendable {
     var path: String
     /// The last change-log position in the backup: every change up to it, and none after.
     var logPosition: Int64
-    /// The log's history the backup belongs to (``SQLiteServerStore/logEpoch``).
+    /// The log's history the backup belongs to (``SQLServerStore/logEpoch``).
     var logEpoch: String
     var bytes: Int64
 }
@@ -22,7 +22,7 @@ struct BackupSummary: Codable, Equatable, Sendable {
 /// log a new epoch; a laptop that syncs with the old one is pulled from position 0 and sends every
 /// change it ever made again (pushes are idempotent), so the server gets back whatever any laptop still
 /// has, and no laptop skips a change stored at a reused position.
-extension SQLiteServerStore {
+extension SQLServerStore {
     static func registerBackupMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("log-epoch-v1") { db in
             try db.execute(sql: "CREATE TABLE log_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), epoch TEXT NOT NULL)")
@@ -34,8 +34,8 @@ extension SQLiteServerStore {
     static func newEpoch() -> String { UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased() }
 
     /// The log's current epoch.
-    static func logEpoch(in db: Database) throws -> String {
-        try String.fetchOne(db, sql: "SELECT epoch FROM log_epoch WHERE id = 1") ?? ""
+    static func logEpoch(in db: any SQLDatabase) throws -> String {
+        try db.value(String.self, "SELECT epoch FROM log_epoch WHERE id = 1") ?? ""
     }
 
     /// Copies the database at `database` into `destination` with SQLite's online backup, while a server
@@ -54,7 +54,7 @@ extension SQLiteServerStore {
         try source.close()
         let (position, epoch) = try copy.read { db in
             try checkIntegrity(db, of: destination.path)
-            return (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM change_log") ?? 0, try logEpoch(in: db))
+            return (try db.value(Int64.self, "SELECT COALESCE(MAX(seq), 0) FROM change_log") ?? 0, try logEpoch(in: db))
         }
         try copy.close()
         let bytes = (try? FileManager.default.attributesOfItem(atPath: destination.path)[.size] as? Int64) ?? 0
@@ -62,8 +62,8 @@ extension SQLiteServerStore {
     }
 
     /// Fails unless SQLite finds the database file whole.
-    static func checkIntegrity(_ db: Database, of path: String) throws {
-        let result = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+    static func checkIntegrity(_ db: any SQLDatabase, of path: String) throws {
+        let result = try db.values(String.self, "PRAGMA integrity_check")
         guard result == ["ok"] else {
             throw BackupError.damaged(path, result.prefix(3).joined(separator: "; "))
         }
@@ -81,11 +81,11 @@ extension SQLiteServerStore {
         return try queue.read { db in
             do { try checkIntegrity(db, of: file.path) } catch let error as BackupError { throw error } catch { throw BackupError.notADatabase(file.path) }
             guard try db.tableExists("change_log"), try db.tableExists("grdb_migrations") else { throw BackupError.notVeldwerk(file.path) }
-            let applied = Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+            let applied = Set(try db.values(String.self, "SELECT identifier FROM grdb_migrations"))
             let known = Set(migrator.migrations)
             guard applied.isSubset(of: known) else { throw BackupError.newerVersion(file.path, applied.subtracting(known).sorted()) }
             let epoch = try db.tableExists("log_epoch") ? try logEpoch(in: db) : ""
-            return (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM change_log") ?? 0, epoch)
+            return (try db.value(Int64.self, "SELECT COALESCE(MAX(seq), 0) FROM change_log") ?? 0, epoch)
         }
     }
 
@@ -103,7 +103,7 @@ extension SQLiteServerStore {
         if FileManager.default.fileExists(atPath: database.path) {
             // Folds the write-ahead log into the file, so the kept copy is whole on its own.
             let old = try DatabaseQueue(path: database.path)
-            try old.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            try old.writeWithoutTransaction { db in try db.run("PRAGMA wal_checkpoint(TRUNCATE)") }
             try old.close()
             let stamp = ISO8601DateFormatter.string(from: now, timeZone: .gmt, formatOptions: [.withYear, .withMonth, .withDay, .withTime])
             let kept = folder.appendingPathComponent("\(database.lastPathComponent).replaced-\(stamp)")
@@ -120,11 +120,11 @@ extension SQLiteServerStore {
         let epoch = newEpoch()
         let queue = try DatabaseQueue(path: incoming.path)
         let position = try queue.write { db in
-            try db.execute(sql: "CREATE TABLE IF NOT EXISTS log_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), epoch TEXT NOT NULL)")
-            try db.execute(sql: "INSERT OR REPLACE INTO log_epoch (id, epoch) VALUES (1, ?)", arguments: [epoch])
-            return try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM change_log") ?? 0
+            try db.run("CREATE TABLE IF NOT EXISTS log_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), epoch TEXT NOT NULL)")
+            try db.run("INSERT OR REPLACE INTO log_epoch (id, epoch) VALUES (1, ?)", [epoch])
+            return try db.value(Int64.self, "SELECT COALESCE(MAX(seq), 0) FROM change_log") ?? 0
         }
-        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try queue.writeWithoutTransaction { db in try db.run("PRAGMA wal_checkpoint(TRUNCATE)") }
         try queue.close()
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: incoming.path + suffix) }
         let handle = try FileHandle(forUpdating: incoming)

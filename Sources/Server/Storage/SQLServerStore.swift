@@ -5,57 +5,90 @@ import LogStore
 import Secrets
 import Shared
 
-/// The server's store on SQLite through GRDB: WAL, `synchronous = FULL`, so an acknowledged change is on disk.
+/// The server's store, on SQLite (one file through GRDB: WAL, `synchronous = FULL`, so an acknowledged
+/// change is on disk) or PostgreSQL (several server nodes on one database). Its SQL is written once,
+/// against ``SQLDatabase``; the ``SQLEngine`` opens the transactions.
 ///
-/// Several processes may open the same file (the server and `veldwerk-server admin …`): every
-/// write is one transaction, and server-authored changes take their sequence number and clock
-/// inside it.
-final class SQLiteServerStore: ServerStore {
-    let pool: DatabasePool
+/// Several processes may open the same database (the server's nodes and `veldwerk-server admin …`):
+/// every write is one transaction, writes run one at a time, and server-authored changes take their
+/// sequence number and clock inside it.
+final class SQLServerStore: ServerStore {
+    /// Where every transaction runs.
+    let engine: any SQLEngine
+    /// The SQLite file's pool, on SQLite (backups, VACUUM); nil on PostgreSQL.
+    let sqlitePool: DatabasePool?
     /// Pushes arriving together share one transaction and one fsync (notes of a credential's last use join them).
     let pushes: GroupCommit
     private let questionnaires = QuestionnaireCache()
     /// Longest one push may spend merging (see ``ServerConfig/pushBudget``).
     let pushBudget: TimeInterval
-    /// The change log's history this database holds (see `SQLiteServerStore+Backup.swift`).
+    /// The change log's history this database holds (see `SQLServerStore+Backup.swift`).
     let logEpoch: String
     /// Seals personal values on their way in and opens them on their way out (nothing without a key).
     let sealing: PersonalDataSealing
 
-    /// Opens (and migrates) the database.
+    private init(
+        engine: any SQLEngine, sqlitePool: DatabasePool?, logEpoch: String, pushBudget: TimeInterval, metrics: ServerMetrics?, sealing: PersonalDataSealing
+    ) {
+        self.engine = engine
+        self.sqlitePool = sqlitePool
+        self.logEpoch = logEpoch
+        self.pushBudget = pushBudget
+        self.sealing = sealing
+        pushes = GroupCommit(engine: engine, metrics: metrics)
+    }
+
+    /// Opens (and migrates) the SQLite database at `path`.
     ///
     /// - Parameters:
     ///   - metrics: where the group commit counts its sizes and waits (`GET /metrics`).
     ///   - personalDataKey: the server's personal-data key (`--personal-data-key`): personal values are stored sealed under it.
     ///   - sealingClearValues: true for `admin encrypt-personal-data` only: a first key is accepted while values are in clear.
     /// - Throws: ``PersonalDataKeyError`` when the key is wrong, missing while values are sealed, or new while values are in clear.
-    init(
+    convenience init(
         path: String, pushBudget: TimeInterval = ServerConfig.defaultPushBudget, metrics: ServerMetrics? = nil, personalDataKey: SymmetricKey? = nil,
         sealingClearValues: Bool = false
     ) throws {
-        self.pushBudget = pushBudget
-        sealing = PersonalDataSealing(seal: personalDataKey.map(PersonalValueSeal.init(dataKey:)))
+        let sealing = PersonalDataSealing(seal: personalDataKey.map(PersonalValueSeal.init(dataKey:)))
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        pool = try DatabasePool.durable(path: path, configuration: configuration)
-        pushes = GroupCommit(writer: pool, metrics: metrics)
+        let pool = try DatabasePool.durable(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
         // Changed only by a restore, which no running server sees (``ServeLock``).
-        logEpoch = try pool.read { db in try Self.logEpoch(in: db) }
+        let epoch = try pool.read { db in try Self.logEpoch(in: db) }
         if let seal = sealing.seal {
             try pool.write { db in try Self.checkPersonalDataKey(seal, sealingClearValues: sealingClearValues, in: db) }
         } else {
             try pool.read { db in try Self.checkPersonalDataKey(nil, sealingClearValues: false, in: db) }
         }
+        self.init(engine: SQLiteEngine(pool: pool), sqlitePool: pool, logEpoch: epoch, pushBudget: pushBudget, metrics: metrics, sealing: sealing)
+    }
+
+    /// Connects to (and migrates) the PostgreSQL database at `url`; the parameters as for SQLite.
+    ///
+    /// - Parameter connections: at most this many connections (and transactions) at once from this process.
+    static func connect(
+        postgres url: PostgresURL, connections: Int = 8, pushBudget: TimeInterval = ServerConfig.defaultPushBudget, metrics: ServerMetrics? = nil,
+        personalDataKey: SymmetricKey? = nil, sealingClearValues: Bool = false, beforeCommit: (@Sendable () -> Void)? = nil
+    ) async throws -> SQLServerStore {
+        let sealing = PersonalDataSealing(seal: personalDataKey.map(PersonalValueSeal.init(dataKey:)))
+        let engine = PostgresEngine(url: url, connections: connections, beforeCommit: beforeCommit)
+        try await PostgresSchema.migrate(engine)
+        let epoch = try await engine.read { db in try Self.logEpoch(in: db) }
+        if let seal = sealing.seal {
+            try await engine.write { db in try Self.checkPersonalDataKey(seal, sealingClearValues: sealingClearValues, in: db) }
+        } else {
+            try await engine.read { db in try Self.checkPersonalDataKey(nil, sealingClearValues: false, in: db) }
+        }
+        return SQLServerStore(engine: engine, sqlitePool: nil, logEpoch: epoch, pushBudget: pushBudget, metrics: metrics, sealing: sealing)
     }
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         ChangeLog.registerMigrations(&migrator)
         migrator.registerMigration("server-v1") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE user (
+            try db.execute(sql: """
+                    CREATE TABLE "user" (
                         id TEXT PRIMARY KEY,
                         name TEXT NOT NULL CHECK (length(name) > 0),
                         email TEXT,
@@ -64,7 +97,7 @@ final class SQLiteServerStore: ServerStore {
                     );
                     CREATE TABLE device (
                         id TEXT PRIMARY KEY,
-                        user_id TEXT NOT NULL REFERENCES user (id),
+                        user_id TEXT NOT NULL REFERENCES "user" (id),
                         name TEXT NOT NULL,
                         token_hash TEXT NOT NULL UNIQUE,
                         created_at REAL NOT NULL,
@@ -74,13 +107,13 @@ final class SQLiteServerStore: ServerStore {
                     );
                     CREATE TABLE api_token (
                         token_hash TEXT PRIMARY KEY,
-                        user_id TEXT NOT NULL REFERENCES user (id),
+                        user_id TEXT NOT NULL REFERENCES "user" (id),
                         created_at REAL NOT NULL,
                         revoked_at REAL
                     );
                     CREATE TABLE enrolment_code (
                         code_hash TEXT PRIMARY KEY,
-                        user_id TEXT NOT NULL REFERENCES user (id),
+                        user_id TEXT NOT NULL REFERENCES "user" (id),
                         created_at REAL NOT NULL,
                         expires_at REAL NOT NULL,
                         used_at REAL,
@@ -124,8 +157,8 @@ final class SQLiteServerStore: ServerStore {
                 field: "record", value: try JSONValue(encoding: municipality)
             )
         }
-        return try await pool.write { db in
-            let loaded = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM field_state WHERE entity = 'questionnaire')") ?? false
+        return try await engine.write { db in
+            let loaded = try db.value(Bool.self, "SELECT EXISTS (SELECT 1 FROM field_state WHERE entity = 'questionnaire')") ?? false
             guard !loaded else { return false }
             let form = FieldEdit(
                 scope: .global, entity: .questionnaire, entityId: "\(questionnaire.id)@\(questionnaire.version)",
@@ -139,24 +172,20 @@ final class SQLiteServerStore: ServerStore {
     // MARK: People and laptops
 
     func principal(forTokenHash hash: String) async throws -> Principal? {
-        try await pool.read { db in
-            if let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT u.id, u.name, u.role, d.id AS device FROM device d JOIN user u ON u.id = d.user_id
+        try await engine.read { db in
+            if let row = try db.fetchOne("""
+                    SELECT u.id, u.name, u.role, d.id AS device FROM device d JOIN "user" u ON u.id = d.user_id
                     WHERE d.token_hash = ? AND d.revoked_at IS NULL
                     """,
-                arguments: [hash]
+                [hash]
             ) {
                 return Self.principal(row)
             }
-            if let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT u.id, u.name, u.role, NULL AS device FROM api_token t JOIN user u ON u.id = t.user_id
+            if let row = try db.fetchOne("""
+                    SELECT u.id, u.name, u.role, NULL AS device FROM api_token t JOIN "user" u ON u.id = t.user_id
                     WHERE t.token_hash = ? AND t.revoked_at IS NULL
                     """,
-                arguments: [hash]
+                [hash]
             ) {
                 return Self.principal(row)
             }
@@ -164,7 +193,7 @@ final class SQLiteServerStore: ServerStore {
         }
     }
 
-    private static func principal(_ row: Row) -> Principal? {
+    private static func principal(_ row: SQLRow) -> Principal? {
         guard let role = Role(rawValue: row["role"]) else { return nil }
         let device: String? = row["device"]
         return Principal(user: UserID(row["id"] as String), name: row["name"], role: role, device: device.flatMap(DeviceID.init(rawValue:)))
@@ -176,21 +205,20 @@ final class SQLiteServerStore: ServerStore {
         try DomainError.checkControlCharacters(name, in: "The name")
         try DomainError.checkControlCharacters(email, in: "The e-mail address")
         let user = User(id: UserID("u-" + DeviceID.random().rawValue.dropFirst(2)), name: trimmed, email: email, role: role)
-        try await pool.write { db in
-            try db.execute(
-                sql: "INSERT INTO user (id, name, email, role, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [user.id.rawValue, user.name, user.email, user.role.rawValue, now.timeIntervalSince1970]
+        try await engine.write { db in
+            try db.run("INSERT INTO \"user\" (id, name, email, role, created_at) VALUES (?, ?, ?, ?, ?)",
+                [user.id.rawValue, user.name, user.email, user.role.rawValue, now.timeIntervalSince1970]
             )
         }
         return user
     }
 
     func user(_ id: UserID) async throws -> User? {
-        try await pool.read { db in try Self.user(id, in: db) }
+        try await engine.read { db in try Self.user(id, in: db) }
     }
 
-    private static func user(_ id: UserID, in db: Database) throws -> User? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM user WHERE id = ?", arguments: [id.rawValue]),
+    private static func user(_ id: UserID, in db: any SQLDatabase) throws -> User? {
+        guard let row = try db.fetchOne("SELECT * FROM \"user\" WHERE id = ?", [id.rawValue]),
             let role = Role(rawValue: row["role"])
         else { return nil }
         return User(id: id, name: row["name"], email: row["email"], role: role)
@@ -198,11 +226,10 @@ final class SQLiteServerStore: ServerStore {
 
     func issueAPIToken(for user: UserID, now: Date) async throws -> String {
         let token = Secret.newToken()
-        try await pool.write { db in
+        try await engine.write { db in
             guard try Self.user(user, in: db) != nil else { throw DomainError.notFound("There is no user \(user).") }
-            try db.execute(
-                sql: "INSERT INTO api_token (token_hash, user_id, created_at) VALUES (?, ?, ?)",
-                arguments: [Secret.hash(token), user.rawValue, now.timeIntervalSince1970]
+            try db.run("INSERT INTO api_token (token_hash, user_id, created_at) VALUES (?, ?, ?)",
+                [Secret.hash(token), user.rawValue, now.timeIntervalSince1970]
             )
         }
         return token
@@ -211,14 +238,13 @@ final class SQLiteServerStore: ServerStore {
     func issueEnrolmentCode(for user: UserID, lifetime: TimeInterval, now: Date) async throws -> EnrolmentCode {
         let code = Secret.newEnrolmentCode()
         let expiresAt = now.addingTimeInterval(lifetime)
-        try await pool.write { db in
+        try await engine.write { db in
             guard try Self.user(user, in: db) != nil else {
                 throw DomainError.notFound("There is no user \(user); list users or create one first.")
             }
             try Self.endUnusedEnrolmentCodes(of: user, now: now, in: db)
-            try db.execute(
-                sql: "INSERT INTO enrolment_code (code_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                arguments: [Secret.hash(Secret.normalisedCode(code)), user.rawValue, now.timeIntervalSince1970, expiresAt.timeIntervalSince1970]
+            try db.run("INSERT INTO enrolment_code (code_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                [Secret.hash(Secret.normalisedCode(code)), user.rawValue, now.timeIntervalSince1970, expiresAt.timeIntervalSince1970]
             )
         }
         return EnrolmentCode(code: code, user: user, expiresAt: expiresAt)
@@ -227,9 +253,9 @@ final class SQLiteServerStore: ServerStore {
     func enrol(code: String, deviceName: String, now: Date) async throws -> EnrolResponse {
         let token = Secret.newToken()
         let device = DeviceID.random()
-        return try await pool.write { db in
+        return try await engine.write { db in
             let hash = Secret.hash(Secret.normalisedCode(code))
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM enrolment_code WHERE code_hash = ?", arguments: [hash]) else {
+            guard let row = try db.fetchOne("SELECT * FROM enrolment_code WHERE code_hash = ?", [hash]) else {
                 throw DomainError.unauthorized(localized(
                     nl: "Deze aanmeldcode is onbekend. Controleer ze op tikfouten, of vraag een coördinator om een nieuwe.",
                     en: "This enrolment code is not known. Check it for typos, or ask a coordinator for a new one."
@@ -251,13 +277,11 @@ final class SQLiteServerStore: ServerStore {
             }
             let userID = UserID(row["user_id"] as String)
             guard let user = try Self.user(userID, in: db) else { throw DomainError.unauthorized(localized(nl: "De gebruiker van deze code bestaat niet meer.", en: "The user of this code no longer exists.")) }
-            try db.execute(
-                sql: "UPDATE enrolment_code SET used_at = ?, device_id = ? WHERE code_hash = ?",
-                arguments: [now.timeIntervalSince1970, device.rawValue, hash]
+            try db.run("UPDATE enrolment_code SET used_at = ?, device_id = ? WHERE code_hash = ?",
+                [now.timeIntervalSince1970, device.rawValue, hash]
             )
-            try db.execute(
-                sql: "INSERT INTO device (id, user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [device.rawValue, userID.rawValue, deviceName, Secret.hash(token), now.timeIntervalSince1970]
+            try db.run("INSERT INTO device (id, user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                [device.rawValue, userID.rawValue, deviceName, Secret.hash(token), now.timeIntervalSince1970]
             )
             return EnrolResponse(
                 user: UserSummary(id: user.id, name: user.name, role: user.role), device: device, token: token,
@@ -269,12 +293,12 @@ final class SQLiteServerStore: ServerStore {
     // MARK: Assignments
 
     func assign(_ nisCodes: [String], to user: UserID, by author: Principal, now: Date) async throws -> [Change] {
-        try await pool.write { db in
+        try await engine.write { db in
             guard let target = try Self.user(user, in: db) else { throw DomainError.notFound("There is no user \(user).") }
             guard target.role == .interviewer else {
                 throw DomainError.invalid("\(target.name) is a \(target.role.rawValue); only interviewers are assigned municipalities.")
             }
-            let known = try Set(String.fetchAll(db, sql: "SELECT DISTINCT json_extract(value, '$.nis') FROM field_state WHERE entity = 'municipality'"))
+            let known = try Set(db.values(String.self, "SELECT DISTINCT json_extract(value, '$.nis') FROM field_state WHERE entity = 'municipality'"))
             for nis in nisCodes where !known.contains(nis) {
                 throw DomainError.invalid("Unknown municipality \(nis): use a NIS code from the roster (e.g. 11001 for Aartselaar).", code: "unknown_municipality")
             }
@@ -293,7 +317,7 @@ final class SQLiteServerStore: ServerStore {
             var result = PushResult()
             // Validation reads plain values; what is stored is sealed.
             var sealer = sealing.sealer(db)
-            let lookup = SQLiteValidationLookup(db: db, cache: questionnaires, sealing: sealing)
+            let lookup = SQLValidationLookup(db: db, cache: questionnaires, sealing: sealing)
             var validator = ChangeValidator(principal: principal, lookup: lookup)
             var maxClock: HLC?
             let stored = try Self.storedIDs(among: changes.map(\.id), in: db)
@@ -334,24 +358,21 @@ final class SQLiteServerStore: ServerStore {
     }
 
     /// Which of these change ids the log holds already (a retried push): one index probe each.
-    private static func storedIDs(among ids: [ChangeID], in db: Database) throws -> Set<ChangeID> {
-        let statement = try db.cachedStatement(sql: "SELECT 1 FROM change_log WHERE device = ? AND dseq = ?")
-        return try Set(ids.filter { id in try Bool.fetchOne(statement, arguments: [id.device.rawValue, id.seq]) ?? false })
+    private static func storedIDs(among ids: [ChangeID], in db: any SQLDatabase) throws -> Set<ChangeID> {
+        try Set(ids.filter { id in try db.exists("SELECT 1 FROM change_log WHERE device = ? AND dseq = ?", [id.device.rawValue, id.seq]) })
     }
 
     func readableScopes(for principal: Principal) async throws -> [Scope] {
-        try await pool.read { db in try Self.readableScopes(for: principal, in: db) }
+        try await engine.read { db in try Self.readableScopes(for: principal, in: db) }
     }
 
-    static func readableScopes(for principal: Principal, in db: Database) throws -> [Scope] {
+    static func readableScopes(for principal: Principal, in db: any SQLDatabase) throws -> [Scope] {
         let nisCodes: [String]
         if principal.role.canCoordinate {
-            nisCodes = try String.fetchAll(db, sql: "SELECT entity_id FROM field_state WHERE entity = 'assignment' AND field = 'interviewer' ORDER BY entity_id")
+            nisCodes = try db.values(String.self, "SELECT entity_id FROM field_state WHERE entity = 'assignment' AND field = 'interviewer' ORDER BY entity_id")
         } else {
-            nisCodes = try String.fetchAll(
-                db,
-                sql: "SELECT entity_id FROM field_state WHERE entity = 'assignment' AND field = 'interviewer' AND value = ? ORDER BY entity_id",
-                arguments: [JSONValue.string(principal.user.rawValue).canonicalJSON]
+            nisCodes = try db.values(String.self, "SELECT entity_id FROM field_state WHERE entity = 'assignment' AND field = 'interviewer' AND value = ? ORDER BY entity_id",
+                [JSONValue.string(principal.user.rawValue).canonicalJSON]
             )
         }
         return [.global] + nisCodes.map(Scope.municipality)
@@ -365,7 +386,7 @@ final class SQLiteServerStore: ServerStore {
         } else {
             opened = { [sealing] entity, id, field, stored in try sealing.openText(entity: entity, entityId: id, field: field, stored: stored) }
         }
-        return try await pool.read { db in
+        return try await engine.read { db in
             var result = PullResult()
             var budget = limit
             for scope in scopes {
@@ -386,27 +407,26 @@ final class SQLiteServerStore: ServerStore {
     }
 
     func recordSync(device: DeviceID, at: Date, clockOffsetMs: Int64) async throws {
-        try await pool.write { db in try Self.recordSync(device: device, at: at, clockOffsetMs: clockOffsetMs, in: db) }
+        try await engine.write { db in try Self.recordSync(device: device, at: at, clockOffsetMs: clockOffsetMs, in: db) }
     }
 
-    private static func recordSync(device: DeviceID, at: Date, clockOffsetMs: Int64, in db: Database) throws {
-        try db.execute(
-            sql: "UPDATE device SET last_sync_at = ?, clock_offset_ms = ? WHERE id = ?",
-            arguments: [at.timeIntervalSince1970, clockOffsetMs, device.rawValue]
+    private static func recordSync(device: DeviceID, at: Date, clockOffsetMs: Int64, in db: any SQLDatabase) throws {
+        try db.run("UPDATE device SET last_sync_at = ?, clock_offset_ms = ? WHERE id = ?",
+            [at.timeIntervalSince1970, clockOffsetMs, device.rawValue]
         )
     }
 
     // MARK: Interviews
 
     func editInterview(_ id: Interview.ID, fields: [String: JSONValue?], by author: Principal, now: Date) async throws -> [Change] {
-        try await pool.write { [sealing] db in
+        try await engine.write { [sealing, questionnaires] db in
             let key = id.uuidString.lowercased()
             let current = try sealing.fields(of: .interview, id: key, in: db)
             guard let nis = current[Interview.Field.municipality]?.stringValue else {
                 throw DomainError.notFound("There is no interview \(key) on the server (has its laptop synced?).")
             }
             let interview = Interview(id: id, fields: current)
-            let lookup = SQLiteValidationLookup(db: db, cache: questionnaires, sealing: sealing)
+            let lookup = SQLValidationLookup(db: db, cache: questionnaires, sealing: sealing)
             var answers = interview.answers
             for (name, value) in fields where name.hasPrefix(Interview.Field.answerPrefix) {
                 answers[String(name.dropFirst(Interview.Field.answerPrefix.count))] = value ?? nil
@@ -430,7 +450,7 @@ final class SQLiteServerStore: ServerStore {
     }
 
     func interviewDetail(_ id: Interview.ID) async throws -> InterviewDetail? {
-        try await pool.read { [sealing] db in
+        try await engine.read { [sealing] db in
             let key = id.uuidString.lowercased()
             let fields = try sealing.fields(of: .interview, id: key, in: db)
             guard !fields.isEmpty else { return nil }
@@ -444,7 +464,7 @@ final class SQLiteServerStore: ServerStore {
     }
 
     func conflicts(openOnly: Bool) async throws -> [KeptConflict] {
-        try await pool.read { [sealing] db in try ChangeLog.conflicts(openOnly: openOnly, in: db).map { try sealing.open($0) } }
+        try await engine.read { [sealing] db in try ChangeLog.conflicts(openOnly: openOnly, in: db).map { try sealing.open($0) } }
     }
 
     // MARK: Server-authored changes
@@ -453,9 +473,9 @@ final class SQLiteServerStore: ServerStore {
     ///
     /// Personal values are stored sealed under `sealing`'s key; the changes returned hold them as given.
     /// Without a key (`.none`) in a database whose values are sealed, refuses (``PersonalDataKeyError/missing``).
-    static func author(_ edits: [FieldEdit], by author: UserID, now: Date, sealing: PersonalDataSealing = .none, in db: Database) throws -> [Change] {
+    static func author(_ edits: [FieldEdit], by author: UserID, now: Date, sealing: PersonalDataSealing = .none, in db: any SQLDatabase) throws -> [Change] {
         var clock = try serverClock(in: db)
-        var seq = try Int64.fetchOne(db, sql: "SELECT MAX(dseq) FROM change_log WHERE device = ?", arguments: [DeviceID.server.rawValue]) ?? 0
+        var seq = try db.value(Int64.self, "SELECT MAX(dseq) FROM change_log WHERE device = ?", [DeviceID.server.rawValue]) ?? 0
         let sealed = try sealing.sealed(edits, in: db)
         let changes = try ChangeLog.author(sealed, lastSeq: &seq, clock: &clock, author: author, physical: now.millisecondsSince1970, in: db)
         try save(clock, in: db)
@@ -463,28 +483,26 @@ final class SQLiteServerStore: ServerStore {
     }
 
     /// Keeps a change for a coordinator: its device no longer holds the scope, or was revoked.
-    static func quarantine(_ change: Change, reason: String, now: Date, in db: Database) throws {
-        try db.execute(
-            sql: """
+    static func quarantine(_ change: Change, reason: String, now: Date, in db: any SQLDatabase) throws {
+        try db.run("""
                 INSERT OR IGNORE INTO quarantine (change_id, device, scope, change, reason, received_at)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [
+            [
                 change.id.description, change.id.device.rawValue, change.scope.rawValue,
                 String(decoding: try JSONEncoder().encode(change), as: UTF8.self), reason, now.timeIntervalSince1970,
             ]
         )
     }
 
-    private static func serverClock(in db: Database) throws -> HybridClock {
-        let last = try String.fetchOne(db, sql: "SELECT last FROM server_clock WHERE id = 1").flatMap(HLC.init(encoded:))
+    private static func serverClock(in db: any SQLDatabase) throws -> HybridClock {
+        let last = try db.value(String.self, "SELECT last FROM server_clock WHERE id = 1").flatMap(HLC.init(encoded:))
         return HybridClock(device: .server, last: last)
     }
 
-    private static func save(_ clock: HybridClock, in db: Database) throws {
-        try db.execute(
-            sql: "INSERT INTO server_clock (id, last) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET last = excluded.last",
-            arguments: [clock.last.encoded]
+    private static func save(_ clock: HybridClock, in db: any SQLDatabase) throws {
+        try db.run("INSERT INTO server_clock (id, last) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET last = excluded.last",
+            [clock.last.encoded]
         )
     }
 }

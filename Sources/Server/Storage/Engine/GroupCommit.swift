@@ -1,4 +1,4 @@
-import GRDB
+import LogStore
 import Synchronization
 
 /// Runs concurrent writes together: the writes waiting when the database writer becomes free go
@@ -14,7 +14,7 @@ final class GroupCommit: Sendable {
         /// Whether the caller needs the write on disk before its answer (false: a note that may be lost in a power cut).
         let durable: Bool
         /// Runs the write inside the shared transaction; returns how to answer the caller once it commits.
-        let run: @Sendable (Database) -> @Sendable () -> Void
+        let run: @Sendable (any SQLDatabase) -> @Sendable () -> Void
         /// Answers the caller with an error (the shared transaction failed).
         let fail: @Sendable (any Error) -> Void
         /// When the write arrived, for the time it waited for the writer.
@@ -26,7 +26,7 @@ final class GroupCommit: Sendable {
         var flushing = false
     }
 
-    private let writer: any DatabaseWriter
+    private let engine: any SQLEngine
     private let queue = Mutex(Queue())
     /// At most this many writes share a transaction (a bound on how long the first waits for the last).
     private let maxGroup: Int
@@ -34,8 +34,8 @@ final class GroupCommit: Sendable {
     /// Where group sizes and waits are counted (`GET /metrics`).
     private let metrics: ServerMetrics?
 
-    init(writer: any DatabaseWriter, maxGroup: Int = 256, metrics: ServerMetrics? = nil) {
-        self.writer = writer
+    init(engine: any SQLEngine, maxGroup: Int = 256, metrics: ServerMetrics? = nil) {
+        self.engine = engine
         self.maxGroup = maxGroup
         self.metrics = metrics
     }
@@ -45,18 +45,13 @@ final class GroupCommit: Sendable {
     /// - Parameter durable: false for writes that may be lost in a power cut (a laptop's last sync
     ///   time): a group of only such writes commits without waiting for the disk (`synchronous =
     ///   NORMAL` in WAL mode); the next durable commit puts them on disk with its own.
-    func write<T: Sendable>(durable: Bool = true, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(durable: Bool = true, _ body: @escaping @Sendable (any SQLDatabase) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let job = Job(
                 durable: durable,
                 run: { db in
                     do {
-                        var value: T?
-                        try db.inSavepoint {
-                            value = try body(db)
-                            return .commit
-                        }
-                        guard let value else { return { continuation.resume(throwing: CancellationError()) } }
+                        let value = try db.savepoint { try body(db) }
                         return { continuation.resume(returning: value) }
                     } catch {
                         return { continuation.resume(throwing: error) }
@@ -88,16 +83,9 @@ final class GroupCommit: Sendable {
             guard !group.isEmpty else { return }
             let durable = group.contains { $0.durable }
             do {
-                let answers = try await writer.writeWithoutTransaction { db in
-                    try Self.withSynchronousNormal(unless: durable, db) {
-                        var answers: [@Sendable () -> Void] = []
-                        try db.inTransaction(.immediate) {
-                            self.record(group)
-                            answers = group.map { $0.run(db) }
-                            return .commit
-                        }
-                        return answers
-                    }
+                let answers = try await engine.write(durable: durable) { db in
+                    self.record(group)
+                    return group.map { $0.run(db) }
                 }
                 for answer in answers { answer() }
             } catch {
@@ -112,20 +100,5 @@ final class GroupCommit: Sendable {
         metrics.groupCommitSize.record(Double(group.count))
         let now = ContinuousClock.now
         for job in group { metrics.databaseWait.record(now - job.arrived) }
-    }
-
-    /// Runs `body` with `synchronous = NORMAL` unless `durable`, then puts the connection's level back.
-    private static func withSynchronousNormal<T>(unless durable: Bool, _ db: Database, _ body: () throws -> T) throws -> T {
-        guard !durable else { return try body() }
-        let level = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? 2
-        try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        do {
-            let result = try body()
-            try db.execute(sql: "PRAGMA synchronous = \(level)")
-            return result
-        } catch {
-            try? db.execute(sql: "PRAGMA synchronous = \(level)")
-            throw error
-        }
     }
 }

@@ -3,12 +3,11 @@ import GRDB
 import LogStore
 import Shared
 
-extension SQLiteServerStore: ExportStore {
+extension SQLServerStore: ExportStore {
     /// Registers the export tables: the secret key behind pseudonyms, made once per database.
     static func registerExportMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("export-v1") { db in
-            try db.execute(
-                sql: """
+            try db.execute(sql: """
                     CREATE TABLE export_secret (
                         id INTEGER PRIMARY KEY CHECK (id = 1),
                         secret BLOB NOT NULL CHECK (length(secret) = 32)
@@ -23,22 +22,24 @@ extension SQLiteServerStore: ExportStore {
 
     /// Opens a snapshot: one read transaction that every page of the export reads from.
     func beginExport() async throws -> any ExportReading {
-        try SQLiteExportReading(snapshot: pool.makeSnapshot(), sealing: sealing)
+        let snapshot = try await engine.snapshot()
+        let position = try await snapshot.read { db in try ChangeLog.lastSeq(in: db) }
+        return SnapshotExportReading(snapshot: snapshot, sealing: sealing, logPosition: position)
     }
 }
 
-/// ``ExportReading`` over a GRDB snapshot: a connection holding one read transaction (WAL keeps its
-/// view while writers go on), released when the export is done and this value goes away.
-final class SQLiteExportReading: ExportReading {
-    private let snapshot: DatabaseSnapshot
+/// ``ExportReading`` over an engine's snapshot: a connection holding one read transaction (writers go
+/// on meanwhile), released when the export is done and this value goes away.
+final class SnapshotExportReading: ExportReading {
+    private let snapshot: any SQLSnapshot
     /// Opens sealed personal values (the exporter leaves them out unless asked to include personal data).
     private let sealing: PersonalDataSealing
     let logPosition: Int64
 
-    init(snapshot: DatabaseSnapshot, sealing: PersonalDataSealing) throws {
+    init(snapshot: any SQLSnapshot, sealing: PersonalDataSealing, logPosition: Int64) {
         self.snapshot = snapshot
         self.sealing = sealing
-        logPosition = try snapshot.read { db in try ChangeLog.lastSeq(in: db) }
+        self.logPosition = logPosition
     }
 
     func study() async throws -> ExportStudy {
@@ -50,12 +51,12 @@ final class SQLiteExportReading: ExportReading {
                 try fields["record"]?.decode(as: Municipality.self)
             }
             var users: [UserID: User] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, name, email, role FROM user") {
+            for row in try db.fetchAll("SELECT id, name, email, role FROM \"user\"") {
                 guard let role = Role(rawValue: row["role"]) else { continue }
                 let id = UserID(row["id"] as String)
                 users[id] = User(id: id, name: row["name"], email: row["email"], role: role)
             }
-            let secret = try Data.fetchOne(db, sql: "SELECT secret FROM export_secret WHERE id = 1") ?? Data()
+            let secret = try db.value(Data.self, "SELECT secret FROM export_secret WHERE id = 1") ?? Data()
             return ExportStudy(
                 questionnaires: forms,
                 roster: Roster(municipalities: municipalities.sorted { ($0.nis, $0.validFrom) < ($1.nis, $1.validFrom) }),
@@ -68,28 +69,26 @@ final class SQLiteExportReading: ExportReading {
         try await snapshot.read { [sealing] db in
             // The page's ids in key order (the primary key index), then their fields in one range scan.
             var sql = "SELECT DISTINCT entity_id FROM field_state WHERE entity = 'interview' AND entity_id > ?"
-            var arguments: StatementArguments = [id ?? ""]
+            var arguments: SQLArguments = [id ?? ""]
             if let changedAfter {
                 sql += " AND change_seq > ?"
                 arguments += [changedAfter]
             }
             sql += " ORDER BY entity_id LIMIT ?"
             arguments += [limit]
-            let ids = try String.fetchAll(db, sql: sql, arguments: arguments)
+            let ids = try db.values(String.self, sql, arguments)
             guard let first = ids.first, let last = ids.last else { return [] }
             let wanted = changedAfter == nil ? nil : Set(ids)
-            let rows = try Row.fetchCursor(
-                db,
-                sql: """
+            let rows = try db.fetchAll("""
                     SELECT entity_id, field, value FROM field_state
                     WHERE entity = 'interview' AND entity_id BETWEEN ? AND ? AND value IS NOT NULL
                     ORDER BY entity_id, field
                     """,
-                arguments: [first, last]
+                [first, last]
             )
             var result: [InterviewFields] = []
             result.reserveCapacity(ids.count)
-            while let row = try rows.next() {
+            for row in rows {
                 let entityID: String = row["entity_id"]
                 if let wanted, !wanted.contains(entityID) { continue }
                 if result.last?.id != entityID { result.append(InterviewFields(id: entityID, fields: [:])) }
@@ -98,7 +97,7 @@ final class SQLiteExportReading: ExportReading {
             for index in result.indices {
                 result[index].fields = try sealing.open(result[index].fields, entity: .interview, entityId: result[index].id)
                 let review = result[index].fields[Interview.Field.review]
-                result[index].reviewStatus = try SQLiteServerStore.reviewStatus(ofInterview: result[index].id, review: review, in: db)
+                result[index].reviewStatus = try SQLServerStore.reviewStatus(ofInterview: result[index].id, review: review, in: db)
             }
             return result
         }
@@ -111,9 +110,9 @@ final class SQLiteExportReading: ExportReading {
         return try await snapshot.read { [sealing] db in
             var longest: [String: Int] = [:]
             /// Sealed values are measured opened: `key` names the column a sealed field's value counts for (nil: none).
-            func measureSealed(_ sql: String, _ arguments: StatementArguments, key: (String) -> String?) throws {
-                let sealed = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-                while let row = try sealed.next() {
+            func measureSealed(_ sql: String, _ arguments: SQLArguments, key: (String) -> String?) throws {
+                let sealed = try db.fetchAll(sql, arguments)
+                for row in sealed {
                     let field: String = row["field"]
                     guard let column = key(field),
                         case .string(let text)? = try sealing.open(try JSONValue(json: row["value"]), entity: .interview, entityId: row["entity_id"], field: field)
@@ -123,14 +122,12 @@ final class SQLiteExportReading: ExportReading {
             }
             if !plain.isEmpty {
                 let placeholders = Array(repeating: "?", count: plain.count).joined(separator: ", ")
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: """
+                let rows = try db.fetchAll("""
                         SELECT field, MAX(length(CAST(json_extract(value, '$') AS BLOB))) AS bytes FROM field_state
                         WHERE entity = 'interview' AND field IN (\(placeholders)) AND json_type(value) = 'text'
                         GROUP BY field
                         """,
-                    arguments: StatementArguments(plain)
+                    SQLArguments(plain)
                 )
                 for row in rows { longest[row["field"]] = row["bytes"] }
                 try measureSealed(
@@ -138,15 +135,13 @@ final class SQLiteExportReading: ExportReading {
                     SELECT entity_id, field, value FROM field_state
                     WHERE entity = 'interview' AND field IN (\(placeholders)) AND value LIKE '{"$sealed"%'
                     """,
-                    StatementArguments(plain), key: { $0 }
+                    SQLArguments(plain), key: { $0 }
                 )
             }
             if !patterns.isEmpty {
                 // repeats.<instance>.<question>: the question is what follows the second dot.
                 let wanted = Set(patterns)
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: """
+                let rows = try db.fetchAll("""
                         SELECT substr(field, 9 + instr(substr(field, 9), '.')) AS question,
                                MAX(length(CAST(json_extract(value, '$') AS BLOB))) AS bytes FROM field_state
                         WHERE entity = 'interview' AND field GLOB 'repeats.*.*' AND json_type(value) = 'text'
@@ -162,7 +157,7 @@ final class SQLiteExportReading: ExportReading {
                     SELECT entity_id, field, value FROM field_state
                     WHERE entity = 'interview' AND field GLOB 'repeats.*.*' AND value LIKE '{"$sealed"%'
                     """,
-                    StatementArguments(),
+                    SQLArguments(),
                     key: { field in
                         let question = field.split(separator: ".", maxSplits: 2).dropFirst(2).first.map(String.init) ?? ""
                         return wanted.contains(question) ? RepeatAnswerPattern.field(question) : nil

@@ -1,13 +1,13 @@
+import LogStore
 import Foundation
 import GRDB
 import Shared
 
 /// Laptop clocks: changes refused for a clock too far ahead, and the devices coordinators should look at.
-extension SQLiteServerStore {
+extension SQLServerStore {
     static func registerClockMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("server-clock-v1") { db in
-            try db.execute(
-                sql: """
+            try db.execute(sql: """
                     CREATE TABLE device_clock (
                         device_id TEXT PRIMARY KEY REFERENCES device (id),
                         skewed_changes INTEGER NOT NULL DEFAULT 0,
@@ -20,31 +20,28 @@ extension SQLiteServerStore {
 
     /// Notes that a device pushed changes whose clock was too far ahead.
     func recordClockSkew(device: DeviceID, changes: Int, at now: Date) async throws {
-        try await pool.write { db in
-            try db.execute(
-                sql: """
+        try await engine.write { db in
+            try db.run("""
                     INSERT INTO device_clock (device_id, skewed_changes, last_skewed_at) VALUES (?, ?, ?)
                     ON CONFLICT (device_id) DO UPDATE SET
                         skewed_changes = skewed_changes + excluded.skewed_changes, last_skewed_at = excluded.last_skewed_at
                     """,
-                arguments: [device.rawValue, changes, now.timeIntervalSince1970]
+                [device.rawValue, changes, now.timeIntervalSince1970]
             )
         }
     }
 
     /// Devices whose last measured clock offset is beyond `limitMs`, or that ever pushed changes stamped too far ahead.
     func flaggedDevices(limitMs: Int64) async throws -> [FlaggedDevice] {
-        try await pool.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
+        try await engine.read { db in
+            try db.fetchAll("""
                     SELECT d.id, d.user_id, u.name AS user_name, d.name, d.last_sync_at, d.clock_offset_ms,
                         COALESCE(c.skewed_changes, 0) AS skewed_changes, c.last_skewed_at
-                    FROM device d JOIN user u ON u.id = d.user_id LEFT JOIN device_clock c ON c.device_id = d.id
+                    FROM device d JOIN "user" u ON u.id = d.user_id LEFT JOIN device_clock c ON c.device_id = d.id
                     WHERE d.revoked_at IS NULL AND (ABS(COALESCE(d.clock_offset_ms, 0)) > ? OR COALESCE(c.skewed_changes, 0) > 0)
                     ORDER BY u.name, d.created_at
                     """,
-                arguments: [limitMs]
+                [limitMs]
             ).compactMap { row in
                 guard let id = DeviceID(rawValue: row["id"]) else { return nil }
                 let offset: Int64? = row["clock_offset_ms"]

@@ -17,12 +17,11 @@ struct PersonalDataEncryption: Codable, Equatable, Sendable {
 
 /// The server's personal-data key and its database: the key check kept at first use, the refusal of a
 /// wrong or missing key, and the sealing of values stored in clear before there was a key.
-extension SQLiteServerStore {
+extension SQLServerStore {
     static func registerPersonalDataKeyMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("personal-data-key-v1") { db in
             // An HMAC of a fixed label under the key: tells the right key from another, reveals nothing of it.
-            try db.execute(
-                sql: "CREATE TABLE personal_data_key (id INTEGER PRIMARY KEY CHECK (id = 1), key_check BLOB NOT NULL, created_at REAL NOT NULL)"
+            try db.execute(sql: "CREATE TABLE personal_data_key (id INTEGER PRIMARY KEY CHECK (id = 1), key_check BLOB NOT NULL, created_at REAL NOT NULL)"
             )
         }
     }
@@ -30,8 +29,8 @@ extension SQLiteServerStore {
     /// Checks the key against the database: refuses a wrong key, a missing one once values are sealed,
     /// and a first key while personal values are stored in clear (unless they are about to be sealed).
     /// Records the key's check the first time a key is used.
-    static func checkPersonalDataKey(_ seal: PersonalValueSeal?, sealingClearValues: Bool, in db: Database) throws {
-        let stored = try Data.fetchOne(db, sql: "SELECT key_check FROM personal_data_key WHERE id = 1")
+    static func checkPersonalDataKey(_ seal: PersonalValueSeal?, sealingClearValues: Bool, in db: any SQLDatabase) throws {
+        let stored = try db.value(Data.self, "SELECT key_check FROM personal_data_key WHERE id = 1")
         switch (stored, seal) {
         case (nil, nil):
             return
@@ -44,23 +43,20 @@ extension SQLiteServerStore {
                 let clear = try clearPersonalValues(in: db).count + clearQuarantinedChanges(in: db).count
                 guard clear == 0 else { throw PersonalDataKeyError.clearValues(count: clear) }
             }
-            try db.execute(
-                sql: "INSERT INTO personal_data_key (id, key_check, created_at) VALUES (1, ?, ?)",
-                arguments: [PersonalValueSeal.check(seal.dataKey, label: PersonalDataSealing.checkLabel), Date().timeIntervalSince1970]
+            try db.run("INSERT INTO personal_data_key (id, key_check, created_at) VALUES (1, ?, ?)",
+                [PersonalValueSeal.check(seal.dataKey, label: PersonalDataSealing.checkLabel), Date().timeIntervalSince1970]
             )
         }
     }
 
     /// The log positions of personal values stored in clear.
-    private static func clearPersonalValues(in db: Database) throws -> [Int64] {
+    private static func clearPersonalValues(in db: any SQLDatabase) throws -> [Int64] {
         var sealer = PersonalDataSealing.none.sealer(db)
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
+        let rows = try db.fetchAll("""
                 SELECT seq, entity, entity_id, field FROM change_log
                 WHERE value IS NOT NULL AND value NOT LIKE '{"$sealed"%' AND entity IN (?, ?, ?, ?)
                 """,
-            arguments: [Entity.interview.rawValue, Entity.contactAttempt.rawValue, Entity.invitation.rawValue, Entity.conflict.rawValue]
+            [Entity.interview.rawValue, Entity.contactAttempt.rawValue, Entity.invitation.rawValue, Entity.conflict.rawValue]
         )
         return try rows.filter { row in
             try sealer.isPersonal(FieldKey(entity: Entity(rawValue: row["entity"]), entityId: row["entity_id"], field: row["field"]))
@@ -68,9 +64,9 @@ extension SQLiteServerStore {
     }
 
     /// The quarantined changes whose personal value is stored in clear, by change id.
-    private static func clearQuarantinedChanges(in db: Database) throws -> [(id: String, change: Change)] {
+    private static func clearQuarantinedChanges(in db: any SQLDatabase) throws -> [(id: String, change: Change)] {
         var sealer = PersonalDataSealing.none.sealer(db)
-        return try Row.fetchAll(db, sql: "SELECT change_id, change FROM quarantine").compactMap { row in
+        return try db.fetchAll("SELECT change_id, change FROM quarantine").compactMap { row in
             let change = try JSONDecoder().decode(Change.self, from: Data((row["change"] as String).utf8))
             guard let value = change.value, !PersonalValueSeal.isSealed(value), try sealer.isPersonal(change.key) else { return nil }
             return (row["change_id"], change)
@@ -82,32 +78,28 @@ extension SQLiteServerStore {
     /// empties the write-ahead log, so that no clear copy stays in the files.
     func encryptPersonalData(by actor: Principal, now: Date) async throws -> PersonalDataEncryption {
         guard sealing.seal != nil else { throw PersonalDataKeyError.missing }
-        let result = try await pool.write { [sealing] db in
-            try db.execute(sql: "PRAGMA secure_delete = ON")
+        let result = try await engine.write { [sealing] db in
+            try db.run("PRAGMA secure_delete = ON")
             var sealer = sealing.sealer(db)
             let clear = try Self.clearPersonalValues(in: db)
             var currentValues = 0
             for seq in clear {
-                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM change_log WHERE seq = ?", arguments: [seq]) else { continue }
+                guard let row = try db.fetchOne("SELECT * FROM change_log WHERE seq = ?", [seq]) else { continue }
                 let sealed = try sealer.seal(try ChangeLog.change(row))
-                try db.execute(sql: "UPDATE change_log SET value = ? WHERE seq = ?", arguments: [sealed.value?.canonicalJSON, seq])
-                try db.execute(
-                    sql: "UPDATE field_state SET value = ? WHERE change_seq = ? AND value IS NOT NULL",
-                    arguments: [sealed.value?.canonicalJSON, seq]
+                try db.run("UPDATE change_log SET value = ? WHERE seq = ?", [sealed.value?.canonicalJSON, seq])
+                currentValues += try db.run(
+                    "UPDATE field_state SET value = ? WHERE change_seq = ? AND value IS NOT NULL", [sealed.value?.canonicalJSON, seq]
                 )
-                currentValues += db.changesCount
             }
             let quarantined = try Self.clearQuarantinedChanges(in: db)
             for (id, change) in quarantined {
-                try db.execute(
-                    sql: "UPDATE quarantine SET change = ? WHERE change_id = ?",
-                    arguments: [String(decoding: try JSONEncoder().encode(try sealer.seal(change)), as: UTF8.self), id]
+                try db.run("UPDATE quarantine SET change = ? WHERE change_id = ?",
+                    [String(decoding: try JSONEncoder().encode(try sealer.seal(change)), as: UTF8.self), id]
                 )
             }
             let encryption = PersonalDataEncryption(changes: clear.count, currentValues: currentValues, quarantined: quarantined.count)
-            try db.execute(
-                sql: "INSERT INTO audit_log (at, actor, action, detail) VALUES (?, ?, 'encrypt-personal-data', ?)",
-                arguments: [now.timeIntervalSince1970, actor.user.rawValue, String(decoding: try JSONEncoder().encode(encryption), as: UTF8.self)]
+            try db.run("INSERT INTO audit_log (at, actor, action, detail) VALUES (?, ?, 'encrypt-personal-data', ?)",
+                [now.timeIntervalSince1970, actor.user.rawValue, String(decoding: try JSONEncoder().encode(encryption), as: UTF8.self)]
             )
             return encryption
         }
@@ -118,9 +110,6 @@ extension SQLiteServerStore {
     /// Rewrites the database file (`VACUUM`) and empties the write-ahead log, so that no copy of an old value
     /// stays in free pages or in the log.
     func rewriteFiles() async throws {
-        try await pool.writeWithoutTransaction { db in
-            try db.execute(sql: "VACUUM")
-            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
-        }
+        try await engine.compact()
     }
 }

@@ -3,7 +3,7 @@ import GRDB
 import LogStore
 import Shared
 
-extension SQLiteServerStore {
+extension SQLServerStore {
     /// A flag's status field values.
     enum FlagStatus {
         static let open = "open"
@@ -13,7 +13,7 @@ extension SQLiteServerStore {
 
     func approveInterview(_ id: Interview.ID, comment: String?, despiteOpenConflicts: Bool, by author: Principal, now: Date) async throws -> [Change] {
         try DomainError.checkControlCharacters(comment, in: "The comment", as: .multiLine)
-        return try await pool.write { [sealing] db in
+        return try await engine.write { [sealing] db in
             let (interview, nis) = try Self.reviewedInterview(id, sealing: sealing, in: db)
             guard interview.state == .complete else {
                 throw DomainError.conflict(
@@ -60,7 +60,7 @@ extension SQLiteServerStore {
         guard !comment.isEmpty else { throw DomainError.invalid("A flag needs a comment that tells the interviewer what to check.") }
         guard comment.count <= 2000 else { throw DomainError.invalid("A flag's comment is at most 2000 characters.") }
         try DomainError.checkControlCharacters(comment, in: "The comment", as: .multiLine)
-        return try await pool.write { [sealing] db in
+        return try await engine.write { [sealing] db in
             let (interview, nis) = try Self.reviewedInterview(id, sealing: sealing, in: db)
             guard interview.state != .withdrawn else {
                 throw DomainError.conflict("Interview \(Self.key(id)) was withdrawn; there is nothing to flag.", code: "withdrawn")
@@ -93,7 +93,7 @@ extension SQLiteServerStore {
     }
 
     func resolveFlag(_ id: Interview.ID, question: String, by author: Principal, now: Date) async throws -> [Change] {
-        try await pool.write { [sealing] db in
+        try await engine.write { [sealing] db in
             let (interview, nis) = try Self.reviewedInterview(id, sealing: sealing, in: db)
             guard var flag = interview.flags[question]?.objectValue else {
                 throw DomainError.notFound("Interview \(Self.key(id)) has no flag on \"\(question)\".")
@@ -108,9 +108,9 @@ extension SQLiteServerStore {
     }
 
     func resolveConflict(_ loserID: ChangeID, choice: ConflictChoice, value: JSONValue?, by author: Principal, now: Date) async throws -> [Change] {
-        try await pool.write { [sealing] db in
-            guard let seq = try Int64.fetchOne(db, sql: "SELECT loser_seq FROM conflict WHERE loser_id = ?", arguments: [loserID.description]),
-                let row = try Row.fetchOne(db, sql: "SELECT * FROM change_log WHERE seq = ?", arguments: [seq])
+        try await engine.write { [sealing] db in
+            guard let seq = try db.value(Int64.self, "SELECT loser_seq FROM conflict WHERE loser_id = ?", [loserID.description]),
+                let row = try db.fetchOne("SELECT * FROM change_log WHERE seq = ?", [seq])
             else {
                 throw DomainError.notFound("There is no kept conflict \(loserID); `GET /v1/review/conflicts` lists them.")
             }
@@ -136,7 +136,7 @@ extension SQLiteServerStore {
                 var fields = try sealing.fields(of: .interview, id: loser.entityId, in: db)
                 fields[loser.field] = chosen
                 let interview = Interview(id: id, fields: fields)
-                let lookup = SQLiteValidationLookup(db: db, cache: QuestionnaireCache(), sealing: sealing)
+                let lookup = SQLValidationLookup(db: db, cache: QuestionnaireCache(), sealing: sealing)
                 try ChangeValidator.checkInterviewEdit(
                     field: loser.field, value: chosen, interview: interview, answers: interview.answers, fields: fields, lookup: lookup,
                     structuralOnly: true
@@ -155,11 +155,11 @@ extension SQLiteServerStore {
     }
 
     func conflictViews(openOnly: Bool, entityId: String?) async throws -> [ConflictView] {
-        try await pool.read { [sealing] db in
+        try await engine.read { [sealing] db in
             let kept = try ChangeLog.conflicts(openOnly: openOnly, entityId: entityId, in: db).map { try sealing.open($0) }
             let names = try Self.userNames(in: db)
             var laptops: [String: String] = [DeviceID.server.rawValue: "server"]
-            for row in try Row.fetchAll(db, sql: "SELECT id, name FROM device") { laptops[row["id"]] = row["name"] }
+            for row in try db.fetchAll("SELECT id, name FROM device") { laptops[row["id"]] = row["name"] }
             var formatters: [String: AnswerFormatter] = [:]
             func formatter(for conflict: KeptConflict) throws -> AnswerFormatter {
                 guard conflict.key.entity == .interview else { return AnswerFormatter(form: nil) }
@@ -200,24 +200,20 @@ extension SQLiteServerStore {
     /// (``ReviewStatus/countsAsDataEdit(_:)``) has a current version written after that position whose
     /// value differs from the field's value at the position (the version with the greatest clock
     /// among the changes up to it: the merge rule, read back in time).
-    static func reviewStatus(ofInterview key: String, review: JSONValue?, in db: Database) throws -> ReviewStatus? {
+    static func reviewStatus(ofInterview key: String, review: JSONValue?, in db: any SQLDatabase) throws -> ReviewStatus? {
         guard let position = ReviewStatus.approvedThrough(review) else {
             return ReviewStatus.derive(review: review, dataChangedAfterApproval: false)
         }
-        let later = try Row.fetchAll(
-            db,
-            sql: "SELECT field, value FROM field_state WHERE entity = 'interview' AND entity_id = ? AND change_seq > ?",
-            arguments: [key, position]
+        let later = try db.fetchAll("SELECT field, value FROM field_state WHERE entity = 'interview' AND entity_id = ? AND change_seq > ?",
+            [key, position]
         )
         var changed = false
         for row in later {
             let field: String = row["field"]
             guard ReviewStatus.countsAsDataEdit(field) else { continue }
             let nowText: String? = row["value"]
-            let thenText = try String.fetchOne(
-                db,
-                sql: "SELECT value FROM change_log WHERE entity = 'interview' AND entity_id = ? AND field = ? AND seq <= ? ORDER BY hlc DESC LIMIT 1",
-                arguments: [key, field, position]
+            let thenText = try db.value(String.self, "SELECT value FROM change_log WHERE entity = 'interview' AND entity_id = ? AND field = ? AND seq <= ? ORDER BY hlc DESC LIMIT 1",
+                [key, field, position]
             )
             if try nowText.map(JSONValue.init(json:)) != thenText.map(JSONValue.init(json:)) {
                 changed = true
@@ -228,12 +224,10 @@ extension SQLiteServerStore {
     }
 
     func interviewIDs(startingWith prefix: String, limit: Int) async throws -> [Interview.ID] {
-        try await pool.read { db in
+        try await engine.read { db in
             // A range on the primary key: ids from the prefix up to the prefix followed by the last hex digit.
-            try String.fetchAll(
-                db,
-                sql: "SELECT DISTINCT entity_id FROM field_state WHERE entity = 'interview' AND entity_id >= ? AND entity_id < ? || 'g' ORDER BY entity_id LIMIT ?",
-                arguments: [prefix, prefix, limit]
+            try db.values(String.self, "SELECT DISTINCT entity_id FROM field_state WHERE entity = 'interview' AND entity_id >= ? AND entity_id < ? || 'g' ORDER BY entity_id LIMIT ?",
+                [prefix, prefix, limit]
             ).compactMap { UUID(uuidString: $0) }
         }
     }
@@ -243,7 +237,7 @@ extension SQLiteServerStore {
     static func key(_ id: Interview.ID) -> String { id.uuidString.lowercased() }
 
     /// The interview and its municipality, or 404.
-    private static func reviewedInterview(_ id: Interview.ID, sealing: PersonalDataSealing, in db: Database) throws -> (Interview, String) {
+    private static func reviewedInterview(_ id: Interview.ID, sealing: PersonalDataSealing, in db: any SQLDatabase) throws -> (Interview, String) {
         let fields = try sealing.fields(of: .interview, id: key(id), in: db)
         guard let nis = fields[Interview.Field.municipality]?.stringValue else {
             throw DomainError.notFound("There is no interview \(key(id)) on the server (has its laptop synced?).")

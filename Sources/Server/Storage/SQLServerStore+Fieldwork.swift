@@ -4,12 +4,12 @@ import LogStore
 import Shared
 
 /// Fieldwork set-up: questionnaire versions, the roster, people, laptops, assignments and quarantine.
-extension SQLiteServerStore {
+extension SQLServerStore {
     // MARK: Questionnaires
 
     func publishQuestionnaire(_ form: Questionnaire, by author: Principal, now: Date) async throws -> PublishResult {
         let definition = try JSONValue(encoding: form)
-        return try await pool.write { db in
+        return try await engine.write { db in
             let existing = try Self.publishedQuestionnaires(in: db)
             if let same = existing.first(where: { $0.form.id == form.id && $0.form.version == form.version }) {
                 guard same.form == form else {
@@ -38,17 +38,15 @@ extension SQLiteServerStore {
     }
 
     func questionnaireSummaries() async throws -> [QuestionnaireSummary] {
-        try await pool.read { db in
+        try await engine.read { db in
             try Self.publishedQuestionnaires(in: db).map { Self.summary($0.form, publishedAt: $0.publishedAt) }
         }
     }
 
     /// The `default_language` of the questionnaire published last: the language the dashboard speaks by default.
     func studyLanguage() async throws -> String? {
-        try await pool.read { db in
-            try String.fetchOne(
-                db,
-                sql: """
+        try await engine.read { db in
+            try db.value(String.self, """
                     SELECT json_extract(s.value, '$.defaultLanguage') FROM field_state s JOIN change_log l ON l.seq = s.change_seq
                     WHERE s.entity = 'questionnaire' AND s.field = 'definition' AND s.value IS NOT NULL ORDER BY l.seq DESC LIMIT 1
                     """
@@ -56,10 +54,8 @@ extension SQLiteServerStore {
         }
     }
 
-    static func publishedQuestionnaires(in db: Database) throws -> [(form: Questionnaire, publishedAt: String?)] {
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
+    static func publishedQuestionnaires(in db: any SQLDatabase) throws -> [(form: Questionnaire, publishedAt: String?)] {
+        let rows = try db.fetchAll("""
                 SELECT s.value, l.hlc FROM field_state s JOIN change_log l ON l.seq = s.change_seq
                 WHERE s.entity = 'questionnaire' AND s.field = 'definition' AND s.value IS NOT NULL ORDER BY l.seq
                 """
@@ -83,7 +79,7 @@ extension SQLiteServerStore {
     /// Loads municipality rows; only rows that are new or differ become changes.
     func loadRoster(_ roster: Roster, by author: Principal, now: Date) async throws -> RosterLoadResult {
         let encoded = try roster.municipalities.map { ($0, try JSONValue(encoding: $0)) }
-        return try await pool.write { db in
+        return try await engine.write { db in
             let current = try ChangeLog.records(of: .municipality, in: db)
             let edits = encoded.compactMap { municipality, value -> FieldEdit? in
                 let id = "\(municipality.nis)@\(municipality.validFrom)"
@@ -100,10 +96,10 @@ extension SQLiteServerStore {
 
     /// The roster as the log holds it now.
     func roster() async throws -> Roster {
-        try await pool.read { db in try Self.roster(in: db) }
+        try await engine.read { db in try Self.roster(in: db) }
     }
 
-    static func roster(in db: Database) throws -> Roster {
+    static func roster(in db: any SQLDatabase) throws -> Roster {
         let records = try ChangeLog.records(of: .municipality, in: db)
         let municipalities = try records.values.compactMap { try $0["record"]?.decode(as: Municipality.self) }
         return Roster(municipalities: municipalities.sorted { ($0.nis, $0.validFrom) < ($1.nis, $1.validFrom) })
@@ -112,14 +108,14 @@ extension SQLiteServerStore {
     // MARK: People
 
     func users(role: Role? = nil) async throws -> [User] {
-        try await pool.read { db in
-            var sql = "SELECT * FROM user"
-            var arguments: StatementArguments = []
+        try await engine.read { db in
+            var sql = "SELECT * FROM \"user\""
+            var arguments: SQLArguments = []
             if let role {
                 sql += " WHERE role = ?"
                 arguments += [role.rawValue]
             }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY name, id", arguments: arguments).compactMap { row in
+            return try db.fetchAll(sql + " ORDER BY name, id", arguments).compactMap { row in
                 Role(rawValue: row["role"]).map { User(id: UserID(row["id"] as String), name: row["name"], email: row["email"], role: $0) }
             }
         }
@@ -175,9 +171,8 @@ extension SQLiteServerStore {
 
     /// Finds a user by id, e-mail or exact name (for CSV assignment lists).
     func findUser(_ text: String) async throws -> User? {
-        try await pool.read { db in
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM user WHERE id = ?1 OR lower(email) = lower(?1) OR name = ?1", arguments: [text.trimmingCharacters(in: .whitespaces)]
+        try await engine.read { db in
+            let rows = try db.fetchAll("SELECT * FROM \"user\" WHERE id = ?1 OR lower(email) = lower(?1) OR name = ?1", [text.trimmingCharacters(in: .whitespaces)]
             )
             guard rows.count == 1, let row = rows.first, let role = Role(rawValue: row["role"]) else { return nil }
             return User(id: UserID(row["id"] as String), name: row["name"], email: row["email"], role: role)
@@ -187,9 +182,8 @@ extension SQLiteServerStore {
     // MARK: Laptops
 
     func devices() async throws -> [DeviceInfo] {
-        try await pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT d.*, u.name AS user_name FROM device d JOIN user u ON u.id = d.user_id ORDER BY u.name, d.created_at"
+        try await engine.read { db in
+            try db.fetchAll("SELECT d.*, u.name AS user_name FROM device d JOIN \"user\" u ON u.id = d.user_id ORDER BY u.name, d.created_at"
             ).compactMap { row in
                 guard let id = DeviceID(rawValue: row["id"]) else { return nil }
                 let lastSync: Double? = row["last_sync_at"]
@@ -205,18 +199,18 @@ extension SQLiteServerStore {
 
     /// Revokes a laptop: its token stops working at once.
     func revokeDevice(_ id: DeviceID, now: Date) async throws {
-        try await pool.write { db in
-            try db.execute(sql: "UPDATE device SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?", arguments: [now.timeIntervalSince1970, id.rawValue])
-            guard db.changesCount == 1 else { throw DomainError.notFound("There is no device \(id); `devices` lists them.") }
+        try await engine.write { db in
+            let revoked = try db.run("UPDATE device SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?", [now.timeIntervalSince1970, id.rawValue])
+            guard revoked == 1 else { throw DomainError.notFound("There is no device \(id); `devices` lists them.") }
         }
     }
 
     // MARK: Assignments
 
     func assignments() async throws -> [AssignmentInfo] {
-        try await pool.read { db in
+        try await engine.read { db in
             let roster = try Self.roster(in: db)
-            let names = Dictionary(try Row.fetchAll(db, sql: "SELECT id, name FROM user").map { ($0["id"] as String, $0["name"] as String) }) { a, _ in a }
+            let names = Dictionary(try db.fetchAll("SELECT id, name FROM \"user\"").map { ($0["id"] as String, $0["name"] as String) }) { a, _ in a }
             return try ChangeLog.records(of: .assignment, in: db).compactMap { nis, fields -> AssignmentInfo? in
                 guard let user = fields["interviewer"]?.stringValue else { return nil }
                 let municipality = roster.current(nis: nis)
@@ -261,8 +255,8 @@ extension SQLiteServerStore {
 
     /// Sets (or with nil clears) a coordinator's case status for a municipality; it overrides the status that follows from contacts.
     func setCaseStatus(_ nis: String, to status: CaseStatus?, by author: Principal, now: Date) async throws -> Change {
-        try await pool.write { db in
-            guard try SQLiteValidationLookup(db: db, cache: QuestionnaireCache()).municipalityExists(nis) else {
+        try await engine.write { db in
+            guard try SQLValidationLookup(db: db, cache: QuestionnaireCache()).municipalityExists(nis) else {
                 throw DomainError.invalid("Unknown municipality \(nis): use a NIS code from the roster.", code: "unknown_municipality")
             }
             let edit = FieldEdit(scope: .municipality(nis), entity: .caseFile, entityId: nis, field: "status", value: status.map { .string($0.rawValue) })
@@ -274,14 +268,14 @@ extension SQLiteServerStore {
     // MARK: Quarantine
 
     func quarantine(status: QuarantinedChange.Status? = .open) async throws -> [QuarantinedChange] {
-        try await pool.read { [sealing] db in
+        try await engine.read { [sealing] db in
             var sql = "SELECT * FROM quarantine"
-            var arguments: StatementArguments = []
+            var arguments: SQLArguments = []
             if let status {
                 sql += " WHERE status = ?"
                 arguments += [status.rawValue]
             }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY received_at, change_id", arguments: arguments).compactMap { row in
+            return try db.fetchAll(sql + " ORDER BY received_at, change_id", arguments).compactMap { row in
                 guard let status = QuarantinedChange.Status(rawValue: row["status"]),
                     let change = try? JSONDecoder().decode(Change.self, from: Data((row["change"] as String).utf8))
                 else { return nil }
@@ -292,8 +286,8 @@ extension SQLiteServerStore {
 
     /// Accepts a quarantined change into the log (merged like any other change) or discards it.
     func resolveQuarantine(_ id: ChangeID, accept: Bool, now: Date) async throws -> QuarantinedChange {
-        try await pool.write { [sealing] db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM quarantine WHERE change_id = ?", arguments: [id.description]),
+        try await engine.write { [sealing] db in
+            guard let row = try db.fetchOne("SELECT * FROM quarantine WHERE change_id = ?", [id.description]),
                 let change = try? JSONDecoder().decode(Change.self, from: Data((row["change"] as String).utf8))
             else { throw DomainError.notFound("There is no quarantined change \(id).") }
             guard row["status"] as String == QuarantinedChange.Status.open.rawValue else {
@@ -301,7 +295,7 @@ extension SQLiteServerStore {
             }
             if accept {
                 // Checked when it was pushed; a record may have been written in its own scope since.
-                let lookup = SQLiteValidationLookup(db: db, cache: QuestionnaireCache())
+                let lookup = SQLValidationLookup(db: db, cache: QuestionnaireCache())
                 if let owner = try lookup.scope(ofRecord: change.entity, id: change.entityId), owner != change.scope {
                     throw DomainError.conflict(
                         "Change \(id) names \(change.scope), but \(change.entity) \(change.entityId) belongs to \(owner); a record never moves to another scope. Discard it.",
@@ -313,7 +307,7 @@ extension SQLiteServerStore {
                 try ChangeLog.apply(try sealer.seal(change), in: db)
             }
             let status: QuarantinedChange.Status = accept ? .accepted : .discarded
-            try db.execute(sql: "UPDATE quarantine SET status = ? WHERE change_id = ?", arguments: [status.rawValue, id.description])
+            try db.run("UPDATE quarantine SET status = ? WHERE change_id = ?", [status.rawValue, id.description])
             return QuarantinedChange(change: try sealing.open(change), reason: row["reason"], receivedAt: Date(timeIntervalSince1970: row["received_at"]), status: status)
         }
     }

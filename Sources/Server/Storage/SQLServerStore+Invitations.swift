@@ -12,17 +12,16 @@ struct WebInvitation: Sendable {
     var municipalityName: String
 }
 
-extension SQLiteServerStore {
+extension SQLServerStore {
     /// The invitation whose link's secret hashes to `tokenHash`, if it exists and still opens its interview:
     /// not revoked, not expired, and its interview is of the invitation's own municipality.
     func webInvitation(tokenHash: String, now: Date) async throws -> WebInvitation? {
-        try await pool.read { [sealing] db in try Self.webInvitation(tokenHash: tokenHash, now: now, sealing: sealing, in: db) }
+        try await engine.read { [sealing] db in try Self.webInvitation(tokenHash: tokenHash, now: now, sealing: sealing, in: db) }
     }
 
-    static func webInvitation(tokenHash: String, now: Date, sealing: PersonalDataSealing, in db: Database) throws -> WebInvitation? {
-        let ids = try String.fetchAll(
-            db, sql: "SELECT entity_id FROM field_state WHERE entity = ? AND field = ? AND value = ?",
-            arguments: [Entity.invitation.rawValue, Invitation.Field.tokenHash, JSONValue.string(tokenHash).canonicalJSON]
+    static func webInvitation(tokenHash: String, now: Date, sealing: PersonalDataSealing, in db: any SQLDatabase) throws -> WebInvitation? {
+        let ids = try db.values(String.self, "SELECT entity_id FROM field_state WHERE entity = ? AND field = ? AND value = ?",
+            [Entity.invitation.rawValue, Invitation.Field.tokenHash, JSONValue.string(tokenHash).canonicalJSON]
         )
         // A hash names one invitation; two that share one (a laptop copying another's) open neither.
         guard ids.count == 1, let id = ids.first.flatMap(UUID.init(uuidString:)) else { return nil }
@@ -43,7 +42,7 @@ extension SQLiteServerStore {
     ///
     /// - Throws: ``DomainError`` (gone) when the link stopped working meanwhile, conflict when the interview was submitted already.
     func saveWebAnswers(tokenHash: String, answers: [String: JSONValue], submit: Bool, now: Date) async throws -> [Change] {
-        try await pool.write { [sealing] db in
+        try await engine.write { [sealing] db in
             guard let web = try Self.webInvitation(tokenHash: tokenHash, now: now, sealing: sealing, in: db) else {
                 throw DomainError.gone(WebFormText.closed, code: "invitation_closed")
             }
@@ -71,9 +70,9 @@ extension SQLiteServerStore {
 
     /// Authors edits as the invitation's own device: its own sequence numbers, and a clock that has seen
     /// everything the server holds (the respondent answered on the server's current state).
-    private static func author(_ edits: [FieldEdit], as invitation: Invitation, now: Date, sealing: PersonalDataSealing, in db: Database) throws -> [Change] {
+    private static func author(_ edits: [FieldEdit], as invitation: Invitation, now: Date, sealing: PersonalDataSealing, in db: any SQLDatabase) throws -> [Change] {
         let device = invitation.device
-        var seq = try Int64.fetchOne(db, sql: "SELECT MAX(dseq) FROM change_log WHERE device = ?", arguments: [device.rawValue]) ?? 0
+        var seq = try db.value(Int64.self, "SELECT MAX(dseq) FROM change_log WHERE device = ?", [device.rawValue]) ?? 0
         var clock = HybridClock(device: device)
         if let seen = try ChangeLog.maxClock(in: db) { clock.receive(seen, physical: now.millisecondsSince1970) }
         let sealed = try sealing.sealed(edits, in: db)
@@ -86,7 +85,7 @@ extension SQLiteServerStore {
     func createInvitation(municipality nis: String, email: String?, validDays: Int, by author: Principal, now: Date) async throws -> (Invitation, token: String) {
         let token = Secret.newToken()
         let invitationID = UUID()
-        try await pool.write { db in
+        try await engine.write { db in
             guard try Self.roster(in: db).municipalities.contains(where: { $0.nis == nis }) else {
                 throw DomainError.notFound(localized(nl: "Er is geen gemeente \(nis).", en: "There is no municipality \(nis)."))
             }
@@ -106,12 +105,12 @@ extension SQLiteServerStore {
             )
             _ = try Self.author(edits, by: author.user, now: now, sealing: self.sealing, in: db)
         }
-        let fields = try await pool.read { [sealing] db in try sealing.fields(of: .invitation, id: invitationID.uuidString.lowercased(), in: db) }
+        let fields = try await engine.read { [sealing] db in try sealing.fields(of: .invitation, id: invitationID.uuidString.lowercased(), in: db) }
         return (Invitation(id: invitationID, fields: fields), token)
     }
 
     /// The newest published questionnaire version.
-    static func latestQuestionnaire(in db: Database) throws -> Questionnaire? {
+    static func latestQuestionnaire(in db: any SQLDatabase) throws -> Questionnaire? {
         try ChangeLog.records(of: .questionnaire, in: db).values
             .compactMap { try $0["definition"]?.decode(as: Questionnaire.self) }
             .max { Questionnaire.versionOrder($0.version, $1.version) }
@@ -119,7 +118,7 @@ extension SQLiteServerStore {
 
     /// The invitations of a municipality, newest first.
     func invitations(municipality nis: String) async throws -> [Invitation] {
-        try await pool.read { [sealing] db in
+        try await engine.read { [sealing] db in
             try sealing.records(of: .invitation, scope: .municipality(nis), in: db)
                 .compactMap { id, fields in UUID(uuidString: id).map { Invitation(id: $0, fields: fields) } }
                 .sorted { ($0.createdAt ?? "") > ($1.createdAt ?? "") }

@@ -1,17 +1,17 @@
+import LogStore
 import Foundation
 import GRDB
 import Secrets
 import Shared
 
-extension SQLiteServerStore {
+extension SQLServerStore {
     /// Registers the dashboard's session table: a random session id per login, stored only as a hash.
     static func registerDashboardMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("dashboard-v1") { db in
-            try db.execute(
-                sql: """
+            try db.execute(sql: """
                     CREATE TABLE dashboard_session (
                         id_hash TEXT PRIMARY KEY,
-                        user_id TEXT NOT NULL REFERENCES user (id),
+                        user_id TEXT NOT NULL REFERENCES "user" (id),
                         created_at REAL NOT NULL,
                         expires_at REAL NOT NULL
                     );
@@ -23,25 +23,22 @@ extension SQLiteServerStore {
 
     func createDashboardSession(for user: UserID, lifetime: TimeInterval, now: Date) async throws -> String {
         let session = Secret.newToken()
-        try await pool.write { db in
-            try db.execute(sql: "DELETE FROM dashboard_session WHERE expires_at <= ?", arguments: [now.timeIntervalSince1970])
-            try db.execute(
-                sql: "INSERT INTO dashboard_session (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                arguments: [Secret.hash(session), user.rawValue, now.timeIntervalSince1970, now.addingTimeInterval(lifetime).timeIntervalSince1970]
+        try await engine.write { db in
+            try db.run("DELETE FROM dashboard_session WHERE expires_at <= ?", [now.timeIntervalSince1970])
+            try db.run("INSERT INTO dashboard_session (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                [Secret.hash(session), user.rawValue, now.timeIntervalSince1970, now.addingTimeInterval(lifetime).timeIntervalSince1970]
             )
         }
         return session
     }
 
     func dashboardPrincipal(session: String, now: Date) async throws -> Principal? {
-        try await pool.read { db in
-            guard let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT u.id, u.name, u.role FROM dashboard_session s JOIN user u ON u.id = s.user_id
+        try await engine.read { db in
+            guard let row = try db.fetchOne("""
+                    SELECT u.id, u.name, u.role FROM dashboard_session s JOIN "user" u ON u.id = s.user_id
                     WHERE s.id_hash = ? AND s.expires_at > ?
                     """,
-                arguments: [Secret.hash(session), now.timeIntervalSince1970]
+                [Secret.hash(session), now.timeIntervalSince1970]
             ), let role = Role(rawValue: row["role"]), role != .interviewer  // a researcher reaches the downloads only (DashboardAuthMiddleware)
             else { return nil }
             return Principal(user: UserID(row["id"] as String), name: row["name"], role: role, device: nil)
@@ -49,8 +46,8 @@ extension SQLiteServerStore {
     }
 
     func endDashboardSession(_ session: String) async throws {
-        try await pool.write { db in
-            try db.execute(sql: "DELETE FROM dashboard_session WHERE id_hash = ?", arguments: [Secret.hash(session)])
+        try await engine.write { db in
+            try db.run("DELETE FROM dashboard_session WHERE id_hash = ?", [Secret.hash(session)])
         }
     }
 }

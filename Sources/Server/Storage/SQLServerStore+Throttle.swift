@@ -1,12 +1,12 @@
+import LogStore
 import Foundation
 import GRDB
 
 /// The sign-in throttle's records (``AttemptThrottle``), one row per key, JSON, in the server's database.
-extension SQLiteServerStore {
+extension SQLServerStore {
     static func registerThrottleMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("throttle-v1") { db in
-            try db.execute(
-                sql: """
+            try db.execute(sql: """
                     CREATE TABLE sign_in_throttle (
                         key TEXT PRIMARY KEY,
                         record TEXT NOT NULL,
@@ -19,7 +19,7 @@ extension SQLiteServerStore {
     }
 
     func throttleRecords(_ keys: [String]) async throws -> [String: ThrottleRecord] {
-        try await pool.read { db in try Self.throttleRecords(keys, in: db) }
+        try await engine.read { db in try Self.throttleRecords(keys, in: db) }
     }
 
     func updateThrottleRecords<T: Sendable>(
@@ -28,23 +28,27 @@ extension SQLiteServerStore {
         // A lost count in a power cut costs a guesser nothing worth an fsync.
         try await pushes.write(durable: false) { db in
             if let forgetBefore {
-                try db.execute(sql: "DELETE FROM sign_in_throttle WHERE updated_at < ?", arguments: [forgetBefore.timeIntervalSince1970])
+                try db.run("DELETE FROM sign_in_throttle WHERE updated_at < ?", [forgetBefore.timeIntervalSince1970])
             }
             var records = try Self.throttleRecords(keys, in: db)
             let result = body(&records)
-            let save = try db.cachedStatement(sql: "INSERT OR REPLACE INTO sign_in_throttle (key, record, updated_at) VALUES (?, ?, ?)")
             for (key, record) in records {
-                try save.execute(arguments: [key, String(decoding: try JSONEncoder().encode(record), as: UTF8.self), now.timeIntervalSince1970])
+                try db.run(
+                    """
+                    INSERT INTO sign_in_throttle (key, record, updated_at) VALUES (?, ?, ?)
+                    ON CONFLICT (key) DO UPDATE SET record = excluded.record, updated_at = excluded.updated_at
+                    """,
+                    [key, String(decoding: try JSONEncoder().encode(record), as: UTF8.self), now.timeIntervalSince1970]
+                )
             }
             return result
         }
     }
 
-    private static func throttleRecords(_ keys: [String], in db: Database) throws -> [String: ThrottleRecord] {
+    private static func throttleRecords(_ keys: [String], in db: any SQLDatabase) throws -> [String: ThrottleRecord] {
         var records: [String: ThrottleRecord] = [:]
-        let read = try db.cachedStatement(sql: "SELECT record FROM sign_in_throttle WHERE key = ?")
         for key in Set(keys) {
-            if let text = try String.fetchOne(read, arguments: [key]) {
+            if let text = try db.value(String.self, "SELECT record FROM sign_in_throttle WHERE key = ?", [key]) {
                 records[key] = try JSONDecoder().decode(ThrottleRecord.self, from: Data(text.utf8))
             }
         }
