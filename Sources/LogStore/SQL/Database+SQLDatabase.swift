@@ -52,7 +52,7 @@ extension ChangeLog {
 }
 
 extension SQLValue {
-    init(_ value: DatabaseValue) {
+    public init(_ value: DatabaseValue) {
         switch value.storage {
         case .null: self = .null
         case .int64(let number): self = .integer(number)

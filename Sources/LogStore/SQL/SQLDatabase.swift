@@ -30,6 +30,30 @@ public enum SQLDialect: String, Sendable {
         case .postgres: return "((\(column))::jsonb ->> '\(key)')"
         }
     }
+
+    /// Whether the JSON text `column` holds a string.
+    public func isJSONString(_ column: String) -> String {
+        switch self {
+        case .sqlite: return "json_type(\(column)) = 'text'"
+        case .postgres: return "jsonb_typeof((\(column))::jsonb) = 'string'"
+        }
+    }
+
+    /// The length in UTF-8 bytes of the string the JSON text `column` holds.
+    public func jsonStringBytes(_ column: String) -> String {
+        switch self {
+        case .sqlite: return "length(CAST(json_extract(\(column), '$') AS BLOB))"
+        case .postgres: return "octet_length((\(column))::jsonb #>> '{}')"
+        }
+    }
+
+    /// Where `needle` first starts in `haystack` (1-based; 0 when it is not there).
+    public func position(of needle: String, in haystack: String) -> String {
+        switch self {
+        case .sqlite: return "instr(\(haystack), \(needle))"
+        case .postgres: return "strpos(\(haystack), \(needle))"
+        }
+    }
 }
 
 extension SQLDatabase {
@@ -37,6 +61,13 @@ extension SQLDatabase {
     public func run(_ sql: String) throws -> Int { try run(sql, []) }
 
     public func fetchAll(_ sql: String) throws -> [SQLRow] { try fetchAll(sql, []) }
+
+    /// Sets an SQLite pragma for this connection (`secure_delete = ON`, `cache_size = …`); PostgreSQL has
+    /// no pragmas, and what they tune there is the server's own configuration, so it is a no-op there.
+    public func sqlitePragma(_ setting: String) throws {
+        guard dialect == .sqlite else { return }
+        try run("PRAGMA \(setting)")
+    }
 
     /// The first row of a query, if any.
     public func fetchOne(_ sql: String, _ arguments: SQLArguments = []) throws -> SQLRow? {

@@ -36,7 +36,7 @@ struct GenerateInterviewsCommand: AsyncParsableCommand {
             let frozen = edits
             try await store.engine.write { [sealing = store.sealing] db in
                 // Random interview ids insert all over the indexes: a large page cache keeps that fast.
-                try db.run("PRAGMA cache_size = -262144")
+                try db.sqlitePragma("cache_size = -262144")
                 _ = try SQLServerStore.author(frozen, by: .system, now: Date(), sealing: sealing, in: db)
             }
             made += batch

@@ -69,19 +69,11 @@ func buildRouter(store: SQLServerStore, config: ServerConfig) async throws -> Ro
 /// - Parameter sealingClearValues: true for `admin encrypt-personal-data` only (see ``SQLServerStore/init(path:pushBudget:metrics:personalDataKey:sealingClearValues:)``).
 func openStore(_ config: ServerConfig, logger: Logger, sealingClearValues: Bool = false) async throws -> SQLServerStore {
     let key = try config.personalDataKeyFile.map(PersonalDataKeyFile.read)
-    let store: SQLServerStore
-    if let postgres = config.postgres {
-        store = try await SQLServerStore.connect(
-            postgres: postgres, connections: config.postgresConnections, pushBudget: config.pushBudget, metrics: config.metrics, personalDataKey: key,
-            sealingClearValues: sealingClearValues
-        )
-    } else {
-        try FileManager.default.createDirectory(at: config.dataDirectory, withIntermediateDirectories: true)
-        store = try SQLServerStore(
-            path: config.databaseURL.path, pushBudget: config.pushBudget, metrics: config.metrics, personalDataKey: key,
-            sealingClearValues: sealingClearValues
-        )
-    }
+    if config.postgres == nil { try FileManager.default.createDirectory(at: config.dataDirectory, withIntermediateDirectories: true) }
+    let store = try await SQLServerStore.open(
+        sqlitePath: config.databaseURL.path, postgres: config.postgres, connections: config.postgresConnections, pushBudget: config.pushBudget,
+        metrics: config.metrics, personalDataKey: key, sealingClearValues: sealingClearValues
+    )
     if config.loadDefaultStudy {
         let loaded = try await store.loadStudyIfEmpty(
             roster: try Roster.defaultStudy(), questionnaire: try XLSFormCompiler.defaultStudy(), now: config.now()

@@ -107,7 +107,7 @@ extension SQLServerStore {
             guard isReference else { return nil }
             let rows = try db.fetchAll("""
                     SELECT t.token_hash, t.user_id, u.name AS user_name, u.role, t.created_at, t.last_used_at, t.revoked_at
-                    FROM api_token t JOIN "user" u ON u.id = t.user_id WHERE substr(t.token_hash, 1, ?) = ?
+                    FROM api_token t JOIN "user" u ON u.id = t.user_id WHERE substr(t.token_hash, 1, CAST(? AS INTEGER)) = ?
                     """,
                 [referenceDigits, String(hex)]
             )
@@ -118,7 +118,7 @@ extension SQLServerStore {
             guard isReference else { return nil }
             let rows = try db.fetchAll("""
                     SELECT s.id_hash, s.user_id, u.name AS user_name, u.role, s.created_at, s.last_used_at, s.expires_at
-                    FROM dashboard_session s JOIN "user" u ON u.id = s.user_id WHERE substr(s.id_hash, 1, ?) = ? AND s.expires_at > ?
+                    FROM dashboard_session s JOIN "user" u ON u.id = s.user_id WHERE substr(s.id_hash, 1, CAST(? AS INTEGER)) = ? AND s.expires_at > ?
                     """,
                 [referenceDigits, String(hex), now.timeIntervalSince1970]
             )

@@ -122,11 +122,12 @@ final class SnapshotExportReading: ExportReading {
             }
             if !plain.isEmpty {
                 let placeholders = Array(repeating: "?", count: plain.count).joined(separator: ", ")
-                let rows = try db.fetchAll("""
-                        SELECT field, MAX(length(CAST(json_extract(value, '$') AS BLOB))) AS bytes FROM field_state
-                        WHERE entity = 'interview' AND field IN (\(placeholders)) AND json_type(value) = 'text'
-                        GROUP BY field
-                        """,
+                let rows = try db.fetchAll(
+                    """
+                    SELECT field, MAX(\(db.dialect.jsonStringBytes("value"))) AS bytes FROM field_state
+                    WHERE entity = 'interview' AND field IN (\(placeholders)) AND \(db.dialect.isJSONString("value"))
+                    GROUP BY field
+                    """,
                     SQLArguments(plain)
                 )
                 for row in rows { longest[row["field"]] = row["bytes"] }
@@ -141,12 +142,13 @@ final class SnapshotExportReading: ExportReading {
             if !patterns.isEmpty {
                 // repeats.<instance>.<question>: the question is what follows the second dot.
                 let wanted = Set(patterns)
-                let rows = try db.fetchAll("""
-                        SELECT substr(field, 9 + instr(substr(field, 9), '.')) AS question,
-                               MAX(length(CAST(json_extract(value, '$') AS BLOB))) AS bytes FROM field_state
-                        WHERE entity = 'interview' AND field GLOB 'repeats.*.*' AND json_type(value) = 'text'
-                        GROUP BY question
-                        """
+                let rows = try db.fetchAll(
+                    """
+                    SELECT substr(field, 9 + \(db.dialect.position(of: "'.'", in: "substr(field, 9)"))) AS question,
+                           MAX(\(db.dialect.jsonStringBytes("value"))) AS bytes FROM field_state
+                    WHERE entity = 'interview' AND field LIKE 'repeats.%.%' AND \(db.dialect.isJSONString("value"))
+                    GROUP BY question
+                    """
                 )
                 for row in rows {
                     let question: String = row["question"]
@@ -155,7 +157,7 @@ final class SnapshotExportReading: ExportReading {
                 try measureSealed(
                     """
                     SELECT entity_id, field, value FROM field_state
-                    WHERE entity = 'interview' AND field GLOB 'repeats.*.*' AND value LIKE '{"$sealed"%'
+                    WHERE entity = 'interview' AND field LIKE 'repeats.%.%' AND value LIKE '{"$sealed"%'
                     """,
                     SQLArguments(),
                     key: { field in

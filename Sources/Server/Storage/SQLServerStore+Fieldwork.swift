@@ -46,10 +46,12 @@ extension SQLServerStore {
     /// The `default_language` of the questionnaire published last: the language the dashboard speaks by default.
     func studyLanguage() async throws -> String? {
         try await engine.read { db in
-            try db.value(String.self, """
-                    SELECT json_extract(s.value, '$.defaultLanguage') FROM field_state s JOIN change_log l ON l.seq = s.change_seq
-                    WHERE s.entity = 'questionnaire' AND s.field = 'definition' AND s.value IS NOT NULL ORDER BY l.seq DESC LIMIT 1
-                    """
+            try db.value(
+                String.self,
+                """
+                SELECT \(db.dialect.jsonText("s.value", "defaultLanguage")) FROM field_state s JOIN change_log l ON l.seq = s.change_seq
+                WHERE s.entity = 'questionnaire' AND s.field = 'definition' AND s.value IS NOT NULL ORDER BY l.seq DESC LIMIT 1
+                """
             )
         }
     }
@@ -172,8 +174,8 @@ extension SQLServerStore {
     /// Finds a user by id, e-mail or exact name (for CSV assignment lists).
     func findUser(_ text: String) async throws -> User? {
         try await engine.read { db in
-            let rows = try db.fetchAll("SELECT * FROM \"user\" WHERE id = ?1 OR lower(email) = lower(?1) OR name = ?1", [text.trimmingCharacters(in: .whitespaces)]
-            )
+            let wanted = text.trimmingCharacters(in: .whitespaces)
+            let rows = try db.fetchAll("SELECT * FROM \"user\" WHERE id = ? OR lower(email) = lower(?) OR name = ?", [wanted, wanted, wanted])
             guard rows.count == 1, let row = rows.first, let role = Role(rawValue: row["role"]) else { return nil }
             return User(id: UserID(row["id"] as String), name: row["name"], email: row["email"], role: role)
         }

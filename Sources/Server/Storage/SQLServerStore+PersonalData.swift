@@ -41,8 +41,9 @@ extension SQLServerStore {
     func purgePersonalData(before cutoff: Date, by actor: Principal, now: Date) async throws -> PersonalDataPurge {
         let cutoffMs = cutoff.millisecondsSince1970
         let result = try await engine.write { db in
-            // Freed space is overwritten with zeros, not left for the next write.
-            try db.run("PRAGMA secure_delete = ON")
+            // SQLite: freed space is overwritten with zeros, not left for the next write. PostgreSQL keeps
+            // dead row versions until `rewriteFiles` (VACUUM FULL) below.
+            try db.sqlitePragma("secure_delete = ON")
             let declared = try Self.declaredPersonalQuestions(in: db)
             func isPersonal(_ entity: String, _ field: String, _ hlc: String) -> Bool {
                 guard PersonalData.isPersonal(entity: Entity(rawValue: entity), field: field, personalQuestions: declared) else { return false }

@@ -79,7 +79,7 @@ extension SQLServerStore {
     func encryptPersonalData(by actor: Principal, now: Date) async throws -> PersonalDataEncryption {
         guard sealing.seal != nil else { throw PersonalDataKeyError.missing }
         let result = try await engine.write { [sealing] db in
-            try db.run("PRAGMA secure_delete = ON")
+            try db.sqlitePragma("secure_delete = ON")
             var sealer = sealing.sealer(db)
             let clear = try Self.clearPersonalValues(in: db)
             var currentValues = 0

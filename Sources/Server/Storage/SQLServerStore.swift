@@ -64,15 +64,31 @@ final class SQLServerStore: ServerStore {
         self.init(engine: SQLiteEngine(pool: pool), sqlitePool: pool, logEpoch: epoch, pushBudget: pushBudget, metrics: metrics, sealing: sealing)
     }
 
+    /// Opens the store on PostgreSQL when `postgres` is given, and otherwise on the SQLite file at `sqlitePath`.
+    static func open(
+        sqlitePath: String, postgres: PostgresURL?, connections: Int = 8, pushBudget: TimeInterval = ServerConfig.defaultPushBudget,
+        metrics: ServerMetrics? = nil, personalDataKey: SymmetricKey? = nil, sealingClearValues: Bool = false
+    ) async throws -> SQLServerStore {
+        if let postgres {
+            return try await connect(
+                postgres: postgres, connections: connections, pushBudget: pushBudget, metrics: metrics, personalDataKey: personalDataKey,
+                sealingClearValues: sealingClearValues
+            )
+        }
+        return try SQLServerStore(
+            path: sqlitePath, pushBudget: pushBudget, metrics: metrics, personalDataKey: personalDataKey, sealingClearValues: sealingClearValues
+        )
+    }
+
     /// Connects to (and migrates) the PostgreSQL database at `url`; the parameters as for SQLite.
     ///
     /// - Parameter connections: at most this many connections (and transactions) at once from this process.
     static func connect(
         postgres url: PostgresURL, connections: Int = 8, pushBudget: TimeInterval = ServerConfig.defaultPushBudget, metrics: ServerMetrics? = nil,
-        personalDataKey: SymmetricKey? = nil, sealingClearValues: Bool = false, beforeCommit: (@Sendable () -> Void)? = nil
+        personalDataKey: SymmetricKey? = nil, sealingClearValues: Bool = false, beforeCommit: (@Sendable (any SQLDatabase) throws -> Void)? = nil
     ) async throws -> SQLServerStore {
         let sealing = PersonalDataSealing(seal: personalDataKey.map(PersonalValueSeal.init(dataKey:)))
-        let engine = PostgresEngine(url: url, connections: connections, beforeCommit: beforeCommit)
+        let engine = try PostgresEngine(url: url, connections: connections, beforeCommit: beforeCommit)
         try await PostgresSchema.migrate(engine)
         let epoch = try await engine.read { db in try Self.logEpoch(in: db) }
         if let seal = sealing.seal {
@@ -298,7 +314,7 @@ final class SQLServerStore: ServerStore {
             guard target.role == .interviewer else {
                 throw DomainError.invalid("\(target.name) is a \(target.role.rawValue); only interviewers are assigned municipalities.")
             }
-            let known = try Set(db.values(String.self, "SELECT DISTINCT json_extract(value, '$.nis') FROM field_state WHERE entity = 'municipality'"))
+            let known = try Set(db.values(String.self, "SELECT DISTINCT \(db.dialect.jsonText("value", "nis")) FROM field_state WHERE entity = 'municipality'"))
             for nis in nisCodes where !known.contains(nis) {
                 throw DomainError.invalid("Unknown municipality \(nis): use a NIS code from the roster (e.g. 11001 for Aartselaar).", code: "unknown_municipality")
             }
@@ -485,8 +501,9 @@ final class SQLServerStore: ServerStore {
     /// Keeps a change for a coordinator: its device no longer holds the scope, or was revoked.
     static func quarantine(_ change: Change, reason: String, now: Date, in db: any SQLDatabase) throws {
         try db.run("""
-                INSERT OR IGNORE INTO quarantine (change_id, device, scope, change, reason, received_at)
+                INSERT INTO quarantine (change_id, device, scope, change, reason, received_at)
                 VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
                 """,
             [
                 change.id.description, change.id.device.rawValue, change.scope.rawValue,

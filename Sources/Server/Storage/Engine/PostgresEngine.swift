@@ -3,6 +3,7 @@ import Logging
 import LogStore
 import NIOCore
 import NIOPosix
+import NIOSSL
 import PostgresNIO
 import Synchronization
 
@@ -27,12 +28,12 @@ final class PostgresEngine: SQLEngine {
     private let idle = Mutex<[PostgresConnection]>([])
     private let nextID = Atomic<Int>(1)
     private let logger: Logger
-    /// Runs between a write's last statement and its commit (tests force interleavings with it).
-    let beforeCommit: (@Sendable () -> Void)?
+    /// Runs between a write's last statement and its commit, inside the transaction (tests force interleavings with it).
+    let beforeCommit: (@Sendable (any SQLDatabase) throws -> Void)?
 
     /// Connects to `url` (`postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`); at most `connections` at once.
-    init(url: PostgresURL, connections: Int = 8, logger: Logger = Logger(label: "veldwerk.postgres"), beforeCommit: (@Sendable () -> Void)? = nil) {
-        configuration = url.configuration
+    init(url: PostgresURL, connections: Int = 8, logger: Logger = Logger(label: "veldwerk.postgres"), beforeCommit: (@Sendable (any SQLDatabase) throws -> Void)? = nil) throws {
+        configuration = try url.configuration()
         threads = NIOThreadPool(numberOfThreads: connections)
         threads.start()
         self.logger = logger
@@ -40,7 +41,7 @@ final class PostgresEngine: SQLEngine {
     }
 
     deinit {
-        for connection in idle.withLock({ $0 }) { connection.close().whenComplete { _ in } }
+        for connection in idle.withLock({ $0 }) { Self.close(connection) }
         threads.shutdownGracefully { _ in }
     }
 
@@ -57,7 +58,7 @@ final class PostgresEngine: SQLEngine {
                 // A write that may be lost in a power cut (a laptop's last sync time) does not wait for the disk.
                 if !durable { try db.run("SET LOCAL synchronous_commit = off") }
                 let result = try body(db)
-                self.beforeCommit?()
+                try self.beforeCommit?(db)
                 return result
             }
         }
@@ -130,7 +131,12 @@ final class PostgresEngine: SQLEngine {
     }
 
     private func discard(_ connection: PostgresConnection) {
-        connection.close().whenComplete { _ in }
+        Self.close(connection)
+    }
+
+    /// Closes a connection, holding on to it until it is closed (PostgresNIO asks that a connection is closed before it goes).
+    private static func close(_ connection: PostgresConnection) {
+        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
     /// A read transaction held open on a connection of its own until closed.
@@ -176,34 +182,94 @@ final class PostgresEngine: SQLEngine {
     }
 }
 
-/// A `postgres://` URL, checked: user, optional password, host, optional port, database.
+/// Where the PostgreSQL database is: `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=…&sslrootcert=FILE]`.
+///
+/// The password may be left out of the URL (it would show in `ps` and in shell histories) and given in
+/// `PGPASSWORD`, as for `psql`. `sslmode` follows libpq: `disable`, `prefer`, `require` (encrypted, the
+/// certificate not checked), `verify-full` (encrypted, the certificate checked against `sslrootcert` or
+/// the system's trust store, and its name against the host). Without it, a database on this machine
+/// (`localhost`, `127.0.0.0/8`, `::1`, a Unix socket's host) is reached in clear and any other with
+/// `verify-full`: answers and names must not cross a network readable.
 struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
+    enum TLSMode: String, Sendable, CaseIterable {
+        case disable, prefer, require
+        case verifyFull = "verify-full"
+    }
+
     var user: String
     var password: String?
     var host: String
     var port: Int
     var database: String
+    var tls: TLSMode
+    /// A PEM file of the certificate authorities to trust for `verify-full` (default: the system's).
+    var rootCertificate: String?
 
-    /// Parses a URL; nil when it is not `postgres://` or `postgresql://` with a user, a host and a database.
-    init?(_ text: String) {
+    /// Parses a URL; nil when it is not `postgres://` or `postgresql://` with a user, a host and a
+    /// database, or names an `sslmode` there is not.
+    init?(_ text: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
         guard let components = URLComponents(string: text), ["postgres", "postgresql"].contains(components.scheme ?? ""),
             let user = components.user, !user.isEmpty, let host = components.host, !host.isEmpty
         else { return nil }
         let database = String(components.path.drop { $0 == "/" })
         guard !database.isEmpty, !database.contains("/") else { return nil }
         self.user = user.removingPercentEncoding ?? user
-        password = components.password.map { $0.removingPercentEncoding ?? $0 }
+        password = components.password.map { $0.removingPercentEncoding ?? $0 } ?? environment["PGPASSWORD"]
         self.host = host
         port = components.port ?? 5432
         self.database = database.removingPercentEncoding ?? database
+        let query = components.queryItems ?? []
+        if let mode = query.last(where: { $0.name == "sslmode" })?.value {
+            guard let known = TLSMode(rawValue: mode) else { return nil }
+            tls = known
+        } else {
+            tls = Self.isLoopback(host) ? .disable : .verifyFull
+        }
+        rootCertificate = query.last(where: { $0.name == "sslrootcert" })?.value
     }
 
-    var configuration: PostgresConnection.Configuration {
-        PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: .disable)
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+
+    /// How to connect; throws when `sslrootcert` cannot be read.
+    func configuration() throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS
+        switch self.tls {
+        case .disable:
+            tls = .disable
+        case .prefer, .require:
+            var unchecked = TLSConfiguration.makeClientConfiguration()
+            unchecked.certificateVerification = .none
+            let context = try NIOSSLContext(configuration: unchecked)
+            tls = self.tls == .prefer ? .prefer(context) : .require(context)
+        case .verifyFull:
+            var checked = TLSConfiguration.makeClientConfiguration()
+            checked.certificateVerification = .fullVerification
+            if let rootCertificate {
+                do {
+                    checked.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(rootCertificate))
+                } catch {
+                    throw PostgresURLError(description: "The certificate authorities in sslrootcert=\(rootCertificate) cannot be read (\(error)).")
+                }
+            }
+            tls = .require(try NIOSSLContext(configuration: checked))
+        }
+        return PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
     }
 
     /// The URL without its password, for messages and logs.
-    var description: String { "postgres://\(user)@\(host):\(port)/\(database)" }
+    var description: String {
+        let mode = tls == (Self.isLoopback(host) ? .disable : .verifyFull) ? "" : "?sslmode=\(tls.rawValue)"
+        return "postgres://\(user)@\(host):\(port)/\(database)\(mode)"
+    }
+
+    /// What a valid URL looks like, for the sentence that refuses one.
+    static let shape = "postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require|verify-full]"
+}
+
+struct PostgresURLError: Error, CustomStringConvertible {
+    var description: String
 }
 
 /// One open transaction on a PostgreSQL connection: statements block this thread until answered.
@@ -265,14 +331,20 @@ final class PostgresTransaction: SQLDatabase, @unchecked Sendable {
         }
     }
 
-    /// SQL with `?` placeholders turned into PostgreSQL's `$1`, `$2`, … (not inside quotes).
+    /// SQL with `?` placeholders turned into PostgreSQL's `$1`, `$2`, … (not inside quotes). SQLite's
+    /// numbered `?NNN` means the same as PostgreSQL's `$NNN`, and as in SQLite a plain `?` after it takes
+    /// the number one past the largest so far.
     static func numberedPlaceholders(_ sql: String) -> String {
         guard sql.contains("?") else { return sql }
+        let characters = Array(sql)
         var result = ""
         result.reserveCapacity(sql.utf8.count + 16)
         var number = 0
         var quote: Character?
-        for character in sql {
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            index += 1
             if let open = quote {
                 if character == open { quote = nil }
                 result.append(character)
@@ -280,8 +352,18 @@ final class PostgresTransaction: SQLDatabase, @unchecked Sendable {
                 quote = character
                 result.append(character)
             } else if character == "?" {
-                number += 1
-                result += "$\(number)"
+                var digits = ""
+                while index < characters.count, characters[index].isASCII, characters[index].isNumber {
+                    digits.append(characters[index])
+                    index += 1
+                }
+                if let explicit = Int(digits) {
+                    number = max(number, explicit)
+                    result += "$\(explicit)"
+                } else {
+                    number += 1
+                    result += "$\(number)"
+                }
             } else {
                 result.append(character)
             }
