@@ -27,7 +27,7 @@ struct VeldwerkServerCommand: AsyncParsableCommand {
             """,
         version: "veldwerk-server \(Release.version)",
         subcommands: [
-            Serve.self, Admin.self, QuestionnaireCommand.self, RosterCommand.self, ExportCommand.self, BackupCommand.self, RestoreCommand.self,
+            Serve.self, Admin.self, QuestionnaireCommand.self, RosterCommand.self, ExportCommand.self, BackupCommand.self, RestoreCommand.self, MigrateCommand.self,
             GenerateInterviewsCommand.self,
         ],
         defaultSubcommand: Serve.self
@@ -96,7 +96,7 @@ struct DataOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "PostgreSQL database to use instead of the SQLite file in --data: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (default: $VELDWERK_DATABASE_URL).",
+            "PostgreSQL database to use instead of the SQLite file in --data: \(PostgresURL.shape) (default: $VELDWERK_DATABASE_URL; the password may come from $PGPASSWORD).",
             valueName: "url"
         )
     )
@@ -104,7 +104,7 @@ struct DataOptions: ParsableArguments {
 
     mutating func validate() throws {
         if let text = database ?? ProcessInfo.processInfo.environment["VELDWERK_DATABASE_URL"], PostgresURL(text) == nil {
-            throw ValidationError("--database takes a PostgreSQL URL, postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE; \"\(text)\" is not one.")
+            throw ValidationError("--database takes a PostgreSQL URL, \(PostgresURL.shape); the one given is not one.")
         }
     }
 
@@ -112,7 +112,7 @@ struct DataOptions: ParsableArguments {
         var config = ServerConfig()
         config.dataDirectory = URL(fileURLWithPath: data)
         config.personalDataKeyFile = PersonalDataKeyFile.path(option: personalDataKey)
-        config.postgres = (database ?? ProcessInfo.processInfo.environment["VELDWERK_DATABASE_URL"]).flatMap(PostgresURL.init)
+        config.postgres = (database ?? ProcessInfo.processInfo.environment["VELDWERK_DATABASE_URL"]).flatMap { PostgresURL($0) }
         return config
     }
 }
