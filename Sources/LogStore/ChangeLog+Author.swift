@@ -16,16 +16,20 @@ extension ChangeLog {
     ) throws -> [Change] {
         var changes: [Change] = []
         changes.reserveCapacity(edits.count)
+        // One batch: the fields' versions are read once, and each edit's base is the field's value so
+        // far, including an earlier edit of the same field in this call.
+        var batch = try Batch(keys: Set(edits.lazy.map(\.key)), in: db)
         for edit in edits {
             lastSeq += 1
             let change = Change(
                 id: ChangeID(device: clock.device, seq: lastSeq), scope: edit.scope, entity: edit.entity, entityId: edit.entityId,
                 field: edit.field, value: edit.value, hlc: clock.tick(physical: physical),
-                base: try currentClock(of: edit.key, in: db), author: author
+                base: batch.currentClock(of: edit.key), author: author
             )
-            try apply(change, in: db)
+            try batch.apply(change, in: db)
             changes.append(change)
         }
+        try batch.finish(in: db)
         return changes
     }
 }

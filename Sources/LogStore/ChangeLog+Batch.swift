@@ -29,6 +29,12 @@ extension ChangeLog {
             }
         }
 
+        /// The clock of the field's value so far (what ``ChangeLog/currentClock(of:in:)`` reads from
+        /// `field_state`), for a field the batch was started with or has touched.
+        public func currentClock(of key: FieldKey) -> HLC? {
+            fields[key]?.current?.hlc
+        }
+
         /// Appends one change and, when it becomes its field's value, writes that value.
         @discardableResult
         public mutating func apply(_ change: Change, in db: any SQLDatabase) throws -> Outcome {
