@@ -119,6 +119,7 @@ let package = Package(
             dependencies: [
                 "VeldwerkServer", "Shared", "LogStore", "TestSupport", "Secrets", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -134,7 +135,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "VeldwerkServer", "VeldwerkClient", "Shared", "LogStore", "TestSupport", "Gzip", "Secrets",
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

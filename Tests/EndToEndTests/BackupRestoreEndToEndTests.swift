@@ -10,7 +10,7 @@ import TestSupport
 
 /// The backup drill, with the real programs: a backup taken while laptops sync, restored, and nothing
 /// that any laptop still holds is lost.
-@Suite("Backup and restore end to end", .serialized)
+@Suite("Backup and restore end to end", .serialized, .enabled(if: !TestEngine.isPostgres, "SQLite's online backup; PostgreSQL's is pg_dump"))
 struct BackupRestoreEndToEndTests {
     struct Summary: Decodable {
         var path: String

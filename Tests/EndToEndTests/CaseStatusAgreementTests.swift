@@ -22,7 +22,7 @@ private struct FieldSimulation {
 
     init() async throws {
         directory = try TemporaryDirectory(prefix: "veldwerk-fieldsim")
-        server = try SQLServerStore(path: directory.appending("server.sqlite").path)
+        server = try await testStore(path: directory.appending("server.sqlite").path)
         _ = try await server.loadStudyIfEmpty(roster: try Roster.defaultStudy(), questionnaire: try XLSFormCompiler.defaultStudy(), now: Date())
     }
 

@@ -16,6 +16,7 @@ struct ExportEndToEndTests {
             var config = ServerConfig()
             config.port = 0
             config.dataDirectory = directory.appending("data")
+            config.postgres = try TestEngine.postgresDatabase(for: config.databaseURL.path).flatMap { PostgresURL($0) }
             let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
             let app = try await buildApplication(config, logger: Logger(label: "test.export")) { port in portSink.yield(port) }
             let server = Task { try await app.run() }
@@ -25,7 +26,7 @@ struct ExportEndToEndTests {
             let base = "http://127.0.0.1:\(port)"
 
             // People and interviews, straight in the database the server uses.
-            let store = try SQLServerStore(path: config.databaseURL.path)
+            let store = try await testStore(path: config.databaseURL.path)
             let researcher = try await store.createUser(name: "Rita Onderzoek", role: .researcher, email: nil, now: Date())
             let researcherToken = try await store.issueAPIToken(for: researcher.id, now: Date())
             let interviewer = try await store.createUser(name: "Ivo Veld", role: .interviewer, email: nil, now: Date())

@@ -96,7 +96,7 @@ struct ExportOutputFileTests {
             let desk = try Desk()
             defer { desk.root.remove() }
             func export(_ arguments: [String]) async throws -> ProgramRunner.Result {
-                try await ProgramRunner.run("veldwerk-server", ["export", "--format", "csv", "--data", server.data.path] + arguments)
+                try await ProgramRunner.run("veldwerk-server", ["export", "--format", "csv"] + (try server.databaseArguments) + arguments)
             }
 
             let folder = try await export(["--out", desk.folder.path, "--force"])

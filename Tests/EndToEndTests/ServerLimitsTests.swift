@@ -55,7 +55,7 @@ struct ServerLimitsTests {
         let data = try TemporaryDirectory(prefix: "veldwerk-budget")
         defer { data.remove() }
         let path = data.url.appendingPathComponent("veldwerk.sqlite").path
-        let store = try SQLServerStore(path: path, pushBudget: 0.000_001)
+        let store = try await testStore(path: path, pushBudget: 0.000_001)
         _ = try await store.loadStudyIfEmpty(roster: try Roster.defaultStudy(), questionnaire: try XLSFormCompiler.defaultStudy(), now: Date())
         let user = try await store.createUser(name: "Ann", role: .interviewer, email: nil, now: Date())
         _ = try await store.assign(["11001"], to: user.id, by: hostOperator, now: Date())
@@ -72,7 +72,7 @@ struct ServerLimitsTests {
         let stored = try await store.engine.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM change_log WHERE device = ?", [laptop.device.rawValue]) }
         #expect(stored == 0, "the slow push's savepoint was rolled back")
 
-        let roomy = try SQLServerStore(path: path, pushBudget: 60)
+        let roomy = try await testStore(path: path, pushBudget: 60)
         let result = try await roomy.push(changes, from: principal, now: Date(), clockOffsetMs: 0)
         #expect(result.accepted.count == 500)
         let conflicts = try await roomy.engine.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM conflict") }
@@ -98,7 +98,8 @@ struct ServerLimitsTests {
 
     /// Starts the real `veldwerk-server` on a free port; returns it and the port it printed.
     static func startServer(data: TemporaryDirectory, _ extra: [String] = []) async throws -> (RunningProgram, Int) {
-        let server = try ProgramRunner.start("veldwerk-server", ["serve", "--port", "0", "--data", data.url.path, "--log-level", "error"] + extra)
+        let database = try TestEngine.postgresDatabase(for: data.url.appendingPathComponent("veldwerk.sqlite").path).map { ["--database", $0] } ?? []
+        let server = try ProgramRunner.start("veldwerk-server", ["serve", "--port", "0", "--data", data.url.path, "--log-level", "error"] + database + extra)
         for _ in 0..<1500 {
             if let line = server.outputSoFar.split(separator: "\n").first(where: { $0.contains("listening on http://") }),
                 let text = line.split(separator: ":").last, let port = Int(text)
@@ -149,7 +150,7 @@ struct ServerLimitsTests {
         defer { if server.isRunning { server.kill() } }
 
         let path = data.url.appendingPathComponent("veldwerk.sqlite").path
-        let store = try SQLServerStore(path: path)
+        let store = try await testStore(path: path)
         let user = try await store.createUser(name: "Ann", role: .interviewer, email: nil, now: Date())
         _ = try await store.assign(["11001"], to: user.id, by: hostOperator, now: Date())
         let code = try await store.issueEnrolmentCode(for: user.id, lifetime: 3600, now: Date())

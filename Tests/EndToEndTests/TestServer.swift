@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import Logging
@@ -17,6 +18,11 @@ struct TestServer {
 
     var url: String { "\(scheme)://127.0.0.1:\(port)" }
 
+    /// The command-line options that name this server's database, for `veldwerk-server` commands.
+    var databaseArguments: [String] {
+        get throws { try TestEngine.dataArguments(folder: data.path) }
+    }
+
     /// Starts a server (its configuration changed by `configure`), runs `body`, then shuts it down and removes its data.
     static func with<T>(configure: (inout ServerConfig) -> Void = { _ in }, _ body: (TestServer) async throws -> T) async throws -> T {
         let data = try TemporaryDirectory(prefix: "veldwerk-server")
@@ -27,6 +33,7 @@ struct TestServer {
         config.pullBatchLimit = 200
         // The dashboard in English, the words these tests read; DashboardLanguageTests checks the study's Dutch.
         config.language = .en
+        config.postgres = try TestEngine.postgresDatabase(for: config.databaseURL.path).flatMap { PostgresURL($0) }
         configure(&config)
         var logger = Logger(label: "test.server")
         logger.logLevel = .critical
@@ -36,7 +43,7 @@ struct TestServer {
         defer { task.cancel() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        let server = TestServer(port: port, scheme: config.tls == nil ? "http" : "https", data: data, store: try SQLServerStore(
+        let server = TestServer(port: port, scheme: config.tls == nil ? "http" : "https", data: data, store: try await testStore(
                 path: config.databaseURL.path, personalDataKey: try config.personalDataKeyFile.map(PersonalDataKeyFile.read)
             )
         )
@@ -71,3 +78,12 @@ struct TestServer {
 }
 
 import GRDB
+
+/// The server's store for a test: on the SQLite file at `path`, or on that file's own PostgreSQL database
+/// when the suite runs against PostgreSQL (``TestEngine``).
+func testStore(path: String, pushBudget: TimeInterval = ServerConfig.defaultPushBudget, personalDataKey: SymmetricKey? = nil) async throws -> SQLServerStore {
+    try await SQLServerStore.open(
+        sqlitePath: path, postgres: try TestEngine.postgresDatabase(for: path).flatMap { PostgresURL($0) }, pushBudget: pushBudget,
+        personalDataKey: personalDataKey
+    )
+}

@@ -11,7 +11,7 @@ struct ControlCharacterStoreTests {
     @Test("a user name or e-mail with a NUL or an escape is refused; a user list with one creates nobody")
     func users() async throws {
         try await withTemporaryDirectory { directory in
-            let store = try SQLServerStore(path: directory.appending("server.sqlite").path)
+            let store = try await testStore(path: directory.appending("server.sqlite").path)
             await #expect { _ = try await store.createUser(name: "lap\0top", role: .interviewer, email: nil, now: Date()) } throws: { error in
                 (error as? DomainError)?.message.contains("U+0000 (NUL)") == true
             }

@@ -14,7 +14,7 @@ struct ExportFixture {
     let now = Date(timeIntervalSince1970: 1_735_000_000)
 
     init(directory: TemporaryDirectory) async throws {
-        store = try SQLServerStore(path: directory.appending("server.sqlite").path)
+        store = try await testStore(path: directory.appending("server.sqlite").path)
         form = try XLSFormCompiler.defaultStudy()
         _ = try await store.loadStudyIfEmpty(roster: try Roster.defaultStudy(), questionnaire: form, now: now)
     }

@@ -131,7 +131,7 @@ struct ExportPrivacyTests {
             #expect(first[ExportScenario.antwerp] != first[ExportScenario.borsbeek])
             #expect(first.values.allSatisfy { $0.hasPrefix("I-") && $0.count == 14 })
             // Reopening the database keeps the key.
-            let reopened = try SQLServerStore(path: directory.appending("server.sqlite").path)
+            let reopened = try await testStore(path: directory.appending("server.sqlite").path)
             let exporter = try await Exporter.prepare(store: reopened, options: ExportOptions(format: .csv))
             var bytes: [UInt8] = []
             _ = try await exporter.write { bytes += $0 }

@@ -100,10 +100,15 @@ struct GroupCommitTests {
 
 @Suite("Durability settings")
 struct DurabilityTests {
-    @Test("the server store's writer commits with synchronous = FULL (GRDB's WAL set-up would leave NORMAL)")
+    @Test("the server store's writer commits with synchronous = FULL (GRDB's WAL set-up would leave NORMAL); on PostgreSQL, synchronous_commit = on")
     func serverWriterIsFull() async throws {
         try await withTemporaryDirectory { directory in
-            let store = try SQLServerStore(path: directory.appending("server.sqlite").path)
+            let store = try await testStore(path: directory.appending("server.sqlite").path)
+            if store.engine.dialect == .postgres {
+                #expect(try await store.engine.write { db in try db.value(String.self, "SHOW synchronous_commit") } == "on")
+                #expect(try await store.engine.write(durable: false) { db in try db.value(String.self, "SHOW synchronous_commit") } == "off")
+                return
+            }
             #expect(try await store.engine.write { db in try db.value(Int.self, "PRAGMA synchronous") } == 2)
             #expect(try await store.engine.read { db in try db.value(String.self, "PRAGMA journal_mode") } == "wal")
         }

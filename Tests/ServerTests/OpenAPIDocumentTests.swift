@@ -28,7 +28,7 @@ struct OpenAPIDocumentTests {
         try await withTemporaryDirectory { directory in
             var config = ServerConfig()
             config.dataDirectory = directory.url
-            let store = try SQLServerStore(path: config.databaseURL.path)
+            let store = try await testStore(path: config.databaseURL.path)
             let router = try await buildRouter(store: store, config: config)
             let served = Set(
                 router.routes.map { OpenAPIDocument.Operation(method: $0.method.rawValue, path: Self.openAPIPath($0.path.description)) }

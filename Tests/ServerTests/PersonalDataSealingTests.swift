@@ -22,7 +22,7 @@ struct PersonalDataSealingTests {
         let secondPrincipal: Principal
 
         init(path: String, seal: PersonalValueSeal?) async throws {
-            store = try SQLServerStore(path: path, personalDataKey: seal?.dataKey)
+            store = try await testStore(path: path, personalDataKey: seal?.dataKey)
             _ = try await store.loadStudyIfEmpty(roster: try Roster.defaultStudy(), questionnaire: try XLSFormCompiler.defaultStudy(), now: Date())
             let user = try await store.createUser(name: "Ine Maes", role: .interviewer, email: nil, now: Date())
             _ = try await store.assign(["11001"], to: user.id, by: hostOperator, now: Date())
@@ -146,7 +146,7 @@ struct PersonalDataSealingTests {
         }
     }
 
-    @Test("encrypt-personal-data seals a database stored in clear, leaves no clear byte, and the key is then required")
+    @Test("encrypt-personal-data seals a database stored in clear, leaves no clear byte, and the key is then required", .enabled(if: !TestEngine.isPostgres, "reads the SQLite file's own bytes"))
     func encryptExistingDatabase() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory.appending("veldwerk.sqlite").path
@@ -214,7 +214,8 @@ struct PersonalDataSealingTests {
             #expect(pushed.rejected.isEmpty, "\(pushed.rejected)")
 
             let run = try await ProgramRunner.run(
-                "veldwerk-server", ["admin", "purge-personal-data", "--before", "2026-06-01", "--json", "--data", directory.path, "--personal-data-key", keyFile]
+                "veldwerk-server", ["admin", "purge-personal-data", "--before", "2026-06-01", "--json", "--personal-data-key", keyFile]
+                    + TestEngine.dataArguments(folder: directory.path)
             )
             #expect(run.status == 0, "\(run.stderr)")
             let kept = try #require(await study.store.interviewDetail(early)).interview
@@ -228,7 +229,7 @@ struct PersonalDataSealingTests {
         }
     }
 
-    @Test("a backup needs no key: it copies sealed values sealed, and the key opens them in the restored database")
+    @Test("a backup needs no key: it copies sealed values sealed, and the key opens them in the restored database", .enabled(if: !TestEngine.isPostgres, "SQLite's online backup"))
     func backupOfSealedStore() async throws {
         try await withTemporaryDirectory { directory in
             let key = PersonalValueSeal.newDataKey()

@@ -54,7 +54,7 @@ struct QuestionnaireLoadTests {
     @Test("publishing: a new version is added, the same version twice is a no-op, other content under the same version and a type change are refused")
     func publishingRules() async throws {
         try await withTemporaryDirectory { directory in
-            let store = try SQLServerStore(path: directory.appending("server.sqlite").path)
+            let store = try await testStore(path: directory.appending("server.sqlite").path)
             _ = try await store.loadStudyIfEmpty(roster: try Roster.defaultStudy(), questionnaire: try XLSFormCompiler.defaultStudy(), now: Date())
             let v1 = try workbook("study-v1.xlsx").compile()
             #expect(try await store.publishQuestionnaire(v1, by: hostOperator, now: Date()).published == false)
@@ -81,7 +81,7 @@ struct QuestionnaireLoadTests {
     @Test("roster: loading the shipped list again changes nothing; a broken list names the row")
     func rosterLoads() async throws {
         try await withTemporaryDirectory { directory in
-            let store = try SQLServerStore(path: directory.appending("server.sqlite").path)
+            let store = try await testStore(path: directory.appending("server.sqlite").path)
             _ = try await store.loadStudyIfEmpty(roster: try Roster.defaultStudy(), questionnaire: try XLSFormCompiler.defaultStudy(), now: Date())
             let again = try await store.loadRoster(try Roster.defaultStudy(), by: hostOperator, now: Date())
             #expect(again.changed == 0)

@@ -12,7 +12,7 @@ struct SignInThrottleTests {
     func backoff() async throws {
         try await withTemporaryDirectory { directory in
             let clock = MovableClock(StudySeed.now)
-            let throttle = AttemptThrottle("test", policy: .init(), store: try SQLServerStore(path: directory.appending("throttle.sqlite").path), now: { clock.now })
+            let throttle = AttemptThrottle("test", policy: .init(), store: try await testStore(path: directory.appending("throttle.sqlite").path), now: { clock.now })
             for attempt in 1...9 {
                 #expect(try await throttle.recordFailure(["address:a"]) == nil, "failure \(attempt)")
                 clock.advance(30)
@@ -38,7 +38,7 @@ struct SignInThrottleTests {
     func successClearsAddress() async throws {
         try await withTemporaryDirectory { directory in
             let clock = MovableClock(StudySeed.now)
-            let throttle = AttemptThrottle("test", policy: .init(), store: try SQLServerStore(path: directory.appending("throttle.sqlite").path), now: { clock.now })
+            let throttle = AttemptThrottle("test", policy: .init(), store: try await testStore(path: directory.appending("throttle.sqlite").path), now: { clock.now })
             for _ in 0..<5 {
                 for _ in 0..<9 { #expect(try await throttle.recordFailure(["address:class"]) == nil) }
                 try await throttle.recordSuccess(["address:class"])
@@ -55,7 +55,7 @@ struct SignInThrottleTests {
     func slowFailuresPass() async throws {
         try await withTemporaryDirectory { directory in
             let clock = MovableClock(StudySeed.now)
-            let throttle = AttemptThrottle("test", policy: .init(), store: try SQLServerStore(path: directory.appending("throttle.sqlite").path), now: { clock.now })
+            let throttle = AttemptThrottle("test", policy: .init(), store: try await testStore(path: directory.appending("throttle.sqlite").path), now: { clock.now })
             for _ in 0..<50 {
                 #expect(try await throttle.recordFailure(["address:a"]) == nil)
                 clock.advance(67)
@@ -68,15 +68,15 @@ struct SignInThrottleTests {
         try await withTemporaryDirectory { directory in
             let clock = MovableClock(StudySeed.now)
             let path = directory.appending("veldwerk.sqlite").path
-            let first = AttemptThrottle("enrol", policy: .init(), store: try SQLServerStore(path: path), now: { clock.now })
-            let second = AttemptThrottle("enrol", policy: .init(), store: try SQLServerStore(path: path), now: { clock.now })
+            let first = AttemptThrottle("enrol", policy: .init(), store: try await testStore(path: path), now: { clock.now })
+            let second = AttemptThrottle("enrol", policy: .init(), store: try await testStore(path: path), now: { clock.now })
             for _ in 0..<5 { #expect(try await first.recordFailure(["address:a"]) == nil) }
             for _ in 0..<4 { #expect(try await second.recordFailure(["address:a"]) == nil) }
             #expect(try await second.recordFailure(["address:a"]) == 600, "the tenth failure, on the other node, pauses the address")
             #expect(try await first.retryAfter(["address:a"]) == 600)
-            let restarted = AttemptThrottle("enrol", policy: .init(), store: try SQLServerStore(path: path), now: { clock.now })
+            let restarted = AttemptThrottle("enrol", policy: .init(), store: try await testStore(path: path), now: { clock.now })
             #expect(try await restarted.retryAfter(["address:a"]) == 600, "a restart forgets nothing")
-            let login = AttemptThrottle("login", policy: .init(), store: try SQLServerStore(path: path), now: { clock.now })
+            let login = AttemptThrottle("login", policy: .init(), store: try await testStore(path: path), now: { clock.now })
             #expect(try await login.retryAfter(["address:a"]) == nil, "enrolment and login are counted apart")
         }
     }

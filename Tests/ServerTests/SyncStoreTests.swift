@@ -10,7 +10,7 @@ import TestSupport
 struct SyncStoreTests {
     private func withStore<T>(_ body: (SQLServerStore) async throws -> T) async throws -> T {
         try await withTemporaryDirectory { directory in
-            let store = try SQLServerStore(path: directory.appending("server.sqlite").path)
+            let store = try await testStore(path: directory.appending("server.sqlite").path)
             _ = try await store.loadStudyIfEmpty(roster: try Roster.defaultStudy(), questionnaire: try XLSFormCompiler.defaultStudy(), now: Date())
             return try await body(store)
         }

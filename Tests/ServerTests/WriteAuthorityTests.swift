@@ -315,7 +315,7 @@ struct WriteAuthorityTests {
                 }
             }
             let movedRecords = try await seed.store.engine.read { db in
-                try db.value(Int.self, "SELECT COUNT(*) FROM (SELECT entity, entity_id FROM change_log GROUP BY entity, entity_id HAVING COUNT(DISTINCT scope) > 1)"
+                try db.value(Int.self, "SELECT COUNT(*) FROM (SELECT entity, entity_id FROM change_log GROUP BY entity, entity_id HAVING COUNT(DISTINCT scope) > 1) AS moved"
                 ) ?? -1
             }
             #expect(movedRecords == 0, "a record changed scope")

@@ -17,6 +17,7 @@ func withRunningServer<T>(
         config.now = { now }
         // The dashboard in English, the words these tests read; DashboardLanguageTests checks the study's Dutch.
         config.language = .en
+        config.postgres = try TestEngine.postgresDatabase(for: config.databaseURL.path).flatMap { PostgresURL($0) }
         configure(&config)
         var logger = Logger(label: "veldwerk.test")
         logger.logLevel = .critical  // cancelling the server task at the end logs errors that mean nothing here
@@ -26,7 +27,7 @@ func withRunningServer<T>(
         defer { server.cancel() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw TestHTTPClient.SocketError(description: "the server did not start") }
-        let seed = try await StudySeed.make(try SQLServerStore(path: config.databaseURL.path))
+        let seed = try await StudySeed.make(try await testStore(path: config.databaseURL.path))
         let result = try await body(TestHTTPClient(port: port), seed)
         server.cancel()
         _ = try? await server.value

@@ -1,4 +1,5 @@
 import Foundation
+import Crypto
 import GRDB
 import LogStore
 import Shared
@@ -127,7 +128,16 @@ struct StudySeed {
 /// A fresh store in a temporary folder, seeded, removed afterwards.
 func withSeededStudy<T>(_ body: (StudySeed) async throws -> T) async throws -> T {
     try await withTemporaryDirectory { directory in
-        let store = try SQLServerStore(path: directory.appending("veldwerk.sqlite").path)
+        let store = try await testStore(path: directory.appending("veldwerk.sqlite").path)
         return try await body(try await StudySeed.make(store))
     }
+}
+
+/// The server's store for a test: on the SQLite file at `path`, or on that file's own PostgreSQL database
+/// when the suite runs against PostgreSQL (``TestEngine``).
+func testStore(path: String, pushBudget: TimeInterval = ServerConfig.defaultPushBudget, personalDataKey: SymmetricKey? = nil) async throws -> SQLServerStore {
+    try await SQLServerStore.open(
+        sqlitePath: path, postgres: try TestEngine.postgresDatabase(for: path).flatMap { PostgresURL($0) }, pushBudget: pushBudget,
+        personalDataKey: personalDataKey
+    )
 }
