@@ -208,9 +208,12 @@ struct Serve: AsyncParsableCommand {
             opening.postgresConnections = 1
             try? await openStore(opening, logger: Logger(label: "veldwerk.address")).noteAddress(address, pin: pin, now: Date())
         }
-        // SIGTERM and SIGINT drain: no new connections, running requests finish. A push takes at most
-        // its budget, so a drain that lasts longer is a client trickling a body: it is cancelled.
-        var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // SIGTERM and SIGINT drain: no new connections, running requests finish; a long push stops at its
+        // next check and rolls back (ServerDrain). A push takes at most its budget, so a drain that lasts
+        // longer is a client trickling a body: it is cancelled.
+        var group = ServiceGroupConfiguration(
+            services: [.init(service: app), .init(service: ServerDrain.Watcher())], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+        )
         group.maximumGracefulShutdownDuration = .seconds(pushBudget + 5)
         try await ServiceGroup(configuration: group).run()
     }

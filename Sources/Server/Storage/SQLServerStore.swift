@@ -340,8 +340,9 @@ final class SQLServerStore: ServerStore {
             let deadline = ContinuousClock.now + .milliseconds(Int64(pushBudget * 1000))
             var merge = try ChangeLog.Batch(keys: Set(changes.lazy.filter { !stored.contains($0.id) }.map(\.key)), in: db)
             for (index, change) in changes.enumerated() {
-                if index % 64 == 63, ContinuousClock.now > deadline {
-                    throw DomainError.pushTooSlow(changes: changes.count, budget: pushBudget)
+                if index % 64 == 63 {
+                    if ContinuousClock.now > deadline { throw DomainError.pushTooSlow(changes: changes.count, budget: pushBudget) }
+                    if ServerDrain.isDraining { throw DomainError.serverStopping }
                 }
                 if stored.contains(change.id) {
                     result.accepted.append(change.id)
