@@ -73,7 +73,7 @@ struct CredentialEndToEndTests {
             _ = try await server.store.issueAPIToken(for: admin.id, now: Date())
 
             let viaAPI = try await coordinator.json([CredentialInfo].self, ["admin", "credentials"])
-            let onHost = try await ProgramRunner.run("veldwerk-server", ["admin", "credentials", "--data", server.data.path, "--json"])
+            let onHost = try await ProgramRunner.run("veldwerk-server", try ["admin", "credentials", "--json"] + server.databaseArguments)
             #expect(onHost.status == 0, "\(onHost.stderr)")
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
@@ -96,10 +96,10 @@ struct CredentialEndToEndTests {
             let sync = try await laptop.run(["sync"], check: false)
             #expect(sync.status == 5)
             // The host's operator may revoke anyone's, with the same operation.
-            let hostRevoke = try await ProgramRunner.run("veldwerk-server", ["admin", "revoke-credential", adminToken.id, "--data", server.data.path])
+            let hostRevoke = try await ProgramRunner.run("veldwerk-server", try ["admin", "revoke-credential", adminToken.id] + server.databaseArguments)
             #expect(hostRevoke.status == 0, "\(hostRevoke.stderr)")
             #expect(hostRevoke.stdout.contains("Revoked API token \(adminToken.id)"))
-            let unknown = try await ProgramRunner.run("veldwerk-server", ["admin", "revoke-credential", "t-0000000000000000", "--data", server.data.path])
+            let unknown = try await ProgramRunner.run("veldwerk-server", try ["admin", "revoke-credential", "t-0000000000000000"] + server.databaseArguments)
             #expect(unknown.status != 0)
             #expect(unknown.stderr.contains("There is no credential"))
         }

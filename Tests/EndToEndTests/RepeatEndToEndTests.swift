@@ -105,7 +105,7 @@ struct RepeatEndToEndTests {
             #expect(shown.contains("instance \(fromA)") && shown.contains("instance \(fromB)") && shown.contains("instance \(member) in \(fromA)"), "\(shown)")
             #expect(shown.contains("head = \"An\"") && shown.contains("member_name = \"Cor\"") && !shown.contains(mistake), "\(shown)")
 
-            let export = ["export", "--format", "csv", "--state", "all", "--out", "-", "--data", server.data.path]
+            let export = try ["export", "--format", "csv", "--state", "all", "--out", "-"] + server.databaseArguments
             let rows = try await ProgramRunner.run("veldwerk-server", export + ["--repeat", "household"])
             #expect(rows.status == 0, "\(rows.stderr)")
             let lines = rows.stdout.split(whereSeparator: \.isNewline).map(String.init)

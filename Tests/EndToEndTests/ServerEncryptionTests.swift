@@ -125,7 +125,7 @@ struct ServerEncryptionTests {
             #expect(shown.stdout.contains("Griet Vandenbroucke"), "\(shown.stdout)")
 
             // An export with personal data (the host operator is an admin) decrypts; one without leaves them out.
-            let export = ["export", "--format", "csv", "--state", "all", "--out", "-", "--data", server.data.path, "--personal-data-key", keyFile]
+            let export = try ["export", "--format", "csv", "--state", "all", "--out", "-", "--personal-data-key", keyFile] + server.databaseArguments
             let full = try await ProgramRunner.run("veldwerk-server", export + ["--include-personal-data"])
             #expect(full.status == 0, "\(full.stderr)")
             #expect(full.stdout.contains("Griet Vandenbroucke") && full.stdout.contains("Bel op 0478 12 34 56"), "\(full.stdout.prefix(2000))")
@@ -134,7 +134,7 @@ struct ServerEncryptionTests {
             #expect(!pseudonymised.stdout.contains("Griet Vandenbroucke"))
 
             // Without the key, or with another, the program refuses at start with a sentence, showing nothing.
-            let listUsers = ["admin", "users", "--data", server.data.path]
+            let listUsers = try ["admin", "users"] + server.databaseArguments
             let missing = try await ProgramRunner.run("veldwerk-server", listUsers)
             #expect(missing.status == 78, "\(missing.stderr)")
             #expect(missing.stderr.contains("keeps personal data encrypted"), "\(missing.stderr)")

@@ -24,7 +24,7 @@ extension SQLServerStore {
             try db.run("""
                     INSERT INTO device_clock (device_id, skewed_changes, last_skewed_at) VALUES (?, ?, ?)
                     ON CONFLICT (device_id) DO UPDATE SET
-                        skewed_changes = skewed_changes + excluded.skewed_changes, last_skewed_at = excluded.last_skewed_at
+                        skewed_changes = device_clock.skewed_changes + excluded.skewed_changes, last_skewed_at = excluded.last_skewed_at
                     """,
                 [device.rawValue, changes, now.timeIntervalSince1970]
             )

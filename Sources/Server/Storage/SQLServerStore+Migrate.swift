@@ -75,7 +75,15 @@ extension SQLServerStore {
 
     /// Copies one table's rows, many to a statement.
     private static func copy(_ table: String, from sqlite: Database, to pg: any SQLDatabase) throws -> Int {
-        let columns = try Row.fetchAll(sqlite, sql: "SELECT name FROM pragma_table_info(?) ORDER BY cid", arguments: [table]).map { $0["name"] as String }
+        let info = try Row.fetchAll(sqlite, sql: "SELECT name, pk FROM pragma_table_info(?) ORDER BY cid", arguments: [table])
+        let columns = info.map { $0["name"] as String }
+        // In the order the rows were stored: by rowid, or by the primary key of a WITHOUT ROWID table.
+        let withoutRowID = try Bool.fetchOne(
+            sqlite, sql: "SELECT sql LIKE '%WITHOUT ROWID%' FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table]
+        ) ?? false
+        let order = withoutRowID
+            ? info.filter { ($0["pk"] as Int) > 0 }.sorted { ($0["pk"] as Int) < ($1["pk"] as Int) }.map { quoted($0["name"]) }.joined(separator: ", ")
+            : "rowid"
         let list = columns.map(quoted).joined(separator: ", ")
         let rowsPerStatement = max(1, 20_000 / max(columns.count, 1))
         var pending: [SQLValue] = []
@@ -92,7 +100,7 @@ extension SQLServerStore {
             pending.removeAll(keepingCapacity: true)
             pendingRows = 0
         }
-        let cursor = try Row.fetchCursor(sqlite, sql: "SELECT \(list) FROM \(quoted(table)) ORDER BY rowid")
+        let cursor = try Row.fetchCursor(sqlite, sql: "SELECT \(list) FROM \(quoted(table)) ORDER BY \(order.isEmpty ? "1" : order)")
         while let row = try cursor.next() {
             for index in columns.indices { pending.append(SQLValue(row[index] as DatabaseValue)) }
             pendingRows += 1
