@@ -6,7 +6,8 @@ set -euo pipefail
 need_apt=()
 # openssl and curl: the TLS end-to-end tests make a certificate with openssl and read headers with curl.
 # chromium and chromium-driver: scripts/web-form-check.py fills the self-completion form in a real browser.
-for pkg in libsqlite3-dev libcurl4-openssl-dev libedit-dev zlib1g-dev pkg-config openssl curl chromium chromium-driver; do
+# postgresql: the second engine; scripts/postgres.sh runs a throw-away cluster of it for the tests.
+for pkg in libsqlite3-dev libcurl4-openssl-dev libedit-dev zlib1g-dev pkg-config openssl curl chromium chromium-driver postgresql; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -14,6 +15,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  # Debian's postgresql starts a cluster of its own on port 5432; Veldwerk's tests run theirs (scripts/postgres.sh).
+  case " ${need_apt[*]} " in *" postgresql "*) $SUDO service postgresql stop >/dev/null 2>&1 || true ;; esac
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

@@ -19,3 +19,18 @@ if [ $# -eq 0 ]; then
   python3 scripts/web-form-check.py
 fi
 swift test --skip-build "$@"
+if [ $# -eq 0 ]; then
+  # The same store and end-to-end suites again on PostgreSQL: a throw-away cluster on a free loopback
+  # port, run by an unprivileged user, stopped and removed however the run ends.
+  pgdir="/tmp/veldwerk-test-pg-$$"
+  trap 'scripts/postgres.sh stop "$pgdir" >/dev/null 2>&1 || true' EXIT
+  url=$(scripts/postgres.sh start "$pgdir")
+  # At most a few tests at once: each holds PostgreSQL connections and round trips of its own, and on two
+  # cores dozens at once would only make every push wait (the test binary takes the width; swift test does not).
+  VELDWERK_TEST_POSTGRES_URL="$url" .build/debug/veldwerkPackageTests.xctest --testing-library swift-testing \
+    --filter 'ServerTests|EndToEndTests' --experimental-maximum-parallelization-width "${PG_TEST_WIDTH:-6}"
+  # The kill scripts on PostgreSQL: one server SIGKILLed mid-push, then three nodes behind nginx with one killed.
+  ROUNDS=5 scripts/kill-client.sh --postgres "$url"
+  ROUNDS=5 scripts/kill-server.sh --postgres "$url"
+  ROUNDS=5 VELDWERK_TEST_POSTGRES_URL="$url" scripts/kill-nodes.sh
+fi
