@@ -39,46 +39,83 @@ extension ChangeLog {
         @discardableResult
         public mutating func apply(_ change: Change, in db: any SQLDatabase) throws -> Outcome {
             let valueText = change.value?.canonicalJSON
-            let inserted = try db.fetchAll(
-                """
-                INSERT INTO change_log (device, dseq, scope, entity, entity_id, field, value, hlc, base, author)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT DO NOTHING RETURNING seq
-                """,
-                [
-                    change.id.device.rawValue, change.id.seq, change.scope.rawValue, change.entity.rawValue, change.entityId,
-                    change.field, valueText, change.hlc.encoded, change.base?.encoded, change.author.rawValue,
-                ]
-            )
+            let index: Dictionary<FieldKey, Field>.Index
+            var history: [FieldVersion]?
+            if let known = fields.index(forKey: change.key) {
+                index = known
+            } else {
+                // A field the batch was not started with: its stored versions (this change's id, if a
+                // client reused it, is not one of them).
+                history = try ChangeLog.versions(of: change.key, in: db).filter { $0.id != change.id }
+                index = fields.endIndex
+            }
+            let version = change.version
+            let current = history.map { Merge.current($0) } ?? fields.values[index].current
+            // Whether this change becomes the field's value (when it is new to the log).
+            let wins = current.map { version.hlc > $0.hlc } ?? true
+            let arguments: SQLArguments = [
+                change.id.device.rawValue, change.id.seq, change.scope.rawValue, change.entity.rawValue, change.entityId,
+                change.field, valueText, change.hlc.encoded, change.base?.encoded, change.author.rawValue,
+            ]
+            let inserted: [SQLRow]
+            if wins, db.dialect == .postgres {
+                // One round trip: the append and the field's new value in one statement (a duplicate
+                // appends nothing, so it writes no value either).
+                inserted = try db.fetchAll(Self.appendWinning, arguments)
+            } else {
+                inserted = try db.fetchAll(Self.append, arguments)
+            }
             // Stored before (under this field or, from a client that reused an id, another one).
             guard let row = inserted.first else { return .duplicate }
             let seq: Int64 = row[0]
 
-            let index: Dictionary<FieldKey, Field>.Index
-            if let known = fields.index(forKey: change.key) {
-                index = known
-            } else {
-                let history = try ChangeLog.versions(of: change.key, in: db).filter { $0.id != change.id }
+            let position: Dictionary<FieldKey, Field>.Index
+            if let history {
                 fields[change.key] = Field(history: history, current: Merge.current(history))
                 guard let added = fields.index(forKey: change.key) else { return .applied(seq: seq) }
-                index = added
+                position = added
+            } else {
+                position = index
             }
-            let version = change.version
-            fields.values[index].added.append(version)
-            if fields.values[index].current.map({ version.hlc > $0.hlc }) ?? true {
-                fields.values[index].current = version
-                try db.run(
-                    """
-                    INSERT INTO field_state (entity, entity_id, field, scope, value, hlc, change_seq)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (entity, entity_id, field) DO UPDATE SET
-                        scope = excluded.scope, value = excluded.value, hlc = excluded.hlc, change_seq = excluded.change_seq
-                    """,
-                    [change.entity.rawValue, change.entityId, change.field, change.scope.rawValue, valueText, change.hlc.encoded, seq]
-                )
+            fields.values[position].added.append(version)
+            if wins {
+                fields.values[position].current = version
+                if db.dialect != .postgres {
+                    try db.run(
+                        """
+                        INSERT INTO field_state (entity, entity_id, field, scope, value, hlc, change_seq)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (entity, entity_id, field) DO UPDATE SET
+                            scope = excluded.scope, value = excluded.value, hlc = excluded.hlc, change_seq = excluded.change_seq
+                        """,
+                        [change.entity.rawValue, change.entityId, change.field, change.scope.rawValue, valueText, change.hlc.encoded, seq]
+                    )
+                }
             }
             return .applied(seq: seq)
         }
+
+        private static let append = """
+            INSERT INTO change_log (device, dseq, scope, entity, entity_id, field, value, hlc, base, author)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT DO NOTHING RETURNING seq
+            """
+
+        /// ``append`` and, from what it appended, the field's value: PostgreSQL only (SQLite has no
+        /// data-modifying `WITH`).
+        private static let appendWinning = """
+            WITH appended AS (
+                INSERT INTO change_log (device, dseq, scope, entity, entity_id, field, value, hlc, base, author)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                ON CONFLICT DO NOTHING RETURNING seq, entity, entity_id, field, scope, value, hlc
+            ), state AS (
+                INSERT INTO field_state (entity, entity_id, field, scope, value, hlc, change_seq)
+                SELECT entity, entity_id, field, scope, value, hlc, seq FROM appended
+                ON CONFLICT (entity, entity_id, field) DO UPDATE SET
+                    scope = excluded.scope, value = excluded.value, hlc = excluded.hlc, change_seq = excluded.change_seq
+            )
+            SELECT seq FROM appended
+            """
 
         /// Keeps the conflicts the batch made: once per field it touched. Returns how many versions it kept as conflicts.
         @discardableResult

@@ -374,9 +374,19 @@ final class SQLServerStore: ServerStore {
         }
     }
 
-    /// Which of these change ids the log holds already (a retried push): one index probe each.
+    /// Which of these change ids the log holds already (a retried push): one range scan of the
+    /// `(device, dseq)` index per device, between the push's lowest and highest sequence numbers (a
+    /// laptop's push is a run of consecutive ones), so one query instead of one per change. However far
+    /// apart a device puts its numbers, the scan reads only that device's own changes.
     private static func storedIDs(among ids: [ChangeID], in db: any SQLDatabase) throws -> Set<ChangeID> {
-        try Set(ids.filter { id in try db.exists("SELECT 1 FROM change_log WHERE device = ? AND dseq = ?", [id.device.rawValue, id.seq]) })
+        var stored = Set<ChangeID>()
+        for (device, sequence) in Dictionary(grouping: ids, by: \.device) {
+            let wanted = Set(sequence.map(\.seq))
+            guard let low = wanted.min(), let high = wanted.max() else { continue }
+            let found = try db.values(Int64.self, "SELECT dseq FROM change_log WHERE device = ? AND dseq BETWEEN ? AND ?", [device.rawValue, low, high])
+            for seq in found where wanted.contains(seq) { stored.insert(ChangeID(device: device, seq: seq)) }
+        }
+        return stored
     }
 
     func readableScopes(for principal: Principal) async throws -> [Scope] {
