@@ -1,6 +1,8 @@
 import Foundation
 
-/// `veldwerk-bench [merge|history|wire|incremental|load|all] [--quick] [--equal-priority] [--markdown FILE]`: the figures of Benchmarks/README.md.
+/// `veldwerk-bench [merge|history|wire|incremental|load|all] [--quick] [--equal-priority] [--postgres CLUSTER_URL [--nodes 3]] [--markdown FILE]`:
+/// the figures of Benchmarks/README.md. With `--postgres`, `load` runs on SQLite, on PostgreSQL and on
+/// PostgreSQL with several nodes, and compares them.
 @main
 struct Bench {
     static func main() {
@@ -12,6 +14,16 @@ struct Bench {
         var markdownPath: String?
         if let index = arguments.firstIndex(of: "--markdown"), index + 1 < arguments.count {
             markdownPath = arguments[index + 1]
+            arguments.removeSubrange(index...(index + 1))
+        }
+        var postgres: String?
+        if let index = arguments.firstIndex(of: "--postgres"), index + 1 < arguments.count {
+            postgres = arguments[index + 1]
+            arguments.removeSubrange(index...(index + 1))
+        }
+        var nodes = 3
+        if let index = arguments.firstIndex(of: "--nodes"), index + 1 < arguments.count {
+            nodes = Int(arguments[index + 1]) ?? 3
             arguments.removeSubrange(index...(index + 1))
         }
         let selected = Set(arguments.isEmpty || arguments.contains("all") ? ["merge", "history", "wire", "incremental", "load"] : arguments)
@@ -31,7 +43,13 @@ struct Bench {
                 try IncrementalBenchmark(largeLog: quick ? 100_000 : 1_000_000, syncs: quick ? 60 : 300).run(into: report)
             }
             if selected.contains("load") {
-                try LoadBenchmark(interviewers: quick ? 100 : 1_000, laptopNiceness: equalPriority ? 0 : 10).run(into: report)
+                let load = LoadBenchmark(interviewers: quick ? 100 : 1_000, laptopNiceness: equalPriority ? 0 : 10)
+                if let postgres {
+                    // SQLite, PostgreSQL and PostgreSQL with several nodes, one after another in this run.
+                    try LoadBenchmark.compareEngines(load, cluster: postgres, nodes: nodes, into: report)
+                } else {
+                    try load.run(into: report)
+                }
             }
         } catch {
             print("benchmark failed: \(error)")

@@ -62,9 +62,9 @@ struct IncrementalBenchmark {
 
     func run(into report: Report) throws {
         let small = try prepare(smallLog)
-        defer { small.study.server.stop(); small.scratch.remove() }
+        defer { small.study.stop(); small.scratch.remove() }
         let large = try prepare(largeLog)
-        defer { large.study.server.stop(); large.scratch.remove() }
+        defer { large.study.stop(); large.scratch.remove() }
         var smallTimes: [Double] = []
         var largeTimes: [Double] = []
         var smallRequests: [Double] = []

@@ -12,19 +12,53 @@ struct LoadBenchmark {
     /// thousand laptops, so by default it only gets the CPU the server leaves (0: compete with it).
     var laptopNiceness: Int32 = 10
 
+    /// The PostgreSQL database the server nodes share (nil: SQLite).
+    var postgres: String?
+    /// Server nodes on that database; laptops are spread over them in turn.
+    var nodes = 1
+
+    /// What one run measured: the three rounds and how many replicas converged.
+    struct Outcome {
+        var label: String
+        var first: Workers.Result
+        var push: Workers.Result
+        var pull: Workers.Result
+        var patchErrors: Int
+        var perInterview: Int
+        var diverged: Int
+    }
+
+    /// "SQLite", "PostgreSQL", "PostgreSQL, 3 nodes".
+    var label: String {
+        guard postgres != nil else { return "SQLite" }
+        return nodes > 1 ? "PostgreSQL, \(nodes) nodes" : "PostgreSQL"
+    }
+
     func run(into report: Report) throws {
+        add(try measure(), to: report, named: "")
+    }
+
+    /// The figures of one run; `suffix` names the engine when several are compared.
+    func add(_ outcome: Outcome, to report: Report, named suffix: String) {
+        report.add(outcome.first.figure("Load\(suffix): first sync of \(interviewers) laptops (questionnaire + roster)"))
+        report.add(outcome.push.figure("Load\(suffix): \(interviewers) laptops each pushing a new interview (\(outcome.perInterview) changes)"))
+        report.add(outcome.pull.figure("Load\(suffix): \(interviewers) laptops pulling \(interviewers) coordinator corrections (\(outcome.patchErrors) PATCH errors)"))
+        report.add(
+            Figure(
+                name: "Load\(suffix): replicas converged with the server at the end", ours: "\(interviewers - outcome.diverged) of \(interviewers)",
+                reference: "\(interviewers)", ratio: Double(interviewers - outcome.diverged) / Double(interviewers), target: "all", met: outcome.diverged == 0,
+                note: "each laptop's field states (values and clocks) equal the server's in every scope it reads, and its outbox is empty"
+            )
+        )
+    }
+
+    func measure() throws -> Outcome {
         let scratch = try ScratchDirectory("load")
         defer { scratch.remove() }
-        let study = try Study(data: scratch.url.appendingPathComponent("server"))
-        defer { study.server.stop() }
-        let pool = try study.database()
+        let study = try Study(data: scratch.url.appendingPathComponent("server"), postgres: postgres, nodes: nodes)
+        defer { study.stop() }
         // One municipality each: the Flemish roster's current ones, then synthetic ones (NIS 90000…).
-        var codes = try pool.read { db in
-            try String.fetchAll(
-                db,
-                sql: "SELECT DISTINCT json_extract(value, '$.nis') FROM field_state WHERE entity = 'municipality' AND json_extract(value, '$.validTo') IS NULL ORDER BY 1"
-            )
-        }
+        var codes = try study.currentMunicipalities()
         if codes.count < interviewers {
             let extra = (0..<(interviewers - codes.count)).map { String(90000 + $0) }
             try study.addMunicipalities(extra)
@@ -34,45 +68,79 @@ struct LoadBenchmark {
             try study.laptops((0..<interviewers).map { ("Interviewer \($0)", [codes[$0]], scratch.url.appendingPathComponent("laptop-\($0)")) })
         }
         let nisOf = Dictionary(uniqueKeysWithValues: laptops.enumerated().map { ($0.element.device, codes[$0.offset]) })
-        print("load: \(interviewers) interviewers created, assigned and enrolled in \(String(format: "%.1f", setupSeconds)) s; \(inFlight) worker threads at nice \(laptopNiceness)")
+        print("load (\(label)): \(interviewers) interviewers created, assigned and enrolled in \(String(format: "%.1f", setupSeconds)) s; \(inFlight) worker threads at nice \(laptopNiceness)")
 
         let first = round(laptops) { _ in }
-        report.add(first.figure("Load: first sync of \(interviewers) laptops (questionnaire + roster)"))
+        print("  first sync: p99 \(milliseconds(first.latencies.quantile(0.99))), \(first.errors) errors")
 
         let maker = try AnswerMaker()
         let perInterview = maker.interview("x", nis: "11001", seed: 1).count
         let second = round(laptops) { laptop in
             try laptop.record(maker.interview(UUID().uuidString.lowercased(), nis: nisOf[laptop.device] ?? "", seed: Int(laptop.device.rawValue.utf8.last ?? 0)))
         }
-        report.add(second.figure("Load: \(interviewers) laptops each pushing a new interview (\(perInterview) changes)"))
+        print("  push: p99 \(milliseconds(second.latencies.quantile(0.99))), \(second.errors) errors")
 
-        // A coordinator corrects every interview on the server (PATCH, \(inFlight) at once), then everyone syncs again.
-        let interviews = try pool.read { db in
-            try String.fetchAll(db, sql: "SELECT entity_id FROM field_state WHERE entity = 'interview' AND field = 'municipality'")
-        }
-        let (url, token) = (study.url, study.coordinatorToken)
+        // A coordinator corrects every interview on the server (PATCH, \(inFlight) at once, spread over
+        // the nodes), then everyone syncs again.
+        let interviews = try study.interviewIDs()
+        let nodeURLs = study.servers.map(\.url)
+        let token = study.coordinatorToken
         let patches = Workers.run(count: interviews.count, threads: inFlight, niceness: laptopNiceness) { index in
             let body = try JSONEncoder().encode(FieldEditRequest(fields: ["answers.a_aantal_respondenten": .int(2)]))
+            let url = nodeURLs[index % nodeURLs.count]
             let response = try CurlClient.perform("PATCH", url + "/v1/interviews/\(interviews[index])", token: token, body: body)
             guard response.status == 200 else { throw BenchError("PATCH answered \(response.status)") }
             return [response.seconds]
         }
         let third = round(laptops) { _ in }
-        report.add(third.figure("Load: \(interviewers) laptops pulling \(interviews.count) coordinator corrections (\(patches.errors) PATCH errors)"))
+        print("  pull: p99 \(milliseconds(third.latencies.quantile(0.99))), \(third.errors) errors")
 
         var diverged = 0
         for laptop in laptops {
             let scopes = ["global", "municipality:\(nisOf[laptop.device] ?? "")"]
-            let server = try pool.read { db in try Study.state(scopes, db) }
-            if try laptop.state(scopes: scopes) != server || laptop.outboxCount() != 0 { diverged += 1 }
+            if try laptop.state(scopes: scopes) != study.serverState(scopes) || laptop.outboxCount() != 0 { diverged += 1 }
         }
-        report.add(
-            Figure(
-                name: "Load: replicas converged with the server at the end", ours: "\(interviewers - diverged) of \(interviewers)",
-                reference: "\(interviewers)", ratio: Double(interviewers - diverged) / Double(interviewers), target: "all", met: diverged == 0,
-                note: "each laptop's field states (values and clocks) equal the server's in every scope it reads, and its outbox is empty"
+        return Outcome(label: label, first: first, push: second, pull: third, patchErrors: patches.errors, perInterview: perInterview, diverged: diverged)
+    }
+
+    /// The same load on SQLite, on PostgreSQL with one node and with `nodes` nodes, in one run: each
+    /// engine's own figures, then PostgreSQL's p99 as a ratio of SQLite's and 3 nodes' of 1 node's.
+    static func compareEngines(_ base: LoadBenchmark, cluster: String, nodes: Int, into report: Report) throws {
+        var sqlite = base
+        sqlite.postgres = nil
+        sqlite.nodes = 1
+        let onSQLite = try sqlite.measure()
+        sqlite.add(onSQLite, to: report, named: " (SQLite)")
+
+        func onPostgres(_ count: Int) throws -> Outcome {
+            let database = try ScratchPostgres(cluster: cluster, "load")
+            defer { database.remove() }
+            var run = base
+            run.postgres = database.url
+            run.nodes = count
+            let outcome = try run.measure()
+            run.add(outcome, to: report, named: " (\(run.label))")
+            return outcome
+        }
+        let single = try onPostgres(1)
+        let several = try onPostgres(nodes)
+
+        func compare(_ name: String, _ ours: Outcome, _ reference: Outcome, _ round: KeyPath<Outcome, Workers.Result>) {
+            let (a, b) = (ours[keyPath: round].latencies.quantile(0.99), reference[keyPath: round].latencies.quantile(0.99))
+            report.add(
+                Figure(
+                    name: "Load, \(name): \(ours.label) against \(reference.label), p99", ours: milliseconds(a), reference: milliseconds(b),
+                    ratio: b > 0 ? a / b : nil, target: "(comparison)", met: nil,
+                    note: "same machine, same run, same laptops and requests; ratio is ours ÷ reference"
+                )
             )
-        )
+        }
+        for (name, round) in [("first sync", \Outcome.first), ("push", \Outcome.push), ("pull", \Outcome.pull)] {
+            compare(name, single, onSQLite, round)
+        }
+        for (name, round) in [("first sync", \Outcome.first), ("push", \Outcome.push), ("pull", \Outcome.pull)] {
+            compare(name, several, single, round)
+        }
     }
 
     /// Every laptop runs `prepare`, then syncs; returns request latencies, whole-sync times and errors.

@@ -5,18 +5,29 @@ import Shared
 /// Server-side set-up through the real program and its coordinator API: a coordinator token from
 /// `veldwerk-server admin create-user`, users and assignments by CSV import, laptops by enrolment.
 struct Study {
-    let server: ServerProcess
+    /// The server nodes; with SQLite there is one.
+    let servers: [ServerProcess]
     let data: URL
+    /// The PostgreSQL database the nodes share (nil: SQLite in `data`).
+    let postgres: String?
     let coordinatorToken: String
 
-    /// Starts the server on `data` (the default study is loaded on first start) and signs a coordinator in.
-    init(data: URL) throws {
+    var server: ServerProcess { servers[0] }
+
+    /// Starts the server on `data`, or `nodes` servers on the PostgreSQL database `postgres` (the
+    /// default study is loaded on first start), and signs a coordinator in.
+    init(data: URL, postgres: String? = nil, nodes: Int = 1) throws {
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         self.data = data
-        server = try ServerProcess(data: data)
+        self.postgres = postgres
+        // The first node loads the default study; the others start on the database it made.
+        var servers = [try ServerProcess(data: data, database: postgres)]
+        for _ in 1..<max(1, nodes) { servers.append(try ServerProcess(data: data, database: postgres)) }
+        self.servers = servers
         let process = Process()
         process.executableURL = ServerProcess.binary()
-        process.arguments = ["admin", "create-user", "--name", "Bench Coördinator", "--role", "coordinator", "--data", data.path, "--json"]
+        process.arguments = ["admin", "create-user", "--name", "Bench Coördinator", "--role", "coordinator", "--json"]
+            + ServerProcess.databaseArguments(data: data, database: postgres)
         let output = Pipe()
         process.standardOutput = output
         try process.run()
@@ -29,6 +40,9 @@ struct Study {
 
     var url: String { server.url }
 
+    /// Stops every node.
+    func stop() { for server in servers { server.stop() } }
+
     /// Adds municipalities to the roster (CSV, as a coordinator would).
     func addMunicipalities(_ codes: [String]) throws {
         var csv = "nis_code,name,province,valid_from,valid_to,merged_into_nis,arrondissement,predecessors,in_2024_list,in_2025_list\n"
@@ -37,7 +51,8 @@ struct Study {
         guard response.status == 200 else { throw BenchError("roster load answered \(response.status): \(String(decoding: response.body, as: UTF8.self))") }
     }
 
-    /// Creates interviewers, assigns each its municipalities, enrols a laptop for each in `homes`.
+    /// Creates interviewers, assigns each its municipalities, enrols a laptop for each in `homes`;
+    /// the laptops are spread over the nodes in turn (as a load balancer would).
     func laptops(_ people: [(name: String, municipalities: [String], home: URL)]) throws -> [BenchLaptop] {
         let csv = "name,role\n" + people.map { "\($0.name),interviewer\n" }.joined()
         let created = try CurlClient.json(ListResponse<CreatedUser>.self, "POST", url + "/v1/users/import", token: coordinatorToken, body: Data(csv.utf8), contentType: "text/csv").items
@@ -48,12 +63,14 @@ struct Study {
         }
         let assigned = try CurlClient.perform("POST", url + "/v1/assignments/import", token: coordinatorToken, body: Data(assignments.utf8), contentType: "text/csv")
         guard assigned.status == 200 else { throw BenchError("assignments answered \(assigned.status): \(String(decoding: assigned.body, as: UTF8.self))") }
-        return try zip(people, created).map { person, user in
+        return try zip(people, created).enumerated().map { index, pair in
+            let (person, user) = pair
+            let node = servers[index % servers.count].url
             guard let code = user.enrolmentCode?.code else { throw BenchError("no enrolment code for \(person.name)") }
             let enrolment = try CurlClient.json(
-                EnrolResponse.self, "POST", url + "/v1/enrol", token: nil, body: try JSONEncoder().encode(EnrolRequest(code: code, deviceName: person.name))
+                EnrolResponse.self, "POST", node + "/v1/enrol", token: nil, body: try JSONEncoder().encode(EnrolRequest(code: code, deviceName: person.name))
             )
-            return try BenchLaptop(home: person.home, server: url, token: enrolment.token, device: enrolment.device, user: enrolment.user.id)
+            return try BenchLaptop(home: person.home, server: node, token: enrolment.token, device: enrolment.device, user: enrolment.user.id)
         }
     }
 
@@ -62,6 +79,43 @@ struct Study {
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         return try DatabasePool(path: data.appendingPathComponent("veldwerk.sqlite").path, configuration: configuration)
+    }
+
+    /// The current municipalities' NIS codes, read from the server's database.
+    func currentMunicipalities() throws -> [String] {
+        if let postgres {
+            return try ScratchPostgres.psql(postgres, """
+                SELECT DISTINCT value::jsonb ->> 'nis' FROM field_state
+                WHERE entity = 'municipality' AND (value::jsonb ->> 'validTo') IS NULL ORDER BY 1
+                """)
+        }
+        return try database().read { db in
+            try String.fetchAll(
+                db,
+                sql: "SELECT DISTINCT json_extract(value, '$.nis') FROM field_state WHERE entity = 'municipality' AND json_extract(value, '$.validTo') IS NULL ORDER BY 1"
+            )
+        }
+    }
+
+    /// The ids of the interviews on the server.
+    func interviewIDs() throws -> [String] {
+        let sql = "SELECT entity_id FROM field_state WHERE entity = 'interview' AND field = 'municipality' ORDER BY 1"
+        if let postgres { return try ScratchPostgres.psql(postgres, sql) }
+        return try database().read { db in try String.fetchAll(db, sql: sql) }
+    }
+
+    /// The server's field states in `scopes` (see ``state(_:_:)``).
+    func serverState(_ scopes: [String]) throws -> [String] {
+        if let postgres {
+            let list = scopes.map { "'\($0.replacingOccurrences(of: "'", with: "''"))'" }.joined(separator: ", ")
+            return try ScratchPostgres.psql(postgres, """
+                SELECT line FROM (
+                    SELECT entity || '|' || entity_id || '|' || field || '|' || COALESCE(value, '') || '|' || hlc AS line FROM field_state
+                    WHERE scope IN (\(list))
+                ) lines ORDER BY line COLLATE "C"
+                """)
+        }
+        return try database().read { db in try Study.state(scopes, db) }
     }
 
     /// Field states in the given scopes as comparable lines (value and clock).

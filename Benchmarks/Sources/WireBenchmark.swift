@@ -10,7 +10,7 @@ struct WireBenchmark {
         let scratch = try ScratchDirectory("wire")
         defer { scratch.remove() }
         let study = try Study(data: scratch.url.appendingPathComponent("server"))
-        defer { study.server.stop() }
+        defer { study.stop() }
         guard let laptop = try study.laptops([("Wim Wire", ["11001"], scratch.url.appendingPathComponent("laptop"))]).first else { return }
         _ = try laptop.sync()
 
