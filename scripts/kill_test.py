@@ -50,6 +50,20 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def wait_listening(process, port, name, seconds, log=None):
+    """Returns once `process` accepts connections on `port`; stops the script if it exits or takes too long."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            if process.poll() is not None:
+                raise SystemExit(f"{name} exited at start" + (": " + open(log).read() if log and os.path.exists(log) else ""))
+            time.sleep(0.05)
+    raise SystemExit(f"{name} did not start")
+
+
 class Server:
     def __init__(self, data, port, database=None):
         self.data, self.port, self.database, self.process = data, port, database, None
@@ -62,17 +76,8 @@ class Server:
         self.process = subprocess.Popen(
             [os.path.join(BIN, "veldwerk-server"), "serve", "--port", str(self.port), "--data", self.data, "--log-level", "error",
              *(["--database", self.database] if self.database else [])],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                if self.process.poll() is not None:
-                    raise SystemExit("veldwerk-server exited at start")
-                time.sleep(0.05)
-        raise SystemExit("veldwerk-server did not start")
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+        wait_listening(self.process, self.port, "veldwerk-server", 60)
 
     def kill(self):
         if self.process and self.process.poll() is None:
@@ -234,16 +239,7 @@ http {{
 }}
 """)
         self.process = subprocess.Popen([nginx, "-c", config, "-p", work], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                if self.process.poll() is not None:
-                    raise SystemExit("nginx exited at start: " + open(os.path.join(work, "nginx-error.log")).read())
-                time.sleep(0.05)
-        raise SystemExit("nginx did not start")
+        wait_listening(self.process, self.port, "nginx", 20, os.path.join(work, "nginx-error.log"))
 
     @property
     def url(self):
