@@ -34,6 +34,7 @@ struct TestServer {
         // The dashboard in English, the words these tests read; DashboardLanguageTests checks the study's Dutch.
         config.language = .en
         config.postgres = try TestEngine.postgresDatabase(for: config.databaseURL.path).flatMap { PostgresURL($0) }
+        config.pushBudget = TestEngine.pushBudget(config.pushBudget)
         configure(&config)
         var logger = Logger(label: "test.server")
         logger.logLevel = .critical
@@ -81,9 +82,10 @@ import GRDB
 
 /// The server's store for a test: on the SQLite file at `path`, or on that file's own PostgreSQL database
 /// when the suite runs against PostgreSQL (``TestEngine``).
-func testStore(path: String, pushBudget: TimeInterval = ServerConfig.defaultPushBudget, personalDataKey: SymmetricKey? = nil) async throws -> SQLServerStore {
+func testStore(path: String, pushBudget: TimeInterval? = nil, personalDataKey: SymmetricKey? = nil) async throws -> SQLServerStore {
     try await SQLServerStore.open(
-        sqlitePath: path, postgres: try TestEngine.postgresDatabase(for: path).flatMap { PostgresURL($0) }, pushBudget: pushBudget,
+        sqlitePath: path, postgres: try TestEngine.postgresDatabase(for: path).flatMap { PostgresURL($0) },
+        pushBudget: pushBudget ?? TestEngine.pushBudget(ServerConfig.defaultPushBudget),
         personalDataKey: personalDataKey
     )
 }

@@ -18,6 +18,7 @@ func withRunningServer<T>(
         // The dashboard in English, the words these tests read; DashboardLanguageTests checks the study's Dutch.
         config.language = .en
         config.postgres = try TestEngine.postgresDatabase(for: config.databaseURL.path).flatMap { PostgresURL($0) }
+        config.pushBudget = TestEngine.pushBudget(config.pushBudget)
         configure(&config)
         var logger = Logger(label: "veldwerk.test")
         logger.logLevel = .critical  // cancelling the server task at the end logs errors that mean nothing here

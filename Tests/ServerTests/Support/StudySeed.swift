@@ -135,9 +135,10 @@ func withSeededStudy<T>(_ body: (StudySeed) async throws -> T) async throws -> T
 
 /// The server's store for a test: on the SQLite file at `path`, or on that file's own PostgreSQL database
 /// when the suite runs against PostgreSQL (``TestEngine``).
-func testStore(path: String, pushBudget: TimeInterval = ServerConfig.defaultPushBudget, personalDataKey: SymmetricKey? = nil) async throws -> SQLServerStore {
+func testStore(path: String, pushBudget: TimeInterval? = nil, personalDataKey: SymmetricKey? = nil) async throws -> SQLServerStore {
     try await SQLServerStore.open(
-        sqlitePath: path, postgres: try TestEngine.postgresDatabase(for: path).flatMap { PostgresURL($0) }, pushBudget: pushBudget,
+        sqlitePath: path, postgres: try TestEngine.postgresDatabase(for: path).flatMap { PostgresURL($0) },
+        pushBudget: pushBudget ?? TestEngine.pushBudget(ServerConfig.defaultPushBudget),
         personalDataKey: personalDataKey
     )
 }
