@@ -56,6 +56,7 @@ struct PostgresURLTests {
         #expect(try #require(PostgresURL("postgres://v@localhost/v", environment: [:])).tls == .disable)
         #expect(try #require(PostgresURL("postgres://v@127.0.0.1/v", environment: [:])).tls == .disable)
         #expect(try #require(PostgresURL("postgres://v@db.example.org/v", environment: [:])).tls == .verifyFull)
+        #expect(try #require(PostgresURL("postgres://v@127.db.example.org/v", environment: [:])).tls == .verifyFull, "a name that starts with 127. is not this machine")
         #expect(try #require(PostgresURL("postgres://v@db.example.org/v?sslmode=require", environment: [:])).tls == .require)
         #expect(try #require(PostgresURL("postgres://v@localhost/v?sslmode=verify-full", environment: [:])).tls == .verifyFull)
         #expect(PostgresURL("postgres://v@db.example.org/v?sslmode=yes", environment: [:]) == nil, "a mistyped mode is refused, not taken as clear")

@@ -34,7 +34,7 @@ struct TransportSecurity: Codable, Equatable, Sendable {
                     "This laptop was enrolled with the server's certificate pin, so it talks to the server only over https://, not \(url)."
                 )
             }
-            if allowInsecureHTTP || Self.isLoopback(components.host ?? "") { return nil }
+            if allowInsecureHTTP || Loopback.isHost(components.host ?? "") { return nil }
             let host = components.host ?? url
             return .insecureTransport(localized(
                 nl: "Geen gewone http:// naar \(host): namen, e-mailadressen en antwoorden zouden onversleuteld over het netwerk gaan, "
@@ -50,13 +50,5 @@ struct TransportSecurity: Codable, Equatable, Sendable {
                 en: "\(url) is not a server address; it must start with https:// (or http:// for this machine)."
             ))
         }
-    }
-
-    /// Whether `host` is this machine: `localhost`, 127.0.0.0/8 or ::1.
-    static func isLoopback(_ host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        if bare == "localhost" || bare.hasSuffix(".localhost") || bare == "::1" || bare == "0:0:0:0:0:0:0:1" { return true }
-        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 }

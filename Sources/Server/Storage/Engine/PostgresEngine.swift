@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import PostgresNIO
+import Shared
 import Synchronization
 
 /// PostgreSQL through PostgresNIO: several server nodes on one database.
@@ -223,13 +224,9 @@ struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
             guard let known = TLSMode(rawValue: mode) else { return nil }
             tls = known
         } else {
-            tls = Self.isLoopback(host) ? .disable : .verifyFull
+            tls = Loopback.isHost(host) ? .disable : .verifyFull
         }
         rootCertificate = query.last(where: { $0.name == "sslrootcert" })?.value
-    }
-
-    static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 
     /// How to connect; throws when `sslrootcert` cannot be read.
@@ -260,7 +257,7 @@ struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
 
     /// The URL without its password, for messages and logs.
     var description: String {
-        let mode = tls == (Self.isLoopback(host) ? .disable : .verifyFull) ? "" : "?sslmode=\(tls.rawValue)"
+        let mode = tls == (Loopback.isHost(host) ? .disable : .verifyFull) ? "" : "?sslmode=\(tls.rawValue)"
         return "postgres://\(user)@\(host):\(port)/\(database)\(mode)"
     }
 
