@@ -32,7 +32,7 @@ let package = Package(
         // The change log on SQLite (GRDB): the one place that carries out merge decisions, for server and client alike.
         .target(
             name: "LogStore",
-            dependencies: ["Shared", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Shared", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
             path: "Sources/LogStore",
             swiftSettings: swiftSettings
         ),

@@ -26,7 +26,7 @@ extension ChangeLog {
                 field: edit.field, value: edit.value, hlc: clock.tick(physical: physical),
                 base: batch.currentClock(of: edit.key), author: author
             )
-            try batch.apply(change, in: db)
+            try batch.add(change, in: db)
             changes.append(change)
         }
         try batch.finish(in: db)

@@ -1,25 +1,46 @@
 import Foundation
+import GRDB
 import Shared
 
 extension ChangeLog {
-    /// A run of changes merged into the log inside one transaction (a push, a pull page).
+    /// A run of changes merged into the log inside one transaction (a push, a pull page, local edits).
     ///
-    /// Each change is appended and, when it becomes a field's value, written to `field_state` at
-    /// once, so checks that read the state between changes see the earlier ones. Conflicts are
-    /// worked out once per field in ``finish(in:)``: the losers of everything stored plus the
-    /// batch, minus the losers before it (losers only grow as versions are added). The fields'
-    /// stored versions are read once, when the batch starts. O(n log n) per field in all.
+    /// ``add(_:in:)`` queues a change and keeps the batch's own view of each field's value (what
+    /// ``currentClock(of:)`` reads); ``finish(in:)`` writes everything in a few statements per 64
+    /// changes: the appends, then each touched field's new value once, then the conflicts the batch
+    /// made. Nothing the batch adds is in the tables before ``finish(in:)``: a caller that checks
+    /// later changes against earlier ones of the same batch keeps its own view of them (as the
+    /// server's `ChangeValidator` does). Conflicts are worked out once per field: the losers of
+    /// everything stored plus the batch, minus the losers before it (losers only grow as versions are
+    /// added). The fields' stored versions are read once, when the batch starts. O(n log n) per field.
+    ///
+    /// Statements are few and large because each costs a round trip on PostgreSQL and a prepared
+    /// statement's overhead on SQLite: a push of 48 changes is three statements, not a hundred.
     public struct Batch {
         private struct Field {
             /// Every version stored before the batch.
             var history: [FieldVersion]
-            /// The field's value so far.
+            /// The field's value so far, counting the queued changes.
             var current: FieldVersion?
-            /// The versions the batch added.
-            var added: [FieldVersion] = []
+            /// The queued changes of this field (indices into `queued`), in the order they were added.
+            var added: [Int] = []
+        }
+
+        /// What ``finish(in:)`` stored.
+        public struct Summary: Equatable, Sendable {
+            /// One outcome per added change, in the order they were added.
+            public var outcomes: [Outcome] = []
+            /// How many versions became kept conflicts.
+            public var conflictsKept = 0
+
+            /// How many of the added changes were new to the log.
+            public var merged: Int {
+                outcomes.reduce(0) { count, outcome in if case .applied = outcome { count + 1 } else { count } }
+            }
         }
 
         private var fields: [FieldKey: Field]
+        private var queued: [Change] = []
 
         /// Starts a batch that may touch these fields (others are read when first touched).
         public init(keys: Set<FieldKey>, in db: any SQLDatabase) throws {
@@ -29,115 +50,184 @@ extension ChangeLog {
             }
         }
 
-        /// The clock of the field's value so far (what ``ChangeLog/currentClock(of:in:)`` reads from
-        /// `field_state`), for a field the batch was started with or has touched.
+        /// The clock of the field's value so far, counting the changes added to the batch (what
+        /// `field_state` will hold after ``finish(in:)``), for a field the batch was started with or has touched.
         public func currentClock(of key: FieldKey) -> HLC? {
             fields[key]?.current?.hlc
         }
 
-        /// Appends one change and, when it becomes its field's value, writes that value.
-        @discardableResult
-        public mutating func apply(_ change: Change, in db: any SQLDatabase) throws -> Outcome {
-            let valueText = change.value?.canonicalJSON
+        /// Queues one change; ``finish(in:)`` stores it.
+        public mutating func add(_ change: Change, in db: any SQLDatabase) throws {
             let index: Dictionary<FieldKey, Field>.Index
-            var history: [FieldVersion]?
             if let known = fields.index(forKey: change.key) {
                 index = known
             } else {
                 // A field the batch was not started with: its stored versions (this change's id, if a
                 // client reused it, is not one of them).
-                history = try ChangeLog.versions(of: change.key, in: db).filter { $0.id != change.id }
-                index = fields.endIndex
-            }
-            let version = change.version
-            let current = history.map { Merge.current($0) } ?? fields.values[index].current
-            // Whether this change becomes the field's value (when it is new to the log).
-            let wins = current.map { version.hlc > $0.hlc } ?? true
-            let arguments: SQLArguments = [
-                change.id.device.rawValue, change.id.seq, change.scope.rawValue, change.entity.rawValue, change.entityId,
-                change.field, valueText, change.hlc.encoded, change.base?.encoded, change.author.rawValue,
-            ]
-            let inserted: [SQLRow]
-            if wins, db.dialect == .postgres {
-                // One round trip: the append and the field's new value in one statement (a duplicate
-                // appends nothing, so it writes no value either).
-                inserted = try db.fetchAll(Self.appendWinning, arguments)
-            } else {
-                inserted = try db.fetchAll(Self.append, arguments)
-            }
-            // Stored before (under this field or, from a client that reused an id, another one).
-            guard let row = inserted.first else { return .duplicate }
-            let seq: Int64 = row[0]
-
-            let position: Dictionary<FieldKey, Field>.Index
-            if let history {
+                let history = try ChangeLog.versions(of: change.key, in: db).filter { $0.id != change.id }
                 fields[change.key] = Field(history: history, current: Merge.current(history))
-                guard let added = fields.index(forKey: change.key) else { return .applied(seq: seq) }
-                position = added
-            } else {
-                position = index
+                guard let added = fields.index(forKey: change.key) else { preconditionFailure("a field was added and is not there") }
+                index = added
             }
-            fields.values[position].added.append(version)
-            if wins {
-                fields.values[position].current = version
-                if db.dialect != .postgres {
-                    try db.run(
-                        """
-                        INSERT INTO field_state (entity, entity_id, field, scope, value, hlc, change_seq)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (entity, entity_id, field) DO UPDATE SET
-                            scope = excluded.scope, value = excluded.value, hlc = excluded.hlc, change_seq = excluded.change_seq
-                        """,
-                        [change.entity.rawValue, change.entityId, change.field, change.scope.rawValue, valueText, change.hlc.encoded, seq]
-                    )
-                }
+            fields.values[index].added.append(queued.count)
+            queued.append(change)
+            if fields.values[index].current.map({ change.hlc > $0.hlc }) ?? true {
+                fields.values[index].current = change.version
             }
-            return .applied(seq: seq)
         }
 
-        private static let append = """
-            INSERT INTO change_log (device, dseq, scope, entity, entity_id, field, value, hlc, base, author)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT DO NOTHING RETURNING seq
-            """
-
-        /// ``append`` and, from what it appended, the field's value: PostgreSQL only (SQLite has no
-        /// data-modifying `WITH`).
-        private static let appendWinning = """
-            WITH appended AS (
-                INSERT INTO change_log (device, dseq, scope, entity, entity_id, field, value, hlc, base, author)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-                ON CONFLICT DO NOTHING RETURNING seq, entity, entity_id, field, scope, value, hlc
-            ), state AS (
-                INSERT INTO field_state (entity, entity_id, field, scope, value, hlc, change_seq)
-                SELECT entity, entity_id, field, scope, value, hlc, seq FROM appended
-                ON CONFLICT (entity, entity_id, field) DO UPDATE SET
-                    scope = excluded.scope, value = excluded.value, hlc = excluded.hlc, change_seq = excluded.change_seq
-            )
-            SELECT seq FROM appended
-            """
-
-        /// Keeps the conflicts the batch made: once per field it touched. Returns how many versions it kept as conflicts.
+        /// Stores the queued changes: appends them to the log, writes each touched field's new value
+        /// and keeps the conflicts they made. The batch can take more changes afterwards.
         @discardableResult
-        public mutating func finish(in db: any SQLDatabase) throws -> Int {
-            var kept = 0
-            let keep = """
-                INSERT INTO conflict (loser_seq, loser_id, scope, entity, entity_id, field)
-                SELECT seq, device || ':' || dseq, scope, entity, entity_id, field FROM change_log WHERE device = ? AND dseq = ?
-                ON CONFLICT DO NOTHING
-                """
+        public mutating func finish(in db: any SQLDatabase) throws -> Summary {
+            var summary = Summary()
+            let positions = try append(queued, in: db)
+            summary.outcomes.reserveCapacity(queued.count)
+            for position in positions { summary.outcomes.append(position.map { .applied(seq: $0) } ?? .duplicate) }
+            var states: [(key: FieldKey, change: Change, seq: Int64)] = []
+            var losers: [ChangeID] = []
             for index in fields.indices where !fields.values[index].added.isEmpty {
                 let field = fields.values[index]
-                // Losers only grow: a field that had at most one version had none.
-                let before = field.history.count > 1 ? Merge.losers(field.history) : []
-                let after = Merge.losers(field.history + field.added)
-                for loser in after.subtracting(before).sorted() {
-                    kept += try db.run(keep, [loser.device.rawValue, loser.seq])
+                if field.history.isEmpty, field.added.count == 1 {
+                    // A new field with one version (most of a push): its value, and no conflict.
+                    let only = field.added[0]
+                    if case .applied(let seq) = summary.outcomes[only] {
+                        states.append((fields.keys[index], queued[only], seq))
+                        fields.values[index] = Field(history: [queued[only].version], current: queued[only].version)
+                    } else {
+                        fields.values[index] = Field(history: [], current: nil)
+                    }
+                    continue
                 }
-                fields.values[index].history += field.added
-                fields.values[index].added = []
+                let stored = field.added.filter { if case .applied = summary.outcomes[$0] { true } else { false } }
+                let versions = field.history + stored.map { queued[$0].version }
+                let before = Merge.current(field.history)
+                let after = Merge.current(versions)
+                if let after, after.id != before?.id, let winner = stored.first(where: { queued[$0].id == after.id }),
+                    case .applied(let seq) = summary.outcomes[winner]
+                {
+                    states.append((fields.keys[index], queued[winner], seq))
+                }
+                // Losers only grow: a field that had at most one version had none.
+                let losersBefore = field.history.count > 1 ? Merge.losers(field.history) : []
+                losers += Merge.losers(versions).subtracting(losersBefore)
+                fields.values[index] = Field(history: versions, current: after)
             }
-            return kept
+            queued = []
+            // Written in the order of the tables' keys: neighbouring rows share pages, where the
+            // fields' hash order would visit a page per row (and, past the page cache, read it again).
+            states.sort { $0.key.precedesInStorage($1.key) }
+            var stateValues: [SQLValue] = []
+            stateValues.reserveCapacity(states.count * 7)
+            for (_, change, seq) in states {
+                stateValues += [
+                    .text(change.entity.rawValue), .text(change.entityId), .text(change.field), .text(change.scope.rawValue),
+                    change.value.map { .text($0.canonicalJSON) } ?? .null, .text(change.hlc.encoded), .integer(seq),
+                ]
+            }
+            try ChangeLog.inRuns(of: 7, stateValues) { rows, arguments in
+                try db.run(Self.writeStates(rows: rows), arguments)
+            }
+            losers.sort { ($0.device.rawValue, $0.seq) < ($1.device.rawValue, $1.seq) }
+            try ChangeLog.inRuns(of: 2, losers.flatMap { [SQLValue.text($0.device.rawValue), .integer($0.seq)] }) { rows, arguments in
+                summary.conflictsKept += try db.run(Self.keepConflicts(rows: rows), arguments)
+            }
+            return summary
         }
+
+        /// Appends the changes to the log; returns, for each, its position, or nil when the log held it
+        /// already (or an earlier change of the batch had its id).
+        private func append(_ changes: [Change], in db: any SQLDatabase) throws -> [Int64?] {
+            var arguments: [SQLValue] = []
+            arguments.reserveCapacity(changes.count * 10)
+            for change in changes {
+                arguments += [
+                    .text(change.id.device.rawValue), .integer(change.id.seq), .text(change.scope.rawValue), .text(change.entity.rawValue),
+                    .text(change.entityId), .text(change.field), change.value.map { .text($0.canonicalJSON) } ?? .null,
+                    .text(change.hlc.encoded), change.base.map { .text($0.encoded) } ?? .null, .text(change.author.rawValue),
+                ]
+            }
+            var positions = [Int64?](repeating: nil, count: changes.count)
+            var first = 0
+            /// Gives each change of the run the position a row read back names (the first change with an id, if twice).
+            func assign(_ rows: [SQLRow], run: Range<Int>) throws {
+                var stored: [ChangeID: Int64] = [:]
+                for row in rows {
+                    let device: String = row[1]
+                    guard let id = DeviceID(rawValue: device) else { throw ChangeLogError.corruptRow("device \(device)") }
+                    stored[ChangeID(device: id, seq: row[2])] = row[0]
+                }
+                for index in run { positions[index] = stored.removeValue(forKey: changes[index].id) }
+            }
+            // SQLite numbers new rows past the highest number it ever gave (AUTOINCREMENT), one after
+            // the other in the order of a statement's VALUES, and says how many a statement stored and
+            // the last one's number: when it stored every row, their numbers follow from those, and no
+            // row is read back (RETURNING would build one per change). A skipped row may use up a
+            // number, so when some were skipped, the stored ones are read back: those numbered past
+            // the highest before the statement.
+            let sqlite = db as? Database
+            var highest = try sqlite.map { try $0.value(Int64.self, "SELECT MAX(seq) FROM change_log") ?? 0 } ?? 0
+            try ChangeLog.inRuns(of: 10, arguments) { rows, run in
+                let range = first..<(first + rows)
+                first += rows
+                guard let sqlite else {
+                    try assign(db.fetchAll(Self.appendReturning[rows]!, run), run: range)
+                    return
+                }
+                let stored = try sqlite.run(Self.append[rows]!, run)
+                guard stored > 0 else { return }
+                let last = sqlite.lastInsertedRowID
+                if stored == rows {
+                    for (offset, index) in range.enumerated() { positions[index] = last - Int64(rows - 1 - offset) }
+                } else {
+                    try assign(sqlite.fetchAll("SELECT seq, device, dseq FROM change_log WHERE seq > ? AND seq <= ?", [highest, last]), run: range)
+                }
+                highest = last
+            }
+            return positions
+        }
+
+        /// The statements' texts per run size, made once (a statement cache finds them by their text).
+        private static let append = Dictionary(uniqueKeysWithValues: runSizes.map { rows in
+            (rows, """
+                INSERT INTO change_log (device, dseq, scope, entity, entity_id, field, value, hlc, base, author)
+                VALUES \(placeholders(rows: rows, columns: 10))
+                ON CONFLICT DO NOTHING
+                """)
+        })
+
+        private static let appendReturning = append.mapValues { $0 + " RETURNING seq, device, dseq" }
+
+        private static let stateStatements = Dictionary(uniqueKeysWithValues: runSizes.map { rows in
+            (rows, """
+                INSERT INTO field_state (entity, entity_id, field, scope, value, hlc, change_seq)
+                VALUES \(placeholders(rows: rows, columns: 7))
+                ON CONFLICT (entity, entity_id, field) DO UPDATE SET
+                    scope = excluded.scope, value = excluded.value, hlc = excluded.hlc, change_seq = excluded.change_seq
+                """)
+        })
+
+        private static let conflictStatements = Dictionary(uniqueKeysWithValues: runSizes.map { rows in
+            (rows, """
+                INSERT INTO conflict (loser_seq, loser_id, scope, entity, entity_id, field)
+                SELECT l.seq, l.device || ':' || l.dseq, l.scope, l.entity, l.entity_id, l.field
+                FROM (VALUES \(placeholders(rows: rows, columns: 2))) AS k
+                JOIN change_log l ON l.device = k.column1 AND l.dseq = k.column2
+                ON CONFLICT DO NOTHING
+                """)
+        })
+
+        private static func writeStates(rows: Int) -> String { stateStatements[rows]! }
+        private static func keepConflicts(rows: Int) -> String { conflictStatements[rows]! }
+    }
+}
+
+extension FieldKey {
+    /// Whether this key comes before `other` in the order SQLite and PostgreSQL (`COLLATE "C"`) keep
+    /// `(entity, entity_id, field)`: byte by byte.
+    fileprivate func precedesInStorage(_ other: FieldKey) -> Bool {
+        if entity != other.entity { return entity.rawValue.utf8.lexicographicallyPrecedes(other.entity.rawValue.utf8) }
+        if entityId != other.entityId { return entityId.utf8.lexicographicallyPrecedes(other.entityId.utf8) }
+        return field.utf8.lexicographicallyPrecedes(other.field.utf8)
     }
 }

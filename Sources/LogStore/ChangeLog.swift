@@ -24,9 +24,8 @@ public enum ChangeLog {
     @discardableResult
     public static func apply(_ changes: [Change], in db: any SQLDatabase) throws -> [Outcome] {
         var batch = try Batch(keys: Set(changes.lazy.map(\.key)), in: db)
-        let outcomes = try changes.map { try batch.apply($0, in: db) }
-        try batch.finish(in: db)
-        return outcomes
+        for change in changes { try batch.add(change, in: db) }
+        return try batch.finish(in: db).outcomes
     }
 
     /// Appends one change and merges it; see ``apply(_:in:)``.
@@ -45,35 +44,51 @@ public enum ChangeLog {
 
     /// Every version stored so far of each of these fields, for the fields that have any.
     ///
-    /// One query per 500 fields: the keys go in as one JSON array and meet the log's field index.
+    /// One query per 64 fields: the keys go in as a `VALUES` list that meets the log's field index.
     public static func versions(of keys: Set<FieldKey>, in db: any SQLDatabase) throws -> [FieldKey: [FieldVersion]] {
-        let sql: String
-        switch db.dialect {
-        case .sqlite:
-            sql = """
-                SELECT l.entity, l.entity_id, l.field, l.device, l.dseq, l.hlc, l.base, l.value
-                FROM json_each(?) k
-                JOIN change_log l ON l.entity = json_extract(k.value, '$[0]') AND l.entity_id = json_extract(k.value, '$[1]')
-                    AND l.field = json_extract(k.value, '$[2]')
-                """
-        case .postgres:
-            sql = """
-                SELECT l.entity, l.entity_id, l.field, l.device, l.dseq, l.hlc, l.base, l.value
-                FROM jsonb_array_elements(CAST(? AS jsonb)) k
-                JOIN change_log l ON l.entity = k ->> 0 AND l.entity_id = k ->> 1 AND l.field = k ->> 2
-                """
-        }
         var result: [FieldKey: [FieldVersion]] = [:]
-        let keys = Array(keys)
-        for start in stride(from: 0, to: keys.count, by: 500) {
-            let chunk = keys[start..<min(start + 500, keys.count)]
-            let array = JSONValue.array(chunk.map { .array([.string($0.entity.rawValue), .string($0.entityId), .string($0.field)]) })
-            for row in try db.fetchAll(sql, [array.canonicalJSON]) {
+        var values: [SQLValue] = []
+        values.reserveCapacity(keys.count * 3)
+        for key in keys { values += [.text(key.entity.rawValue), .text(key.entityId), .text(key.field)] }
+        try inRuns(of: 3, values) { rows, arguments in
+            for row in try db.fetchAll(versionsStatements[rows]!, arguments) {
                 let key = FieldKey(entity: Entity(rawValue: row["entity"]), entityId: row["entity_id"], field: row["field"])
                 result[key, default: []].append(try fieldVersion(row))
             }
         }
         return result
+    }
+
+    private static let versionsStatements = Dictionary(uniqueKeysWithValues: runSizes.map { rows in
+        (rows, """
+            SELECT l.entity, l.entity_id, l.field, l.device, l.dseq, l.hlc, l.base, l.value
+            FROM (VALUES \(placeholders(rows: rows, columns: 3))) AS k
+            JOIN change_log l ON l.entity = k.column1 AND l.entity_id = k.column2 AND l.field = k.column3
+            """)
+    })
+
+    /// The sizes a run of rows in one statement can have (see ``inRuns(of:_:_:)``).
+    static let runSizes = [1, 2, 4, 8, 16, 32, 64]
+
+    /// Runs `body` on runs of at most 64 rows of `width` values each, for statements that take many
+    /// rows at once (`VALUES (?, ?), (?, ?)`). Runs are sized as powers of two (64, …, 2, 1), so a
+    /// statement is prepared for at most seven shapes, whatever the number of rows.
+    static func inRuns(of width: Int, _ values: [SQLValue], _ body: (Int, SQLArguments) throws -> Void) throws {
+        var start = 0
+        while start < values.count {
+            let left = (values.count - start) / width
+            var rows = runSizes[runSizes.count - 1]
+            while rows > left { rows /= 2 }
+            let end = start + rows * width
+            try body(rows, SQLArguments(Array(values[start..<end])))
+            start = end
+        }
+    }
+
+    /// `(?, ?), (?, ?)`: `rows` rows of `columns` placeholders.
+    static func placeholders(rows: Int, columns: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+        return Array(repeating: row, count: rows).joined(separator: ", ")
     }
 
     /// Empties the derived tables and merges the whole log again.

@@ -350,7 +350,7 @@ final class SQLServerStore: ServerStore {
                 }
                 switch try validator.check(change) {
                 case .accept:
-                    if case .applied = try merge.apply(try sealer.seal(change), in: db) { result.merged += 1 }
+                    try merge.add(try sealer.seal(change), in: db)
                     result.accepted.append(change.id)
                     maxClock = max(maxClock ?? change.hlc, change.hlc)
                 case .reject(let code, let reason):
@@ -360,7 +360,9 @@ final class SQLServerStore: ServerStore {
                     result.rejected.append(Rejection(changeId: change.id, code: .quarantined, reason: reason))
                 }
             }
-            result.conflictsKept = try merge.finish(in: db)
+            let merged = try merge.finish(in: db)
+            result.merged = merged.merged
+            result.conflictsKept = merged.conflictsKept
             guard ContinuousClock.now <= deadline else { throw DomainError.pushTooSlow(changes: changes.count, budget: pushBudget) }
             if let maxClock {
                 var clock = try Self.serverClock(in: db)
