@@ -15,7 +15,7 @@ extension ChangeLog {
     /// added). The fields' stored versions are read once, when the batch starts. O(n log n) per field.
     ///
     /// Statements are few and large because each costs a round trip on PostgreSQL and a prepared
-    /// statement's overhead on SQLite: a push of 48 changes is three statements, not a hundred.
+    /// statement's overhead on SQLite: a push of 48 new answers is four statements, not a hundred.
     public struct Batch {
         private struct Field {
             /// Every version stored before the batch.
@@ -84,7 +84,7 @@ extension ChangeLog {
             let positions = try append(queued, in: db)
             summary.outcomes.reserveCapacity(queued.count)
             for position in positions { summary.outcomes.append(position.map { .applied(seq: $0) } ?? .duplicate) }
-            var states: [(key: FieldKey, change: Change, seq: Int64)] = []
+            var winners: [Int64] = []
             var losers: [ChangeID] = []
             for index in fields.indices where !fields.values[index].added.isEmpty {
                 let field = fields.values[index]
@@ -92,7 +92,7 @@ extension ChangeLog {
                     // A new field with one version (most of a push): its value, and no conflict.
                     let only = field.added[0]
                     if case .applied(let seq) = summary.outcomes[only] {
-                        states.append((fields.keys[index], queued[only], seq))
+                        winners.append(seq)
                         fields.values[index] = Field(history: [queued[only].version], current: queued[only].version)
                     } else {
                         fields.values[index] = Field(history: [], current: nil)
@@ -106,26 +106,17 @@ extension ChangeLog {
                 if let after, after.id != before?.id, let winner = stored.first(where: { queued[$0].id == after.id }),
                     case .applied(let seq) = summary.outcomes[winner]
                 {
-                    states.append((fields.keys[index], queued[winner], seq))
+                    winners.append(seq)
                 }
                 // Losers only grow: a field that had at most one version had none.
                 let losersBefore = field.history.count > 1 ? Merge.losers(field.history) : []
                 losers += Merge.losers(versions).subtracting(losersBefore)
                 fields.values[index] = Field(history: versions, current: after)
             }
+            // Each field's new value is copied from its winning change's log row (bound as its
+            // position alone, not its seven values again), in log order.
             queued = []
-            // Written in the order of the tables' keys: neighbouring rows share pages, where the
-            // fields' hash order would visit a page per row (and, past the page cache, read it again).
-            states.sort { $0.key.precedesInStorage($1.key) }
-            var stateValues: [SQLValue] = []
-            stateValues.reserveCapacity(states.count * 7)
-            for (_, change, seq) in states {
-                stateValues += [
-                    .text(change.entity.rawValue), .text(change.entityId), .text(change.field), .text(change.scope.rawValue),
-                    change.value.map { .text($0.canonicalJSON) } ?? .null, .text(change.hlc.encoded), .integer(seq),
-                ]
-            }
-            try ChangeLog.inRuns(of: 7, stateValues) { rows, arguments in
+            try ChangeLog.inRuns(of: 1, winners.sorted().map { .integer($0) }) { rows, arguments in
                 try db.run(Self.writeStates(rows: rows), arguments)
             }
             losers.sort { ($0.device.rawValue, $0.seq) < ($1.device.rawValue, $1.seq) }
@@ -201,7 +192,7 @@ extension ChangeLog {
         private static let stateStatements = Dictionary(uniqueKeysWithValues: runSizes.map { rows in
             (rows, """
                 INSERT INTO field_state (entity, entity_id, field, scope, value, hlc, change_seq)
-                VALUES \(placeholders(rows: rows, columns: 7))
+                SELECT entity, entity_id, field, scope, value, hlc, seq FROM change_log WHERE seq IN \(placeholders(rows: 1, columns: rows))
                 ON CONFLICT (entity, entity_id, field) DO UPDATE SET
                     scope = excluded.scope, value = excluded.value, hlc = excluded.hlc, change_seq = excluded.change_seq
                 """)
@@ -219,15 +210,5 @@ extension ChangeLog {
 
         private static func writeStates(rows: Int) -> String { stateStatements[rows]! }
         private static func keepConflicts(rows: Int) -> String { conflictStatements[rows]! }
-    }
-}
-
-extension FieldKey {
-    /// Whether this key comes before `other` in the order SQLite and PostgreSQL (`COLLATE "C"`) keep
-    /// `(entity, entity_id, field)`: byte by byte.
-    fileprivate func precedesInStorage(_ other: FieldKey) -> Bool {
-        if entity != other.entity { return entity.rawValue.utf8.lexicographicallyPrecedes(other.entity.rawValue.utf8) }
-        if entityId != other.entityId { return entityId.utf8.lexicographicallyPrecedes(other.entityId.utf8) }
-        return field.utf8.lexicographicallyPrecedes(other.field.utf8)
     }
 }
