@@ -7,7 +7,8 @@ need_apt=()
 # openssl and curl: the TLS end-to-end tests make a certificate with openssl and read headers with curl.
 # chromium and chromium-driver: scripts/web-form-check.py fills the self-completion form in a real browser.
 # postgresql: the second engine; scripts/postgres.sh runs a throw-away cluster of it for the tests.
-for pkg in libsqlite3-dev libcurl4-openssl-dev libedit-dev zlib1g-dev pkg-config openssl curl chromium chromium-driver postgresql; do
+# wrk: the load generator `veldwerk-bench replay` drives the server with.
+for pkg in libsqlite3-dev libcurl4-openssl-dev libedit-dev zlib1g-dev pkg-config openssl curl chromium chromium-driver postgresql wrk; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -1,8 +1,8 @@
 import Foundation
 
-/// `veldwerk-bench [merge|history|wire|incremental|load|all] [--quick] [--equal-priority] [--postgres CLUSTER_URL [--nodes 3]] [--markdown FILE]`:
+/// `veldwerk-bench [merge|history|wire|incremental|load|replay|all] [--quick] [--equal-priority] [--postgres CLUSTER_URL [--nodes 3]] [--markdown FILE]`:
 /// the figures of Benchmarks/README.md. With `--postgres`, `load` runs on SQLite, on PostgreSQL and on
-/// PostgreSQL with several nodes, and compares them.
+/// PostgreSQL with several nodes, and compares them (`replay` too). `replay` needs `wrk`.
 @main
 struct Bench {
     static func main() {
@@ -26,7 +26,7 @@ struct Bench {
             nodes = Int(arguments[index + 1]) ?? 3
             arguments.removeSubrange(index...(index + 1))
         }
-        let selected = Set(arguments.isEmpty || arguments.contains("all") ? ["merge", "history", "wire", "incremental", "load"] : arguments)
+        let selected = Set(arguments.isEmpty || arguments.contains("all") ? ["merge", "history", "wire", "incremental", "load", "replay"] : arguments)
         let report = Report()
         print("Veldwerk benchmarks on \(Report.machine)\(quick ? " (quick)" : "")")
         do {
@@ -49,6 +49,14 @@ struct Bench {
                     try LoadBenchmark.compareEngines(load, cluster: postgres, nodes: nodes, into: report)
                 } else {
                     try load.run(into: report)
+                }
+            }
+            if selected.contains("replay") {
+                let replay = ReplayBenchmark(interviewers: quick ? 100 : 1_000)
+                if let postgres {
+                    try ReplayBenchmark.compareEngines(replay, cluster: postgres, nodes: nodes, into: report)
+                } else {
+                    try replay.run(into: report)
                 }
             }
         } catch {

@@ -66,24 +66,38 @@ final class BenchLaptop {
         }
     }
 
+    /// A `POST /v1/sync` as the laptop sends it: its token and body.
+    struct Request {
+        var token: String
+        var body: Data
+        var gzip: Bool
+    }
+
+    /// The sync request this laptop would send now: what waits in its outbox (up to `pushLimit`
+    /// changes) and its cursors, as JSON, gzipped from 256 bytes.
+    func request(pushLimit: Int = 500) throws -> Request {
+        let (batch, cursors) = try pool.read { db in
+            (
+                try Row.fetchAll(
+                    db, sql: "SELECT l.* FROM outbox o CROSS JOIN change_log l ON l.device = o.device AND l.dseq = o.dseq ORDER BY o.dseq LIMIT ?",
+                    arguments: [pushLimit]
+                ).map(ChangeLog.change),
+                Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT scope, seq FROM cursor").map { ($0["scope"] as String, $0["seq"] as Int64) })
+            )
+        }
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let plain = try encoder.encode(SyncRequest(device: device, push: batch, cursors: cursors, clientTime: Date().millisecondsSince1970))
+        let gzip = plain.count >= 256
+        return Request(token: token, body: gzip ? try Gzip.compress(plain) : plain, gzip: gzip)
+    }
+
     /// Syncs until nothing waits and nothing more is to pull.
     func sync(pushLimit: Int = 500) throws -> Round {
         var round = Round()
         for _ in 0..<10_000 {
-            let (batch, cursors) = try pool.read { db in
-                (
-                    try Row.fetchAll(
-                        db, sql: "SELECT l.* FROM outbox o CROSS JOIN change_log l ON l.device = o.device AND l.dseq = o.dseq ORDER BY o.dseq LIMIT ?",
-                        arguments: [pushLimit]
-                    ).map(ChangeLog.change),
-                    Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT scope, seq FROM cursor").map { ($0["scope"] as String, $0["seq"] as Int64) })
-                )
-            }
-            let encoder = JSONEncoder()
-            encoder.dateEncodingStrategy = .iso8601
-            let plain = try encoder.encode(SyncRequest(device: device, push: batch, cursors: cursors, clientTime: Date().millisecondsSince1970))
-            let gzip = plain.count >= 256
-            let response = try CurlClient.perform("POST", server + "/v1/sync", token: token, body: gzip ? try Gzip.compress(plain) : plain, gzip: gzip)
+            let request = try request(pushLimit: pushLimit)
+            let response = try CurlClient.perform("POST", server + "/v1/sync", token: token, body: request.body, gzip: request.gzip)
             round.sent += response.sent
             round.received += response.received
             round.latencies.append(response.seconds)

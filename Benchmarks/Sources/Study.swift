@@ -104,6 +104,12 @@ struct Study {
         return try database().read { db in try String.fetchAll(db, sql: sql) }
     }
 
+    /// The number a counting query gives on the server's database.
+    func count(_ sql: String) throws -> Int {
+        if let postgres { return try ScratchPostgres.psql(postgres, sql).first.flatMap { Int($0) } ?? 0 }
+        return try database().read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
+    }
+
     /// The server's field states in `scopes` (see ``state(_:_:)``).
     func serverState(_ scopes: [String]) throws -> [String] {
         if let postgres {
