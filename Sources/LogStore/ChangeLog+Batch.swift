@@ -6,16 +6,17 @@ extension ChangeLog {
     /// A run of changes merged into the log inside one transaction (a push, a pull page, local edits).
     ///
     /// ``add(_:in:)`` queues a change and keeps the batch's own view of each field's value (what
-    /// ``currentClock(of:)`` reads); ``finish(in:)`` writes everything in a few statements per 64
-    /// changes: the appends, then each touched field's new value once, then the conflicts the batch
-    /// made. Nothing the batch adds is in the tables before ``finish(in:)``: a caller that checks
+    /// ``currentClock(of:)`` reads); ``finish(in:)`` writes everything in a few statements per run
+    /// of changes (``ChangeLog/inRuns(of:_:in:_:)``): the appends, then each touched field's new value
+    /// once, then the conflicts the batch made. Nothing the batch adds is in the tables before ``finish(in:)``: a caller that checks
     /// later changes against earlier ones of the same batch keeps its own view of them (as the
     /// server's `ChangeValidator` does). Conflicts are worked out once per field: the losers of
     /// everything stored plus the batch, minus the losers before it (losers only grow as versions are
     /// added). The fields' stored versions are read once, when the batch starts. O(n log n) per field.
     ///
     /// Statements are few and large because each costs a round trip on PostgreSQL and a prepared
-    /// statement's overhead on SQLite: a push of 48 new answers is four statements, not a hundred.
+    /// statement's overhead on SQLite: a push of 48 new answers is two statements on PostgreSQL (four on
+    /// SQLite), not a hundred.
     public struct Batch {
         private struct Field {
             /// Every version stored before the batch.
@@ -116,12 +117,12 @@ extension ChangeLog {
             // Each field's new value is copied from its winning change's log row (bound as its
             // position alone, not its seven values again), in log order.
             queued = []
-            try ChangeLog.inRuns(of: 1, winners.sorted().map { .integer($0) }) { rows, arguments in
-                try db.run(Self.writeStates(rows: rows), arguments)
+            try ChangeLog.inRuns(of: 1, winners.sorted().map { .integer($0) }, in: db) { rows, arguments in
+                try db.run(Self.writeStates.text(rows: rows), arguments)
             }
             losers.sort { ($0.device.rawValue, $0.seq) < ($1.device.rawValue, $1.seq) }
-            try ChangeLog.inRuns(of: 2, losers.flatMap { [SQLValue.text($0.device.rawValue), .integer($0.seq)] }) { rows, arguments in
-                summary.conflictsKept += try db.run(Self.keepConflicts(rows: rows), arguments)
+            try ChangeLog.inRuns(of: 2, losers.flatMap { [SQLValue.text($0.device.rawValue), .integer($0.seq)] }, in: db) { rows, arguments in
+                summary.conflictsKept += try db.run(Self.keepConflicts.text(rows: rows), arguments)
             }
             return summary
         }
@@ -158,14 +159,14 @@ extension ChangeLog {
             // the highest before the statement.
             let sqlite = db as? Database
             var highest = try sqlite.map { try $0.value(Int64.self, "SELECT MAX(seq) FROM change_log") ?? 0 } ?? 0
-            try ChangeLog.inRuns(of: 10, arguments) { rows, run in
+            try ChangeLog.inRuns(of: 10, arguments, in: db) { rows, run in
                 let range = first..<(first + rows)
                 first += rows
                 guard let sqlite else {
-                    try assign(db.fetchAll(Self.appendReturning[rows]!, run), run: range)
+                    try assign(db.fetchAll(Self.append.text(rows: rows) + " RETURNING seq, device, dseq", run), run: range)
                     return
                 }
-                let stored = try sqlite.run(Self.append[rows]!, run)
+                let stored = try sqlite.run(Self.append.text(rows: rows), run)
                 guard stored > 0 else { return }
                 let last = sqlite.lastInsertedRowID
                 if stored == rows {
@@ -178,37 +179,31 @@ extension ChangeLog {
             return positions
         }
 
-        /// The statements' texts per run size, made once (a statement cache finds them by their text).
-        private static let append = Dictionary(uniqueKeysWithValues: runSizes.map { rows in
-            (rows, """
-                INSERT INTO change_log (device, dseq, scope, entity, entity_id, field, value, hlc, base, author)
-                VALUES \(placeholders(rows: rows, columns: 10))
-                ON CONFLICT DO NOTHING
-                """)
-        })
+        private static let append = RunStatement { rows in
+            """
+            INSERT INTO change_log (device, dseq, scope, entity, entity_id, field, value, hlc, base, author)
+            VALUES \(RunStatement.placeholders(rows: rows, columns: 10))
+            ON CONFLICT DO NOTHING
+            """
+        }
 
-        private static let appendReturning = append.mapValues { $0 + " RETURNING seq, device, dseq" }
+        private static let writeStates = RunStatement { rows in
+            """
+            INSERT INTO field_state (entity, entity_id, field, scope, value, hlc, change_seq)
+            SELECT entity, entity_id, field, scope, value, hlc, seq FROM change_log WHERE seq IN \(RunStatement.placeholders(rows: 1, columns: rows))
+            ON CONFLICT (entity, entity_id, field) DO UPDATE SET
+                scope = excluded.scope, value = excluded.value, hlc = excluded.hlc, change_seq = excluded.change_seq
+            """
+        }
 
-        private static let stateStatements = Dictionary(uniqueKeysWithValues: runSizes.map { rows in
-            (rows, """
-                INSERT INTO field_state (entity, entity_id, field, scope, value, hlc, change_seq)
-                SELECT entity, entity_id, field, scope, value, hlc, seq FROM change_log WHERE seq IN \(placeholders(rows: 1, columns: rows))
-                ON CONFLICT (entity, entity_id, field) DO UPDATE SET
-                    scope = excluded.scope, value = excluded.value, hlc = excluded.hlc, change_seq = excluded.change_seq
-                """)
-        })
-
-        private static let conflictStatements = Dictionary(uniqueKeysWithValues: runSizes.map { rows in
-            (rows, """
-                INSERT INTO conflict (loser_seq, loser_id, scope, entity, entity_id, field)
-                SELECT l.seq, l.device || ':' || l.dseq, l.scope, l.entity, l.entity_id, l.field
-                FROM (VALUES \(placeholders(rows: rows, columns: 2))) AS k
-                JOIN change_log l ON l.device = k.column1 AND l.dseq = k.column2
-                ON CONFLICT DO NOTHING
-                """)
-        })
-
-        private static func writeStates(rows: Int) -> String { stateStatements[rows]! }
-        private static func keepConflicts(rows: Int) -> String { conflictStatements[rows]! }
+        private static let keepConflicts = RunStatement { rows in
+            """
+            INSERT INTO conflict (loser_seq, loser_id, scope, entity, entity_id, field)
+            SELECT l.seq, l.device || ':' || l.dseq, l.scope, l.entity, l.entity_id, l.field
+            FROM (VALUES \(RunStatement.placeholders(rows: rows, columns: 2))) AS k
+            JOIN change_log l ON l.device = k.column1 AND l.dseq = k.column2
+            ON CONFLICT DO NOTHING
+            """
+        }
     }
 }

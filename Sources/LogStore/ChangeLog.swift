@@ -44,14 +44,14 @@ public enum ChangeLog {
 
     /// Every version stored so far of each of these fields, for the fields that have any.
     ///
-    /// One query per 64 fields: the keys go in as a `VALUES` list that meets the log's field index.
+    /// The keys go in as `VALUES` lists (see ``inRuns(of:_:in:_:)``) that meet the log's field index.
     public static func versions(of keys: Set<FieldKey>, in db: any SQLDatabase) throws -> [FieldKey: [FieldVersion]] {
         var result: [FieldKey: [FieldVersion]] = [:]
         var values: [SQLValue] = []
         values.reserveCapacity(keys.count * 3)
         for key in keys { values += [.text(key.entity.rawValue), .text(key.entityId), .text(key.field)] }
-        try inRuns(of: 3, values) { rows, arguments in
-            for row in try db.fetchAll(versionsStatements[rows]!, arguments) {
+        try inRuns(of: 3, values, in: db) { rows, arguments in
+            for row in try db.fetchAll(versionsStatement.text(rows: rows), arguments) {
                 let key = FieldKey(entity: Entity(rawValue: row["entity"]), entityId: row["entity_id"], field: row["field"])
                 result[key, default: []].append(try fieldVersion(row))
             }
@@ -59,36 +59,37 @@ public enum ChangeLog {
         return result
     }
 
-    private static let versionsStatements = Dictionary(uniqueKeysWithValues: runSizes.map { rows in
-        (rows, """
-            SELECT l.entity, l.entity_id, l.field, l.device, l.dseq, l.hlc, l.base, l.value
-            FROM (VALUES \(placeholders(rows: rows, columns: 3))) AS k
-            JOIN change_log l ON l.entity = k.column1 AND l.entity_id = k.column2 AND l.field = k.column3
-            """)
-    })
+    private static let versionsStatement = RunStatement { rows in
+        """
+        SELECT l.entity, l.entity_id, l.field, l.device, l.dseq, l.hlc, l.base, l.value
+        FROM (VALUES \(RunStatement.placeholders(rows: rows, columns: 3))) AS k
+        JOIN change_log l ON l.entity = k.column1 AND l.entity_id = k.column2 AND l.field = k.column3
+        """
+    }
 
-    /// The sizes a run of rows in one statement can have (see ``inRuns(of:_:_:)``).
-    static let runSizes = [1, 2, 4, 8, 16, 32, 64]
-
-    /// Runs `body` on runs of at most 64 rows of `width` values each, for statements that take many
-    /// rows at once (`VALUES (?, ?), (?, ?)`). Runs are sized as powers of two (64, …, 2, 1), so a
-    /// statement is prepared for at most seven shapes, whatever the number of rows.
-    static func inRuns(of width: Int, _ values: [SQLValue], _ body: (Int, SQLArguments) throws -> Void) throws {
+    /// Runs `body` on runs of rows of `width` values each, for statements that take many rows at once
+    /// (`VALUES (?, ?), (?, ?)`).
+    ///
+    /// On SQLite, where a statement is prepared once per text and kept, runs are sized as powers of two
+    /// up to 64 (64, …, 2, 1): at most seven texts per statement, whatever the number of rows. On
+    /// PostgreSQL, where a statement's cost is its round trip, a run is up to 1,000 rows (well inside
+    /// its 65,535 parameters): a push of 48 changes appends in one statement.
+    static func inRuns(of width: Int, _ values: [SQLValue], in db: any SQLDatabase, _ body: (Int, SQLArguments) throws -> Void) throws {
         var start = 0
         while start < values.count {
             let left = (values.count - start) / width
-            var rows = runSizes[runSizes.count - 1]
-            while rows > left { rows /= 2 }
+            var rows: Int
+            switch db.dialect {
+            case .sqlite:
+                rows = 64
+                while rows > left { rows /= 2 }
+            case .postgres:
+                rows = min(left, 1_000)
+            }
             let end = start + rows * width
             try body(rows, SQLArguments(Array(values[start..<end])))
             start = end
         }
-    }
-
-    /// `(?, ?), (?, ?)`: `rows` rows of `columns` placeholders.
-    static func placeholders(rows: Int, columns: Int) -> String {
-        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
-        return Array(repeating: row, count: rows).joined(separator: ", ")
     }
 
     /// Empties the derived tables and merges the whole log again.
@@ -177,5 +178,25 @@ public enum ChangeLogError: Error, CustomStringConvertible {
         switch self {
         case .corruptRow(let what): return "The change log holds a row that cannot be read (\(what)); restore from a backup."
         }
+    }
+}
+
+/// A statement that takes a run of rows (see ``ChangeLog/inRuns(of:_:in:_:)``): its text for a number
+/// of rows, made once for the run sizes SQLite uses (its statement cache finds them by their text).
+struct RunStatement: Sendable {
+    private let make: @Sendable (Int) -> String
+    private let made: [Int: String]
+
+    init(_ make: @escaping @Sendable (Int) -> String) {
+        self.make = make
+        made = Dictionary(uniqueKeysWithValues: [1, 2, 4, 8, 16, 32, 64].map { ($0, make($0)) })
+    }
+
+    func text(rows: Int) -> String { made[rows] ?? make(rows) }
+
+    /// `(?, ?), (?, ?)`: `rows` rows of `columns` placeholders.
+    static func placeholders(rows: Int, columns: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+        return Array(repeating: row, count: rows).joined(separator: ", ")
     }
 }
