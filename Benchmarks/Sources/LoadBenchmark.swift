@@ -57,13 +57,7 @@ struct LoadBenchmark {
         defer { scratch.remove() }
         let study = try Study(data: scratch.url.appendingPathComponent("server"), postgres: postgres, nodes: nodes)
         defer { study.stop() }
-        // One municipality each: the Flemish roster's current ones, then synthetic ones (NIS 90000…).
-        var codes = try study.currentMunicipalities()
-        if codes.count < interviewers {
-            let extra = (0..<(interviewers - codes.count)).map { String(90000 + $0) }
-            try study.addMunicipalities(extra)
-            codes += extra
-        }
+        let codes = try study.municipalities(for: interviewers)
         let (laptops, setupSeconds) = try Stopwatch.time {
             try study.laptops((0..<interviewers).map { ("Interviewer \($0)", [codes[$0]], scratch.url.appendingPathComponent("laptop-\($0)")) })
         }
@@ -95,11 +89,7 @@ struct LoadBenchmark {
         let third = round(laptops) { _ in }
         print("  pull: p99 \(milliseconds(third.latencies.quantile(0.99))), \(third.errors) errors")
 
-        var diverged = 0
-        for laptop in laptops {
-            let scopes = ["global", "municipality:\(nisOf[laptop.device] ?? "")"]
-            if try laptop.state(scopes: scopes) != study.serverState(scopes) || laptop.outboxCount() != 0 { diverged += 1 }
-        }
+        let diverged = try study.diverged(laptops, municipality: nisOf)
         return Outcome(label: label, first: first, push: second, pull: third, patchErrors: patches.errors, perInterview: perInterview, diverged: diverged)
     }
 

@@ -71,12 +71,7 @@ struct ReplayBenchmark {
         defer { scratch.remove() }
         let study = try Study(data: scratch.url.appendingPathComponent("server"), postgres: postgres, nodes: nodes)
         defer { study.stop() }
-        var codes = try study.currentMunicipalities()
-        if codes.count < interviewers {
-            let extra = (0..<(interviewers - codes.count)).map { String(90000 + $0) }
-            try study.addMunicipalities(extra)
-            codes += extra
-        }
+        let codes = try study.municipalities(for: interviewers)
         let laptops = try study.laptops((0..<interviewers).map { ("Interviewer \($0)", [codes[$0]], scratch.url.appendingPathComponent("laptop-\($0)")) })
         let nisOf = Dictionary(uniqueKeysWithValues: laptops.enumerated().map { ($0.element.device, codes[$0.offset]) })
         let nodeURLs = study.servers.map(\.url)
@@ -101,11 +96,7 @@ struct ReplayBenchmark {
         let storedInterviews = try study.interviewIDs().count
         let storedChanges = try study.count("SELECT COUNT(*) FROM change_log WHERE entity = 'interview'")
         let settle = Workers.run(count: laptops.count, threads: 8, niceness: 0) { index in try shared[index].sync().latencies }
-        var diverged = settle.errors
-        for laptop in laptops {
-            let scopes = ["global", "municipality:\(nisOf[laptop.device] ?? "")"]
-            if try laptop.state(scopes: scopes) != study.serverState(scopes) || laptop.outboxCount() != 0 { diverged += 1 }
-        }
+        let diverged = try settle.errors + study.diverged(laptops, municipality: nisOf)
         return Outcome(
             first: first, push: push, perInterview: perInterview, storedInterviews: storedInterviews, storedChanges: storedChanges, diverged: diverged
         )

@@ -104,6 +104,29 @@ struct Study {
         return try database().read { db in try String.fetchAll(db, sql: sql) }
     }
 
+    /// `count` municipality codes, one per interviewer: the roster's current ones, then synthetic ones
+    /// (NIS 90000…) added to the roster.
+    func municipalities(for count: Int) throws -> [String] {
+        var codes = try currentMunicipalities()
+        if codes.count < count {
+            let extra = (0..<(count - codes.count)).map { String(90000 + $0) }
+            try addMunicipalities(extra)
+            codes += extra
+        }
+        return codes
+    }
+
+    /// How many laptops hold other field states than the server in the scopes they read (global and
+    /// their municipality), or still have changes waiting.
+    func diverged(_ laptops: [BenchLaptop], municipality: [DeviceID: String]) throws -> Int {
+        var count = 0
+        for laptop in laptops {
+            let scopes = ["global", "municipality:\(municipality[laptop.device] ?? "")"]
+            if try laptop.state(scopes: scopes) != serverState(scopes) || laptop.outboxCount() != 0 { count += 1 }
+        }
+        return count
+    }
+
     /// The number a counting query gives on the server's database.
     func count(_ sql: String) throws -> Int {
         if let postgres { return try ScratchPostgres.psql(postgres, sql).first.flatMap { Int($0) } ?? 0 }

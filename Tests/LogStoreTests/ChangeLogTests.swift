@@ -42,18 +42,7 @@ struct ChangeLogTests {
                 let scenario = EditScenario(seed: seed, replicaCount: Int.random(in: 3...5, using: &random), fieldCount: 3, steps: 40)
                 var reference = MergedState()
                 scenario.changes.forEach { reference.apply($0) }
-                var shuffled = scenario.changes + scenario.changes.prefix(5)
-                shuffled.shuffle(using: &random)
-                // Delivered in pushes of 1 to 15 changes: a push's histories come partly from the
-                // store and partly from earlier changes of the same push.
-                var batches: [[Change]] = []
-                var rest = shuffled[...]
-                while !rest.isEmpty {
-                    let size = Int.random(in: 1...15, using: &random)
-                    batches.append(Array(rest.prefix(size)))
-                    rest = rest.dropFirst(size)
-                }
-                let delivery = batches
+                let delivery = scenario.pushes(resending: 5, sizes: 1...15, using: &random)
                 let expected = reference
                 let changeCount = scenario.changes.count
 

@@ -21,18 +21,8 @@ struct ChangeLogEngineTests {
                 let scenario = EditScenario(seed: seed, replicaCount: Int.random(in: 3...6, using: &random), fieldCount: 4, steps: 160)
                 var reference = MergedState()
                 scenario.changes.forEach { reference.apply($0) }
-                // Some changes twice, in the same push or a later one (a retry); pushes past 64 changes
-                // take several statements.
-                var shuffled = scenario.changes + scenario.changes.shuffled(using: &random).prefix(20)
-                shuffled.shuffle(using: &random)
-                var pushes: [[Change]] = []
-                var rest = shuffled[...]
-                while !rest.isEmpty {
-                    let size = Int.random(in: 1...150, using: &random)
-                    pushes.append(Array(rest.prefix(size)))
-                    rest = rest.dropFirst(size)
-                }
-                let delivery = pushes
+                // Pushes past 64 changes take several statements on SQLite.
+                let delivery = scenario.pushes(resending: 20, sizes: 1...150, using: &random)
                 let applied = try await store.engine.write { db in
                     try db.run("DELETE FROM conflict")
                     try db.run("DELETE FROM field_state")

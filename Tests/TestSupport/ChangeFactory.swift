@@ -33,6 +33,22 @@ public struct SimulatedReplica: Sendable {
 
 /// Generates random editing histories over a small set of fields, so that edits overlap.
 public struct EditScenario: Sendable {
+    /// The changes with `resent` of them sent again, shuffled and delivered in pushes of random sizes
+    /// in `sizes`: a push's histories come partly from the store and partly from its own earlier
+    /// changes, and a resent change is met in the same push or a later one.
+    public func pushes(resending resent: Int, sizes: ClosedRange<Int>, using random: inout SeededRandom) -> [[Change]] {
+        var shuffled = changes + changes.shuffled(using: &random).prefix(resent)
+        shuffled.shuffle(using: &random)
+        var pushes: [[Change]] = []
+        var rest = shuffled[...]
+        while !rest.isEmpty {
+            let size = Int.random(in: sizes, using: &random)
+            pushes.append(Array(rest.prefix(size)))
+            rest = rest.dropFirst(size)
+        }
+        return pushes
+    }
+
     public var changes: [Change] = []
     public var replicas: [SimulatedReplica]
     public let keys: [FieldKey]
