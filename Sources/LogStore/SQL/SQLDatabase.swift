@@ -47,6 +47,15 @@ public enum SQLDialect: String, Sendable {
         }
     }
 
+    /// The greater of two texts compared byte by byte (`max` in SQLite; PostgreSQL's `GREATEST` in the
+    /// "C" collation, whatever the database's own).
+    public func greater(_ first: String, _ second: String) -> String {
+        switch self {
+        case .sqlite: return "max(\(first), \(second))"
+        case .postgres: return "GREATEST(\(first) COLLATE \"C\", \(second) COLLATE \"C\")"
+        }
+    }
+
     /// Where `needle` first starts in `haystack` (1-based; 0 when it is not there).
     public func position(of needle: String, in haystack: String) -> String {
         switch self {

@@ -364,11 +364,7 @@ final class SQLServerStore: ServerStore {
             result.merged = merged.merged
             result.conflictsKept = merged.conflictsKept
             guard ContinuousClock.now <= deadline else { throw DomainError.pushTooSlow(changes: changes.count, budget: pushBudget) }
-            if let maxClock {
-                var clock = try Self.serverClock(in: db)
-                clock.receive(maxClock, physical: now.millisecondsSince1970)
-                try Self.save(clock, in: db)
-            }
+            if let maxClock { try Self.receive(maxClock, now: now, in: db) }
             if let device = principal.device, let clockOffsetMs {
                 try Self.recordSync(device: device, at: now, clockOffsetMs: clockOffsetMs, in: db)
             }
@@ -528,6 +524,19 @@ final class SQLServerStore: ServerStore {
     private static func serverClock(in db: any SQLDatabase) throws -> HybridClock {
         let last = try db.value(String.self, "SELECT last FROM server_clock WHERE id = 1").flatMap(HLC.init(encoded:))
         return HybridClock(device: .server, last: last)
+    }
+
+    /// Moves the server's clock past a received one, in one statement (a push holds the writer while it
+    /// runs): the stored clock becomes the later of itself and the received clock as this server would
+    /// receive it from a clock at zero. Later than every received clock is all the next ``author(_:by:now:sealing:in:)``
+    /// needs: it ticks past the stored clock. (HLC text sorts as the clocks do.)
+    private static func receive(_ remote: HLC, now: Date, in db: any SQLDatabase) throws {
+        var received = HybridClock(device: .server)
+        received.receive(remote, physical: now.millisecondsSince1970)
+        try db.run(
+            "INSERT INTO server_clock (id, last) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET last = \(db.dialect.greater("server_clock.last", "excluded.last"))",
+            [received.last.encoded]
+        )
     }
 
     private static func save(_ clock: HybridClock, in db: any SQLDatabase) throws {
