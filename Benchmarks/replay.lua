@@ -76,7 +76,7 @@ function request()
     taken = taken + 1
     return requests[taken]
   end
-  return requests[1] or wrk.format("GET", "/v1/health")
+  return requests[1] or wrk.format("GET", "/healthz")
 end
 
 function response(status, headers, body)

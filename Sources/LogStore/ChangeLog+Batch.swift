@@ -8,9 +8,9 @@ extension ChangeLog {
     /// ``add(_:in:)`` queues a change and keeps the batch's own view of each field's value (what
     /// ``currentClock(of:)`` reads); ``finish(in:)`` writes everything in a few statements per run
     /// of changes (``ChangeLog/inRuns(of:_:in:_:)``): the appends, then each touched field's new value
-    /// once, then the conflicts the batch made. Nothing the batch adds is in the tables before ``finish(in:)``: a caller that checks
-    /// later changes against earlier ones of the same batch keeps its own view of them (as the
-    /// server's `ChangeValidator` does). Conflicts are worked out once per field: the losers of
+    /// once, then the conflicts the batch made. Nothing the batch adds is in the tables before
+    /// ``finish(in:)``: a caller that checks later changes against earlier ones of the same batch
+    /// keeps its own view of them (as the server's `ChangeValidator` does). Conflicts are worked out once per field: the losers of
     /// everything stored plus the batch, minus the losers before it (losers only grow as versions are
     /// added). The fields' stored versions are read once, when the batch starts. O(n log n) per field.
     ///
